@@ -1,0 +1,318 @@
+package com.assignr.resilience.testkit;
+
+import com.assignr.resilience.testkit.internal.ScriptStore;
+import com.github.tomakehurst.wiremock.http.Fault;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Scripts outages, errors, connection faults, delays and arbitrary one-off responses.
+ *
+ * <pre>{@code
+ * sim.script().serviceUnavailable(3);                      // the next 3 requests get 503
+ * sim.script().serviceUnavailableFor(Duration.ofSeconds(10)); // 503 for 10 s of simulator time
+ * sim.script().serverErrorEvery(10);                       // every 10th request gets 500
+ * sim.script().fault(Fault.CONNECTION_RESET_BY_PEER, 1);   // the next request: reset
+ * sim.script().respond(ScriptedResponse.status(429)
+ *     .header("X-Ratelimit-Reset-Seconds-Remaining", "soon")); // the next request
+ * sim.script().on("PUT", "/api/v2/games/\\d+").next(2).delay(Duration.ofMillis(300));
+ * sim.script().on("GET", null).withProbability(0.05, 42L).respond(ScriptedResponse.status(500));
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ *
+ * <p>Rules are kept in the order they were added. For each request under {@code /api/v2} the
+ * rules whose method and path match are visited in order: each firing delay rule adds its delay;
+ * the first firing response or fault rule decides the response, and later rules do not see that
+ * request. A rule's trigger counts the matching requests that reach it. Without a firing rule the
+ * API model answers as usual.
+ *
+ * <h2>Rate-limit accounting</h2>
+ *
+ * <p>Scripted responses count against the rate-limit quota like real ones (a 503 still cost the
+ * caller a request at Assignr), except scripted 429s, which, like real ones, count against
+ * nothing. Connection faults ({@link Fault}) are not counted: the request never reached the API.
+ * Scripted responses are served even when the quota is exhausted (an outage or an injected error
+ * wins over the rate limiter). Scripted rules are evaluated after the HTTPS-only redirect.
+ */
+public final class FaultScript {
+
+  private final ScriptStore store;
+  private final Clock clock;
+
+  FaultScript(ScriptStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * Rules for requests with this method and path.
+   *
+   * @param method e.g. {@code "PUT"}; null for any method
+   * @param pathRegex a regular expression the whole path (without query) must match, e.g.
+   *     {@code "/api/v2/games/\\d+"}; null for any path
+   * @return a selection to give a trigger
+   */
+  public Selection on(String method, String pathRegex) {
+    return new Selection(method, pathRegex);
+  }
+
+  /**
+   * The next {@code n} requests, whatever their method and path.
+   *
+   * @param n at least 1
+   * @return a trigger to give an action
+   */
+  public Trigger next(int n) {
+    return on(null, null).next(n);
+  }
+
+  /**
+   * A 503 burst: the next {@code n} requests get {@code 503 Service Unavailable}.
+   *
+   * @param n at least 1
+   * @return this script
+   */
+  public FaultScript serviceUnavailable(int n) {
+    return next(n).respond(error(503, "Service temporarily unavailable"));
+  }
+
+  /**
+   * An outage: every request gets 503 from now (on the simulator clock) for {@code span}.
+   *
+   * @param span outage length, positive
+   * @return this script
+   */
+  public FaultScript serviceUnavailableFor(Duration span) {
+    return on(null, null).during(span).respond(error(503, "Service temporarily unavailable"));
+  }
+
+  /**
+   * A deterministic error rate: every {@code n}th request (the nth, 2nth, ...) gets 500.
+   *
+   * @param n at least 1
+   * @return this script
+   */
+  public FaultScript serverErrorEvery(int n) {
+    return on(null, null).everyNth(n).respond(error(500, "Internal server error"));
+  }
+
+  /**
+   * A random but reproducible error rate: each request gets 500 with probability {@code rate},
+   * drawn from a {@code java.util.Random} seeded with {@code seed}.
+   *
+   * @param rate probability in [0, 1]
+   * @param seed random seed
+   * @return this script
+   */
+  public FaultScript serverErrors(double rate, long seed) {
+    return on(null, null).withProbability(rate, seed).respond(error(500, "Internal server error"));
+  }
+
+  /**
+   * Breaks the connection of the next {@code n} requests with a WireMock fault, e.g.
+   * {@link Fault#CONNECTION_RESET_BY_PEER}, {@link Fault#EMPTY_RESPONSE},
+   * {@link Fault#MALFORMED_RESPONSE_CHUNK}, {@link Fault#RANDOM_DATA_THEN_CLOSE}.
+   *
+   * @param fault the fault
+   * @param n at least 1
+   * @return this script
+   */
+  public FaultScript fault(Fault fault, int n) {
+    return next(n).fault(fault);
+  }
+
+  /**
+   * Delays the responses of the next {@code n} requests (real time: WireMock waits).
+   *
+   * @param delay positive
+   * @param n at least 1
+   * @return this script
+   */
+  public FaultScript delay(Duration delay, int n) {
+    return next(n).delay(delay);
+  }
+
+  /**
+   * Serves {@code response} to the next request.
+   *
+   * @param response the response
+   * @return this script
+   */
+  public FaultScript respond(ScriptedResponse response) {
+    return next(1).respond(response);
+  }
+
+  /**
+   * Serves {@code response} to the next {@code n} requests.
+   *
+   * @param response the response
+   * @param n at least 1
+   * @return this script
+   */
+  public FaultScript respond(ScriptedResponse response, int n) {
+    return next(n).respond(response);
+  }
+
+  /**
+   * Rules not yet used up.
+   *
+   * @return the number of active rules
+   */
+  public int pending() {
+    return store.pending();
+  }
+
+  /** Drops every rule. */
+  public void clear() {
+    store.clear();
+  }
+
+  private static ScriptedResponse error(int status, String message) {
+    return ScriptedResponse.status(status)
+        .header("Content-Type", "application/vnd.assignr.v2.hal+json; charset=utf-8")
+        .body("{\"error\":[{\"message\":\"" + message + "\"}]}");
+  }
+
+  /** Requests chosen by method and path, awaiting a trigger. */
+  public final class Selection {
+    private final String method;
+    private final String pathRegex;
+
+    private Selection(String method, String pathRegex) {
+      this.method = method;
+      this.pathRegex = pathRegex;
+    }
+
+    /**
+     * The next {@code n} matching requests.
+     *
+     * @param n at least 1
+     * @return a trigger
+     */
+    public Trigger next(int n) {
+      positive("n", n);
+      return new Trigger(this, ScriptStore.Kind.NEXT, n, 0, 0);
+    }
+
+    /**
+     * Matching requests from now until {@code span} has passed on the simulator clock.
+     *
+     * @param span positive
+     * @return a trigger
+     */
+    public Trigger during(Duration span) {
+      if (span.isNegative() || span.isZero()) {
+        throw new IllegalArgumentException("span must be positive, was " + span);
+      }
+      return new Trigger(this, ScriptStore.Kind.UNTIL, clock.millis() + span.toMillis(), 0, 0);
+    }
+
+    /**
+     * Every {@code n}th matching request that reaches the rule.
+     *
+     * @param n at least 1
+     * @return a trigger
+     */
+    public Trigger everyNth(int n) {
+      positive("n", n);
+      return new Trigger(this, ScriptStore.Kind.EVERY_NTH, n, 0, 0);
+    }
+
+    /**
+     * Each matching request with probability {@code p}, from a {@code Random(seed)}.
+     *
+     * @param p in [0, 1]
+     * @param seed random seed
+     * @return a trigger
+     */
+    public Trigger withProbability(double p, long seed) {
+      if (!(p >= 0 && p <= 1)) {
+        throw new IllegalArgumentException("p must be in [0, 1], was " + p);
+      }
+      return new Trigger(this, ScriptStore.Kind.PROBABILITY, 0, p, seed);
+    }
+
+    /**
+     * Every matching request until {@link FaultScript#clear()}.
+     *
+     * @return a trigger
+     */
+    public Trigger always() {
+      return new Trigger(this, ScriptStore.Kind.ALWAYS, 0, 0, 0);
+    }
+  }
+
+  /** A selection with a trigger, awaiting its action. */
+  public final class Trigger {
+    private final Selection selection;
+    private final ScriptStore.Kind kind;
+    private final long amount;
+    private final double probability;
+    private final long seed;
+
+    private Trigger(Selection selection, ScriptStore.Kind kind, long amount, double probability,
+        long seed) {
+      this.selection = selection;
+      this.kind = kind;
+      this.amount = amount;
+      this.probability = probability;
+      this.seed = seed;
+    }
+
+    /**
+     * Serves a scripted response.
+     *
+     * @param response the response
+     * @return the script, for chaining
+     */
+    public FaultScript respond(ScriptedResponse response) {
+      return add(new ScriptStore.Respond(Objects.requireNonNull(response, "response")));
+    }
+
+    /**
+     * Serves an Assignr-style error body with this status.
+     *
+     * @param status e.g. 500
+     * @return the script, for chaining
+     */
+    public FaultScript respondStatus(int status) {
+      return respond(error(status, "Scripted error " + status));
+    }
+
+    /**
+     * Breaks the connection with a WireMock fault.
+     *
+     * @param fault the fault
+     * @return the script, for chaining
+     */
+    public FaultScript fault(Fault fault) {
+      return add(new ScriptStore.Inject(Objects.requireNonNull(fault, "fault")));
+    }
+
+    /**
+     * Delays whatever response is served (real time).
+     *
+     * @param delay positive
+     * @return the script, for chaining
+     */
+    public FaultScript delay(Duration delay) {
+      if (delay.isNegative() || delay.isZero()) {
+        throw new IllegalArgumentException("delay must be positive, was " + delay);
+      }
+      return add(new ScriptStore.Delay(delay.toMillis()));
+    }
+
+    private FaultScript add(ScriptStore.Action action) {
+      store.add(selection.method, selection.pathRegex, kind, amount, probability, seed, action);
+      return FaultScript.this;
+    }
+  }
+
+  private static void positive(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+    }
+  }
+}

@@ -1,0 +1,314 @@
+package com.assignr.resilience.testkit.internal;
+
+import com.assignr.resilience.testkit.JournalEntry;
+import com.assignr.resilience.testkit.ScriptedResponse;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.requestfilter.RequestFilterAction;
+import com.github.tomakehurst.wiremock.extension.requestfilter.StubRequestFilterV2;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.HttpHeader;
+import com.github.tomakehurst.wiremock.http.HttpHeaders;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The WireMock extension: a stub request filter that answers every request under
+ * {@code /api/v2} as Assignr would, and lets everything else through to WireMock's own stubs.
+ *
+ * <h2>Order of decisions for one request</h2>
+ *
+ * <ol>
+ *   <li>HTTPS-only mode and a plain-HTTP request: 302 to the same URL on the HTTPS port. Not
+ *       counted against the quota (the redirect happens before the API).
+ *   <li>{@link ScriptStore scripted rules}: a connection fault breaks the connection and is not
+ *       counted (the request never reached the API); a scripted response is counted against the
+ *       quota if quota is left, except a scripted 429, which, like a real one, is not.
+ *   <li>Rate limits: 429 with {@code X-Ratelimit-Remaining: 0} if any rule is exhausted; otherwise
+ *       the request is counted — whatever its fate below (401, 404, 422... all count).
+ *   <li>Authentication: 401 without {@code Authorization: Bearer <token>}.
+ *   <li>The {@link SimulatedAccount API model}.
+ * </ol>
+ *
+ * <p>Every response carries the rate-limit headers of the binding rule and a {@code Date} on the
+ * simulator's clock; scripted delays are added to whatever response is chosen.
+ */
+public final class AssignrApiFilter implements StubRequestFilterV2 {
+
+  /** The extension's name in WireMock. */
+  public static final String NAME = "assignr-api-simulator";
+  /** Assignr's media type. */
+  public static final String HAL_JSON = "application/vnd.assignr.v2.hal+json";
+  /** The path prefix the simulator owns. */
+  public static final String API_PREFIX = "/api/v2";
+
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
+
+  private final Clock clock;
+  private final String token;
+  private final boolean httpsOnly;
+  private final boolean retryAfter;
+  private final FixedWindowRateLimiter limiter;
+  private final SimulatedAccount account;
+  private final ScriptStore scripts;
+  private final JournalStore journal;
+  private final StatsCounters stats;
+  private volatile int httpsPort = -1;
+
+  public AssignrApiFilter(Clock clock, String token, boolean httpsOnly, boolean retryAfter,
+      FixedWindowRateLimiter limiter, SimulatedAccount account, ScriptStore scripts,
+      JournalStore journal, StatsCounters stats) {
+    this.clock = clock;
+    this.token = token;
+    this.httpsOnly = httpsOnly;
+    this.retryAfter = retryAfter;
+    this.limiter = limiter;
+    this.account = account;
+    this.scripts = scripts;
+    this.journal = journal;
+    this.stats = stats;
+  }
+
+  /** Sets the port HTTPS redirects point to; -1 for the default port. */
+  public void httpsPort(int port) {
+    this.httpsPort = port;
+  }
+
+  @Override
+  public String getName() {
+    return NAME;
+  }
+
+  @Override
+  public RequestFilterAction filter(Request request, ServeEvent serveEvent) {
+    String url = request.getUrl();
+    int q = url.indexOf('?');
+    String path = q < 0 ? url : url.substring(0, q);
+    String query = q < 0 ? "" : url.substring(q + 1);
+    if (!path.equals(API_PREFIX) && !path.startsWith(API_PREFIX + "/")) {
+      return RequestFilterAction.continueWith(request);
+    }
+    long now = clock.millis();
+    long sequence = journal.nextSequence();
+    stats.total.increment();
+    String method = request.getMethod().getName().toUpperCase(Locale.ROOT);
+    String scheme = request.getScheme() == null ? "http" : request.getScheme();
+
+    Served served = serve(request, method, scheme, path, query, now);
+
+    if (served.fault != null) {
+      stats.connectionFaults.increment();
+    } else {
+      stats.served(served.status);
+    }
+    journal.add(new JournalEntry(sequence, method, scheme, path, query, Instant.ofEpochMilli(now),
+        served.status, served.fault, acceptValid(request), authorizationPresent(request),
+        served.scripted, served.delayMillis));
+    return RequestFilterAction.stopWith(served.definition.build());
+  }
+
+  private record Served(ResponseDefinitionBuilder definition, int status, Fault fault,
+      boolean scripted, long delayMillis) {}
+
+  private Served serve(Request request, String method, String scheme, String path, String query,
+      long now) {
+    if (httpsOnly && !"https".equalsIgnoreCase(scheme)) {
+      FixedWindowRateLimiter.Decision peek = limiter.acquire(now, false);
+      Headers headers = baseHeaders(peek, now, false);
+      int port = httpsPort;
+      headers.set("Location",
+          "https://" + request.getHost() + (port > 0 ? ":" + port : "") + request.getUrl());
+      return new Served(response(302, headers, null), 302, null, false, 0);
+    }
+
+    ScriptStore.Outcome script = scripts.evaluate(method, path, now);
+    long delay = script.delayMillis();
+    if (script.terminal() instanceof ScriptStore.Inject inject) {
+      ResponseDefinitionBuilder def = ResponseDefinitionBuilder.responseDefinition()
+          .withFault(inject.fault());
+      return new Served(withDelay(def, delay), 0, inject.fault(), true, delay);
+    }
+    if (script.terminal() instanceof ScriptStore.Respond respond) {
+      ScriptedResponse scripted = respond.response();
+      boolean is429 = scripted.statusCode() == 429;
+      FixedWindowRateLimiter.Decision decision = limiter.acquire(now, !is429);
+      if (decision.admitted() && !is429) {
+        stats.admitted.increment();
+      }
+      Headers headers = scripted.rateLimitHeaders()
+          ? baseHeaders(decision, now, is429)
+          : dateOnly(now);
+      for (String removed : scripted.removedHeaders()) {
+        headers.remove(removed);
+      }
+      Map<String, List<String>> overrides = new LinkedHashMap<>();
+      for (Map.Entry<String, String> h : scripted.headers()) {
+        overrides.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
+      }
+      overrides.forEach(headers::set);
+      byte[] body = scripted.bodyBytes();
+      ResponseDefinitionBuilder def = response(scripted.statusCode(), headers,
+          body.length == 0 ? null : body);
+      return new Served(withDelay(def, delay), scripted.statusCode(), null, true, delay);
+    }
+
+    FixedWindowRateLimiter.Decision decision = limiter.acquire(now, true);
+    if (!decision.admitted()) {
+      Headers headers = baseHeaders(decision, now, true);
+      if (retryAfter) {
+        headers.set("Retry-After",
+            Long.toString((decision.millisUntilReset() + 999) / 1000));
+      }
+      return json(SimulatedAccount.error(429, "Rate limit exceeded: " + decision.limit()
+          + " requests per " + decision.periodSeconds() + " s; retry in "
+          + decision.secondsRemaining() + " s"), headers, delay);
+    }
+    stats.admitted.increment();
+    Headers headers = baseHeaders(decision, now, false);
+    if (!bearerValid(request)) {
+      headers.set("WWW-Authenticate", "Bearer realm=\"Assignr\"");
+      return json(SimulatedAccount.error(401, "Unauthorized: a valid Bearer token is required"),
+          headers, delay);
+    }
+    String base = scheme + "://" + request.getHost() + ":" + request.getPort() + API_PREFIX;
+    Map<String, String> params = parseQuery(query);
+    SimulatedAccount.ApiResponse api = account.handle(method,
+        path.substring(API_PREFIX.length()), params::get, request.getBody(), base);
+    api.headers().forEach(headers::set);
+    return json(api, headers, delay);
+  }
+
+  private Served json(SimulatedAccount.ApiResponse api, Headers headers, long delay) {
+    byte[] body = null;
+    if (api.body() != null) {
+      headers.set("Content-Type", HAL_JSON + "; charset=utf-8");
+      body = SimulatedAccount.bytes(api.body());
+    }
+    return new Served(withDelay(response(api.status(), headers, body), delay), api.status(), null,
+        false, delay);
+  }
+
+  private static ResponseDefinitionBuilder withDelay(ResponseDefinitionBuilder def, long delay) {
+    return delay > 0 ? def.withFixedDelay((int) Math.min(Integer.MAX_VALUE, delay)) : def;
+  }
+
+  private static ResponseDefinitionBuilder response(int status, Headers headers, byte[] body) {
+    ResponseDefinitionBuilder def = ResponseDefinitionBuilder.responseDefinition()
+        .withStatus(status)
+        .withHeaders(headers.toWireMock());
+    if (body != null) {
+      def = def.withBody(body);
+    }
+    return def;
+  }
+
+  private Headers dateOnly(long now) {
+    Headers headers = new Headers();
+    headers.set("Date", HTTP_DATE.format(Instant.ofEpochMilli(now)));
+    return headers;
+  }
+
+  private Headers baseHeaders(FixedWindowRateLimiter.Decision d, long now, boolean limited) {
+    Headers headers = dateOnly(now);
+    if (limiter.enabled()) {
+      headers.set("X-Ratelimit-Limit", Long.toString(d.limit()));
+      headers.set("X-Ratelimit-Period", Long.toString(d.periodSeconds()));
+      headers.set("X-Ratelimit-Remaining", limited ? "0" : Long.toString(d.remaining()));
+      headers.set("X-Ratelimit-Reset", Long.toString(d.resetEpochSeconds()));
+      headers.set("X-Ratelimit-Reset-Seconds-Remaining", Long.toString(d.secondsRemaining()));
+    }
+    return headers;
+  }
+
+  private boolean bearerValid(Request request) {
+    String value = request.getHeader("Authorization");
+    if (value == null) {
+      return false;
+    }
+    value = value.trim();
+    if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    String sent = value.substring(7).trim();
+    return token == null ? !sent.isEmpty() : token.equals(sent);
+  }
+
+  private static boolean authorizationPresent(Request request) {
+    String value = request.getHeader("Authorization");
+    return value != null && !value.isBlank();
+  }
+
+  private static boolean acceptValid(Request request) {
+    HttpHeader accept = request.getHeaders().getHeader("Accept");
+    if (accept == null || !accept.isPresent()) {
+      return false;
+    }
+    for (String value : accept.values()) {
+      if (value.toLowerCase(Locale.ROOT).contains(HAL_JSON)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Map<String, String> parseQuery(String query) {
+    Map<String, String> params = new HashMap<>();
+    if (query.isEmpty()) {
+      return params;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      params.putIfAbsent(URLDecoder.decode(key, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return params;
+  }
+
+  @Override
+  public boolean applyToAdmin() {
+    return false;
+  }
+
+  @Override
+  public boolean applyToStubs() {
+    return true;
+  }
+
+  /** Response headers keyed case-insensitively, in insertion order. */
+  private static final class Headers {
+    private final Map<String, Map.Entry<String, List<String>>> byLowerName = new LinkedHashMap<>();
+
+    void set(String name, String value) {
+      set(name, List.of(value));
+    }
+
+    void set(String name, List<String> values) {
+      byLowerName.put(name.toLowerCase(Locale.ROOT), Map.entry(name, List.copyOf(values)));
+    }
+
+    void remove(String name) {
+      byLowerName.remove(name.toLowerCase(Locale.ROOT));
+    }
+
+    HttpHeaders toWireMock() {
+      List<HttpHeader> list = new ArrayList<>();
+      byLowerName.values().forEach(e -> list.add(new HttpHeader(e.getKey(), e.getValue())));
+      return new HttpHeaders(list);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package com.assignr.resilience.testkit.internal;
+
+import com.assignr.resilience.testkit.JournalEntry;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/** Bounded, thread-safe store of journal entries; the oldest are dropped past the capacity. */
+public final class JournalStore {
+
+  private final int capacity;
+  private final ArrayDeque<JournalEntry> entries = new ArrayDeque<>();
+  private long sequence;
+
+  public JournalStore(int capacity) {
+    this.capacity = capacity;
+  }
+
+  /** Next sequence number, from 1. */
+  public synchronized long nextSequence() {
+    return ++sequence;
+  }
+
+  public synchronized void add(JournalEntry entry) {
+    if (entries.size() == capacity) {
+      entries.removeFirst();
+    }
+    entries.addLast(entry);
+  }
+
+  public synchronized List<JournalEntry> snapshot() {
+    return List.copyOf(entries);
+  }
+
+  public synchronized void clear() {
+    entries.clear();
+  }
+}
