@@ -1,0 +1,54 @@
+package com.assignr.resilience;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Decides whether a failure happened before anything was sent (safe to retry for every method),
+ * after the request may have been sent (idempotent methods only), or because the caller
+ * cancelled (never retried). Adapters know more than the exception type (OkHttp knows whether
+ * its call was cancelled) and pass that in.
+ */
+public final class FailureClassifier {
+  private FailureClassifier() {}
+
+  /**
+   * Classifies {@code failure}.
+   *
+   * @param cancelled whether the caller's call or future was cancelled (always wins)
+   */
+  public static Classification classify(Throwable failure, boolean cancelled) {
+    if (cancelled) return Classification.CANCELLED;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CancellationException
+          || t instanceof InterruptedException
+          || t instanceof ClosedByInterruptException) {
+        return Classification.CANCELLED;
+      }
+      if (t instanceof ConnectException
+          || t instanceof UnknownHostException
+          || t instanceof NoRouteToHostException
+          || t instanceof PortUnreachableException) {
+        // java.net.http's HttpConnectTimeoutException extends HttpTimeoutException, not
+        // ConnectException; it is recognised by name so core needs no java.net.http types.
+        return Classification.CONNECT_FAILURE;
+      }
+      if (t.getClass().getName().equals("java.net.http.HttpConnectTimeoutException")) {
+        return Classification.CONNECT_FAILURE;
+      }
+      if (t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException)
+          && !t.getClass().getName().startsWith("java.net.http.")) {
+        // OkHttp reports its call timeout as InterruptedIOException("timeout"): the deadline,
+        // which is final. A read timeout (SocketTimeoutException) is an ordinary I/O failure.
+        return Classification.CANCELLED;
+      }
+    }
+    return Classification.IO_FAILURE;
+  }
+}

@@ -1,0 +1,256 @@
+package com.assignr.resilience;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One account's quota, shared by every thread and every client built from one {@link
+ * AssignrResilience}: the part of this library that keeps a whole fleet of callers inside
+ * Assignr's limits instead of letting each of them discover the limit with its own 429.
+ *
+ * <h2>How is the gate designed, and why?</h2>
+ *
+ * <p>Assignr applies three fixed, aligned windows at once (180 requests per 60 s, 500 per 300 s,
+ * 5000 per 3600 s) and describes, on every response, the rule with the fewest requests left:
+ * {@code Remaining} and the seconds until that rule's window resets. Retrying each 429 on its own
+ * (what a Failsafe or Resilience4j policy does) has two costs: every thread must be refused once
+ * before it learns to wait, and all of them return at the reset in one burst that empties the
+ * next window at once. The gate instead learns the budget from every response and admits attempts
+ * against it.
+ *
+ * <ul>
+ *   <li><b>Budget.</b> It keeps the last {@code Remaining} and when that window resets, packed in
+ *       one {@link AtomicLong} so that learning and admitting take no lock. Attempts admitted and
+ *       not yet answered are counted as in flight: an attempt is admitted only while {@code
+ *       remaining - inFlight > reserve}. Example: remaining 10, reserve 2, eight threads: all eight
+ *       go; their answers say 9…2, and the gate closes at 2 without a single 429.
+ *   <li><b>Which window binds.</b> A newer answer replaces the budget when it shows fewer requests
+ *       left or a later window; an answer with more left for the same window is a stale,
+ *       out-of-order one and is ignored (within a window {@code Remaining} only falls).
+ *   <li><b>Closing.</b> A 429, or {@code Remaining} reaching the reserve (default 2, left for the
+ *       people using Assignr's web app on the same account), closes the gate until the reset plus
+ *       the policy's margin. Every new attempt then waits, not only the one that was refused.
+ *   <li><b>Reopening without a herd.</b> The k-th caller that finds the gate closed is told to
+ *       come back at {@code reset + k × releaseSpacing} (20 ms by default: 180 waiting callers
+ *       return over 3.6 s), so the first answers of the new window are learned before most of them
+ *       are admitted.
+ *   <li><b>Pacing (optional).</b> With pacing on, admissions are spread evenly over what is left
+ *       of the window, {@code (reset - now) / (remaining - reserve)} apart, instead of bursting.
+ * </ul>
+ *
+ * <p>Waiting is the caller's job: {@link #tryAcquire()} answers at once with 0 (admitted) or the
+ * nanoseconds to wait before asking again, so the async adapters schedule and the sync ones sleep,
+ * each within its own caps, deadline and cancellation. Every admitted attempt must be followed by
+ * exactly one {@link #onResponse} or {@link #release()}.
+ */
+public final class RateLimitGate {
+  private static final long UNKNOWN = -1L;
+  private static final int REMAINING_BITS = 20;
+  private static final long REMAINING_MASK = (1L << REMAINING_BITS) - 1;
+  private static final long NANOS_PER_MILLI = 1_000_000L;
+  /** Two answers whose resets differ by less than this describe the same window. */
+  private static final long SAME_WINDOW_TOLERANCE_NANOS = 1_500_000_000L;
+  /** When budget is only held by attempts in flight, look again this soon. */
+  private static final long IN_FLIGHT_RECHECK_NANOS = 50_000_000L;
+
+  private final String quotaKey;
+  private final TimeSource time;
+  private final RetryListener listener;
+  private final int reserve;
+  private final long releaseSpacingNanos;
+  private final long marginNanos;
+  private final long fallbackClosureNanos;
+  private final boolean pacing;
+  private final long baseNanos;
+
+  /** (reset time in ms since baseNanos) << 20 | remaining; UNKNOWN when no usable answer yet. */
+  private final AtomicLong window = new AtomicLong(UNKNOWN);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong closedUntil;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong releaseTickets = new AtomicLong();
+  private final AtomicLong nextPacedAdmission;
+
+  RateLimitGate(String quotaKey, TimeSource time, RetryListener listener, int reserve,
+      Duration releaseSpacing, Duration margin, Duration fallbackClosure, boolean pacing) {
+    this.quotaKey = Objects.requireNonNull(quotaKey, "quotaKey");
+    this.time = time;
+    this.listener = listener;
+    this.reserve = reserve;
+    this.releaseSpacingNanos = releaseSpacing.toNanos();
+    this.marginNanos = margin.toNanos();
+    this.fallbackClosureNanos = fallbackClosure.toNanos();
+    this.pacing = pacing;
+    this.baseNanos = time.nanoTime();
+    this.closedUntil = new AtomicLong(baseNanos);
+    this.nextPacedAdmission = new AtomicLong(baseNanos);
+  }
+
+  /** The quota this gate guards: the host and a hash of the credentials, never the credentials. */
+  public String quotaKey() {
+    return quotaKey;
+  }
+
+  /**
+   * Asks to send one attempt now.
+   *
+   * @return 0 when admitted (follow with exactly one {@link #onResponse} or {@link #release()}),
+   *     else the nanoseconds to wait before asking again
+   */
+  public long tryAcquire() {
+    long now = time.nanoTime();
+    if (closed.get()) {
+      long wait = closedUntil.get() - now;
+      if (wait > 0) return wait + releaseTickets.getAndIncrement() * releaseSpacingNanos;
+      if (closed.compareAndSet(true, false)) listener.onGateOpened(quotaKey);
+    }
+    long w = window.get();
+    if (w != UNKNOWN) {
+      long resetAt = resetAt(w);
+      if (now - resetAt < 0) {
+        long remaining = w & REMAINING_MASK;
+        int admitted = inFlight.incrementAndGet();
+        long spare = remaining - reserve - admitted;
+        if (spare < 0) {
+          inFlight.decrementAndGet();
+          if (remaining <= reserve) {
+            return close(resetAt + marginNanos, now, "remaining reached the reserve of " + reserve);
+          }
+          return Math.min(IN_FLIGHT_RECHECK_NANOS, resetAt + marginNanos - now);
+        }
+        if (pacing) {
+          long wait = pace(now, (resetAt - now) / (spare + 1));
+          if (wait > 0) {
+            inFlight.decrementAndGet();
+            return wait;
+          }
+        }
+        return 0;
+      }
+    }
+    inFlight.incrementAndGet();
+    return 0;
+  }
+
+  /**
+   * Blocks until admitted, for callers of other clients that wait on their own thread.
+   *
+   * @return false when admission would take longer than {@code maxWait} or the signal fired
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  public boolean acquire(Duration maxWait, CancellationSignal signal) throws InterruptedException {
+    long deadline = time.nanoTime() + maxWait.toNanos();
+    for (long wait = tryAcquire(); wait > 0; wait = tryAcquire()) {
+      if (time.nanoTime() + wait - deadline > 0 || signal.isCancelled()) return false;
+      time.sleep(wait, signal);
+      if (signal.isCancelled()) return false;
+    }
+    return true;
+  }
+
+  /** Ends an admitted attempt that produced no response (an I/O failure, a cancellation). */
+  public void release() {
+    inFlight.decrementAndGet();
+  }
+
+  /** Ends an admitted attempt with its response, and learns from its headers. */
+  public void onResponse(int status, RateLimitInfo info) {
+    inFlight.decrementAndGet();
+    learn(status, info);
+  }
+
+  /**
+   * Learns from a response whose attempt was not admitted through this gate (for example one a
+   * user's own code made). Same as {@link #onResponse} without the in-flight bookkeeping.
+   */
+  public void learn(int status, RateLimitInfo info) {
+    if (!info.isPresent() && status != 429) return;
+    long now = time.nanoTime();
+    long seconds = info.untilResetSeconds();
+    long remaining = info.remainingOrNegative();
+    if (status == 429) {
+      long wait = seconds >= 0 ? seconds * 1_000_000_000L
+          : info.retryAfter(time.clock()).map(Duration::toNanos).orElse(fallbackClosureNanos);
+      update(0, now + wait);
+      listener.onRateLimitObserved(quotaKey, info);
+      close(now + wait + marginNanos, now, "429 Too Many Requests");
+      return;
+    }
+    if (remaining < 0 || seconds < 0) return;
+    long resetAt = now + seconds * 1_000_000_000L;
+    update(remaining, resetAt);
+    listener.onRateLimitObserved(quotaKey, info);
+    if (remaining <= reserve) {
+      close(resetAt + marginNanos, now, "remaining reached the reserve of " + reserve);
+    }
+  }
+
+  /** Whether the gate is closed right now. */
+  public boolean isClosed() {
+    return closed.get() && closedUntil.get() - time.nanoTime() > 0;
+  }
+
+  /** Attempts admitted and not yet answered. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** The last learned number of requests left, or -1 when unknown or the window has reset. */
+  public long knownRemaining() {
+    long w = window.get();
+    if (w == UNKNOWN || time.nanoTime() - resetAt(w) >= 0) return -1;
+    return w & REMAINING_MASK;
+  }
+
+  private void update(long remaining, long resetAt) {
+    long packed = pack(Math.min(remaining, REMAINING_MASK), resetAt);
+    long current;
+    do {
+      current = window.get();
+      if (current != UNKNOWN) {
+        long currentReset = resetAt(current);
+        boolean sameWindow = Math.abs(resetAt - currentReset) < SAME_WINDOW_TOLERANCE_NANOS;
+        boolean stale = sameWindow && remaining >= (current & REMAINING_MASK);
+        boolean expired = time.nanoTime() - currentReset >= 0;
+        if (stale && !expired) return;
+      }
+    } while (!window.compareAndSet(current, packed));
+  }
+
+  private long close(long until, long now, String reason) {
+    long previous = closedUntil.getAndAccumulate(until, Math::max);
+    if (closed.compareAndSet(false, true)) {
+      releaseTickets.set(1);
+      listener.onGateClosed(quotaKey, Duration.ofNanos(Math.max(until, previous) - now), reason);
+      return Math.max(until, previous) - now;
+    }
+    long wait = Math.max(until, previous) - now;
+    return wait > 0 ? wait + releaseTickets.getAndIncrement() * releaseSpacingNanos : 0;
+  }
+
+  private long pace(long now, long interval) {
+    while (true) {
+      long next = nextPacedAdmission.get();
+      if (next - now > 0) return next - now;
+      if (nextPacedAdmission.compareAndSet(next, now + interval)) return 0;
+    }
+  }
+
+  private long pack(long remaining, long resetAtNanos) {
+    long millis = Math.max(0, (resetAtNanos - baseNanos) / NANOS_PER_MILLI);
+    return (millis << REMAINING_BITS) | remaining;
+  }
+
+  private long resetAt(long packed) {
+    return baseNanos + (packed >>> REMAINING_BITS) * NANOS_PER_MILLI;
+  }
+
+  @Override
+  public String toString() {
+    return "RateLimitGate{" + quotaKey + ", remaining=" + knownRemaining() + ", inFlight="
+        + inFlight.get() + (isClosed() ? ", closed" : ", open") + '}';
+  }
+}

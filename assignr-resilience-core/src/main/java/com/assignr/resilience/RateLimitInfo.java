@@ -1,0 +1,178 @@
+package com.assignr.resilience;
+
+import com.assignr.resilience.internal.HeaderValues;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Assignr's rate-limit headers as sent with one response, successes included.
+ *
+ * <pre>
+ * X-Ratelimit-Limit: 180
+ * X-Ratelimit-Period: 60
+ * X-Ratelimit-Remaining: 178
+ * X-Ratelimit-Reset: 1490302080                 (epoch seconds, read against the response's Date)
+ * X-Ratelimit-Reset-Seconds-Remaining: 35
+ * </pre>
+ *
+ * <p>They describe the rule (180/60 s, 500/300 s or 5000/3600 s) with the fewest requests left, so
+ * {@code Limit}/{@code Period} change from one response to the next. {@code Retry-After} is not
+ * documented by Assignr and is read only as a fallback.
+ *
+ * <p>Parsing never throws. A value that is missing, not a plain non-negative integer, in the past,
+ * or larger than {@link #MAX_PLAUSIBLE_WAIT} (Assignr's longest window is an hour) is treated as
+ * absent, so a broken header can neither crash a call nor stretch a wait: the engine falls back to
+ * the next source of the reset time, and finally to its own capped backoff.
+ */
+public final class RateLimitInfo {
+  /** Longer server-directed waits than this are not believed. */
+  public static final Duration MAX_PLAUSIBLE_WAIT = Duration.ofDays(1);
+
+  /** Header names, as Assignr spells them (matching is case-insensitive). */
+  public static final String LIMIT = "X-Ratelimit-Limit";
+  public static final String PERIOD = "X-Ratelimit-Period";
+  public static final String REMAINING = "X-Ratelimit-Remaining";
+  public static final String RESET = "X-Ratelimit-Reset";
+  public static final String RESET_SECONDS_REMAINING = "X-Ratelimit-Reset-Seconds-Remaining";
+  public static final String RETRY_AFTER = "Retry-After";
+  public static final String DATE = "Date";
+
+  private static final RateLimitInfo NONE = new RateLimitInfo(-1, -1, -1, -1, -1, null, null);
+  private static final long MAX_SECONDS = MAX_PLAUSIBLE_WAIT.getSeconds();
+
+  private final long limit;
+  private final long period;
+  private final long remaining;
+  private final long resetEpochSecond;
+  private final long resetSecondsRemaining;
+  private final String retryAfter;
+  private final String date;
+
+  private RateLimitInfo(long limit, long period, long remaining, long resetEpochSecond,
+      long resetSecondsRemaining, String retryAfter, String date) {
+    this.limit = limit;
+    this.period = period;
+    this.remaining = remaining;
+    this.resetEpochSecond = resetEpochSecond;
+    this.resetSecondsRemaining = resetSecondsRemaining;
+    this.retryAfter = retryAfter;
+    this.date = date;
+  }
+
+  /** Reads the headers of one response. Never throws. */
+  public static RateLimitInfo from(HeaderLookup headers) {
+    long remaining = HeaderValues.nonNegative(headers.first(REMAINING));
+    long secondsRemaining = HeaderValues.nonNegative(headers.first(RESET_SECONDS_REMAINING));
+    long reset = HeaderValues.nonNegative(headers.first(RESET));
+    String retryAfter = headers.first(RETRY_AFTER);
+    if (remaining < 0 && secondsRemaining < 0 && reset < 0 && retryAfter == null) {
+      return NONE;
+    }
+    return new RateLimitInfo(
+        HeaderValues.nonNegative(headers.first(LIMIT)),
+        HeaderValues.nonNegative(headers.first(PERIOD)),
+        remaining,
+        reset,
+        secondsRemaining > MAX_SECONDS ? -1 : secondsRemaining,
+        retryAfter,
+        headers.first(DATE));
+  }
+
+  /** No rate-limit information at all. */
+  public static RateLimitInfo none() {
+    return NONE;
+  }
+
+  /** Whether any rate-limit or retry header was present and readable. */
+  public boolean isPresent() {
+    return this != NONE;
+  }
+
+  /** The request limit of the binding rule (180, 500 or 5000 at Assignr). */
+  public OptionalLong limit() {
+    return limit < 0 ? OptionalLong.empty() : OptionalLong.of(limit);
+  }
+
+  /** The period of the binding rule in seconds (60, 300 or 3600 at Assignr). */
+  public OptionalLong periodSeconds() {
+    return period < 0 ? OptionalLong.empty() : OptionalLong.of(period);
+  }
+
+  /** Requests left in the binding rule's window. */
+  public OptionalInt remaining() {
+    return remaining < 0 ? OptionalInt.empty() : OptionalInt.of((int) Math.min(remaining, Integer.MAX_VALUE));
+  }
+
+  /** Requests left, or -1 when unknown: the allocation-free form for hot paths. */
+  public long remainingOrNegative() {
+    return remaining;
+  }
+
+  /**
+   * Time until the binding window resets: {@code X-Ratelimit-Reset-Seconds-Remaining} (a delta,
+   * immune to clock skew), else {@code X-Ratelimit-Reset} minus the response's own {@code Date}
+   * (never the local clock). Empty when neither is usable.
+   */
+  public Optional<Duration> untilReset() {
+    long seconds = untilResetSeconds();
+    return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+  }
+
+  /** {@link #untilReset()} in whole seconds, or -1: the allocation-free form for hot paths. */
+  public long untilResetSeconds() {
+    if (resetSecondsRemaining >= 0) return resetSecondsRemaining;
+    if (resetEpochSecond >= 0 && date != null) {
+      Instant responseDate = HeaderValues.httpDate(date);
+      if (responseDate != null) {
+        long delta = resetEpochSecond - responseDate.getEpochSecond();
+        if (delta >= 0 && delta <= MAX_SECONDS) return delta;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * {@code Retry-After} as delta-seconds, or as an HTTP-date read against the response's
+   * {@code Date} (the local clock only when the response has none).
+   */
+  public Optional<Duration> retryAfter(Clock localClock) {
+    if (retryAfter == null) return Optional.empty();
+    long seconds = HeaderValues.nonNegative(retryAfter);
+    if (seconds < 0) {
+      Instant when = HeaderValues.httpDate(retryAfter);
+      if (when == null) return Optional.empty();
+      Instant now = date == null ? null : HeaderValues.httpDate(date);
+      if (now == null) now = localClock.instant();
+      seconds = Duration.between(now, when).getSeconds();
+      if (Duration.between(now, when).getNano() > 0) seconds++;
+    }
+    if (seconds <= 0 || seconds > MAX_SECONDS) return Optional.empty();
+    return Optional.of(Duration.ofSeconds(seconds));
+  }
+
+  /**
+   * The wait the server asks for: {@link #untilReset()}, else {@link #retryAfter(Clock)}. The
+   * engine adds its safety margin and jitter to this.
+   */
+  public Optional<Duration> serverDirectedWait(Clock localClock) {
+    Optional<Duration> reset = untilReset();
+    return reset.isPresent() ? reset : retryAfter(localClock);
+  }
+
+  @Override
+  public String toString() {
+    if (!isPresent()) return "RateLimitInfo{none}";
+    StringBuilder s = new StringBuilder("RateLimitInfo{");
+    if (remaining >= 0) s.append("remaining=").append(remaining);
+    if (limit >= 0) s.append(", limit=").append(limit);
+    if (period >= 0) s.append(", period=").append(period).append('s');
+    long reset = untilResetSeconds();
+    if (reset >= 0) s.append(", resetIn=").append(reset).append('s');
+    if (retryAfter != null) s.append(", retryAfter=").append(HeaderValues.printable(retryAfter));
+    return s.append('}').toString();
+  }
+}

@@ -1,0 +1,143 @@
+package com.assignr.resilience;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The pure decision function: given a request, the attempt number, how long is left before the
+ * deadline and how the attempt ended, it answers <em>retry after D</em> or <em>stop, because
+ * R</em>. It never sleeps and does no I/O; callers MUST wait for the delay it returns.
+ *
+ * <h2>How long to wait, and why</h2>
+ *
+ * <ul>
+ *   <li><b>429</b>: until the binding window resets. The reset comes from {@code
+ *       X-Ratelimit-Reset-Seconds-Remaining} (a delta, immune to clock skew), else {@code
+ *       X-Ratelimit-Reset} minus the response's own {@code Date}, else {@code Retry-After}, else
+ *       (no usable header) ordinary backoff. To the reset we add {@code rateLimitMargin} (Assignr
+ *       rounds seconds down, so "35" can mean 35.9 s) and a <em>positive-only</em> jitter drawn
+ *       from [0, {@code rateLimitJitter}): a retry must never land before the reset, and callers
+ *       refused together must not return together. Example with the defaults: "35" waits between
+ *       36 s and 37 s.
+ *   <li><b>503, 5xx, I/O</b>: exponential backoff {@code initialBackoff × multiplier^(n-1)},
+ *       capped at {@code maxBackoff}, with its top {@code backoffJitter} fraction randomised
+ *       downwards (500 ms, 1 s, 2 s… each drawn from [½×, 1×] by default). A {@code Retry-After}
+ *       sent with it is a floor: the delay is the larger of the two.
+ *   <li><b>Caps</b>: when the server's wait (plus margin) exceeds {@code maxServerWait}, or the
+ *       least acceptable wait would pass the deadline, stop at once and report the instant at
+ *       which a retry would succeed. Never sleep into a timeout, never retry early.
+ * </ul>
+ *
+ * <p>Every random draw comes from the {@link DoubleSupplier} given at construction, so tests pin
+ * the jitter at its minimum (0.0) and maximum (just below 1.0).
+ */
+public final class RetryEngine {
+  private static final Decision.Stop SUCCEEDED =
+      new Decision.Stop(StopReason.SUCCEEDED, Classification.SUCCESS, null);
+
+  private final RetryPolicy policy;
+  private final Clock clock;
+  private final DoubleSupplier random;
+  private final long marginNanos;
+  private final long rateLimitJitterNanos;
+  private final long capNanos;
+
+  private RetryEngine(RetryPolicy policy, Clock clock, DoubleSupplier random) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+    this.marginNanos = policy.rateLimitMargin().toNanos();
+    this.rateLimitJitterNanos = policy.rateLimitJitter().toNanos();
+    this.capNanos = policy.maxServerWait().toNanos();
+  }
+
+  /**
+   * An engine for {@code policy}.
+   *
+   * @param clock the wall clock, read only to express a give-up's retry instant
+   * @param random uniform draws in [0, 1) for jitter
+   */
+  public static RetryEngine create(RetryPolicy policy, Clock clock, DoubleSupplier random) {
+    return new RetryEngine(policy, clock, random);
+  }
+
+  public RetryPolicy policy() {
+    return policy;
+  }
+
+  /**
+   * Decides what to do after attempt number {@code attempt} (1-based) ended with {@code outcome}.
+   *
+   * @param nanosUntilDeadline time left before the call's deadline, or {@link Long#MAX_VALUE}
+   */
+  public Decision decide(RequestInfo request, int attempt, Outcome outcome, long nanosUntilDeadline) {
+    Classification cls = outcome.classification();
+    if (cls == Classification.SUCCESS) return SUCCEEDED;
+    if (cls == Classification.CANCELLED) return stop(StopReason.CANCELLED, cls, -1);
+
+    RetryRule rule = policy.ruleFor(outcome.status(), cls);
+    long serverWait = serverWaitNanos(outcome, cls);
+    if (rule == RetryRule.NEVER) return stop(StopReason.NOT_RETRYABLE, cls, serverWait);
+    if (rule == RetryRule.IDEMPOTENT
+        && !policy.retryNonIdempotent()
+        && !policy.isIdempotent(request.method())) {
+      return stop(StopReason.NOT_IDEMPOTENT, cls, serverWait);
+    }
+    if (!request.replayableBody()) return stop(StopReason.BODY_NOT_REPLAYABLE, cls, serverWait);
+    if (attempt >= policy.maxAttempts()) return stop(StopReason.ATTEMPTS_EXHAUSTED, cls, serverWait);
+
+    long least; // the shortest acceptable delay: never retry before this
+    long delay;
+    boolean serverDirected = serverWait >= 0;
+    if (serverDirected && serverWait > capNanos) {
+      return stop(StopReason.WAIT_EXCEEDS_CAP, cls, serverWait);
+    }
+    if (cls == Classification.RATE_LIMITED && serverDirected) {
+      least = serverWait;
+      long jitter = (long) (random.getAsDouble() * rateLimitJitterNanos);
+      delay = Math.min(least + jitter, Math.max(capNanos, least));
+    } else {
+      long backoff = backoffNanos(attempt);
+      least = serverDirected ? serverWait : 0;
+      delay = Math.max(backoff, least);
+    }
+    if (delay >= nanosUntilDeadline) {
+      return stop(StopReason.DEADLINE_EXCEEDED, cls, serverDirected ? least : -1);
+    }
+    return new Decision.Retry(Duration.ofNanos(delay), cls, serverDirected);
+  }
+
+  /**
+   * The wait the server directs, margin included for a 429's reset, or -1: rate-limit reset for
+   * 429, {@code Retry-After} for everything else.
+   */
+  private long serverWaitNanos(Outcome outcome, Classification cls) {
+    if (!outcome.isResponse() || !outcome.rateLimit().isPresent()) return -1;
+    RateLimitInfo info = outcome.rateLimit();
+    if (cls == Classification.RATE_LIMITED) {
+      long seconds = info.untilResetSeconds();
+      if (seconds >= 0) return seconds * 1_000_000_000L + marginNanos;
+    }
+    Optional<Duration> retryAfter = info.retryAfter(clock);
+    if (retryAfter.isEmpty()) return -1;
+    long nanos = retryAfter.get().toNanos();
+    return cls == Classification.RATE_LIMITED ? nanos + marginNanos : nanos;
+  }
+
+  /** Capped exponential backoff for attempt {@code n}, its top jitter fraction randomised down. */
+  long backoffNanos(int attempt) {
+    double base = policy.initialBackoff().toNanos() * Math.pow(policy.backoffMultiplier(), attempt - 1);
+    double capped = Math.min(base, policy.maxBackoff().toNanos());
+    double jittered = capped * (1.0 - policy.backoffJitter() * random.getAsDouble());
+    return (long) jittered;
+  }
+
+  private Decision.Stop stop(StopReason reason, Classification cls, long serverWaitNanos) {
+    Instant retryAt = serverWaitNanos < 0 ? null : clock.instant().plusNanos(serverWaitNanos);
+    return new Decision.Stop(reason, cls, retryAt);
+  }
+}

@@ -1,0 +1,53 @@
+package com.assignr.resilience.internal;
+
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** Lenient, never-throwing parsing of header values. Not for users. */
+public final class HeaderValues {
+  private HeaderValues() {}
+
+  /**
+   * A plain non-negative decimal integer (surrounding spaces allowed), or -1 for anything else:
+   * null, empty, signs, fractions, letters, or more than 15 digits (no plausible wait or count
+   * needs more, and it keeps every later multiplication free of overflow).
+   */
+  public static long nonNegative(String value) {
+    if (value == null) return -1;
+    int start = 0;
+    int end = value.length();
+    while (start < end && value.charAt(start) == ' ') start++;
+    while (end > start && value.charAt(end - 1) == ' ') end--;
+    if (start == end || end - start > 15) return -1;
+    long result = 0;
+    for (int i = start; i < end; i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') return -1;
+      result = result * 10 + (c - '0');
+    }
+    return result;
+  }
+
+  /** An RFC 1123 HTTP-date, or null when it does not parse. */
+  public static Instant httpDate(String value) {
+    if (value == null || value.isEmpty() || value.length() > 64) return null;
+    try {
+      return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** A header value made safe to print: bounded and with control characters replaced. */
+  public static String printable(String value) {
+    String bounded = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+    StringBuilder s = new StringBuilder(bounded.length());
+    for (int i = 0; i < bounded.length(); i++) {
+      char c = bounded.charAt(i);
+      s.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return s.toString();
+  }
+}
