@@ -107,6 +107,7 @@ public final class AssignrSimulator implements AutoCloseable {
         .dynamicPort()
         .extensions(filter)
         .notifier(new Slf4jNotifier(false))
+        .jettyAcceptors(1)
         .disableRequestJournal();
     if (settings.https) {
       options.dynamicHttpsPort()
