@@ -27,9 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       not yet answered are counted as in flight: an attempt is admitted only while {@code
  *       remaining - inFlight > reserve}. Example: remaining 10, reserve 2, eight threads: all eight
  *       go; their answers say 9…2, and the gate closes at 2 without a single 429.
- *   <li><b>Which window binds.</b> A newer answer replaces the budget when it shows fewer requests
- *       left or a later window; an answer with more left for the same window is a stale,
- *       out-of-order one and is ignored (within a window {@code Remaining} only falls).
+ *   <li><b>Which window binds.</b> An answer replaces the budget when it shows fewer requests
+ *       left, or when the known window has reset. Until then {@code Remaining} can only fall, so an
+ *       answer with more left is a stale, out-of-order one and is ignored: a 200 that overtakes a
+ *       429 cannot reopen the budget.
  *   <li><b>Closing.</b> A 429, or {@code Remaining} reaching the reserve (default 2, left for the
  *       people using Assignr's web app on the same account), closes the gate until the reset plus
  *       the policy's margin. Every new attempt then waits, not only the one that was refused.
@@ -51,8 +52,6 @@ public final class RateLimitGate {
   private static final int REMAINING_BITS = 20;
   private static final long REMAINING_MASK = (1L << REMAINING_BITS) - 1;
   private static final long NANOS_PER_MILLI = 1_000_000L;
-  /** Two answers whose resets differ by less than this describe the same window. */
-  private static final long SAME_WINDOW_TOLERANCE_NANOS = 1_500_000_000L;
   /** When budget is only held by attempts in flight, look again this soon. */
   private static final long IN_FLIGHT_RECHECK_NANOS = 50_000_000L;
 
@@ -102,11 +101,10 @@ public final class RateLimitGate {
    */
   public long tryAcquire() {
     long now = time.nanoTime();
-    if (closed.get()) {
-      long wait = closedUntil.get() - now;
-      if (wait > 0) return wait + releaseTickets.getAndIncrement() * releaseSpacingNanos;
-      if (closed.compareAndSet(true, false)) listener.onGateOpened(quotaKey);
-    }
+    // closedUntil alone decides; the closed flag only drives the opened/closed events.
+    long wait = closedUntil.get() - now;
+    if (wait > 0) return wait + releaseTickets.getAndIncrement() * releaseSpacingNanos;
+    if (closed.get() && closed.compareAndSet(true, false)) listener.onGateOpened(quotaKey);
     long w = window.get();
     if (w != UNKNOWN) {
       long resetAt = resetAt(w);
@@ -122,10 +120,10 @@ public final class RateLimitGate {
           return Math.min(IN_FLIGHT_RECHECK_NANOS, resetAt + marginNanos - now);
         }
         if (pacing) {
-          long wait = pace(now, (resetAt - now) / (spare + 1));
-          if (wait > 0) {
+          long paced = pace(now, (resetAt - now) / (spare + 1));
+          if (paced > 0) {
             inFlight.decrementAndGet();
-            return wait;
+            return paced;
           }
         }
         return 0;
@@ -190,7 +188,7 @@ public final class RateLimitGate {
 
   /** Whether the gate is closed right now. */
   public boolean isClosed() {
-    return closed.get() && closedUntil.get() - time.nanoTime() > 0;
+    return closedUntil.get() - time.nanoTime() > 0;
   }
 
   /** Attempts admitted and not yet answered. */
@@ -205,17 +203,21 @@ public final class RateLimitGate {
     return w & REMAINING_MASK;
   }
 
+  /**
+   * Adopts an answer's budget when nothing is known, when the known window has reset, or when it
+   * shows fewer requests left. Until the binding rule's reset, {@code Remaining} can only fall, so
+   * an answer with more left is stale (it overtook a later one) or describes a rule that does not
+   * bind: either way it must not raise the budget.
+   */
   private void update(long remaining, long resetAt) {
     long packed = pack(Math.min(remaining, REMAINING_MASK), resetAt);
     long current;
     do {
       current = window.get();
-      if (current != UNKNOWN) {
-        long currentReset = resetAt(current);
-        boolean sameWindow = Math.abs(resetAt - currentReset) < SAME_WINDOW_TOLERANCE_NANOS;
-        boolean stale = sameWindow && remaining >= (current & REMAINING_MASK);
-        boolean expired = time.nanoTime() - currentReset >= 0;
-        if (stale && !expired) return;
+      if (current != UNKNOWN
+          && time.nanoTime() - resetAt(current) < 0
+          && remaining >= (current & REMAINING_MASK)) {
+        return;
       }
     } while (!window.compareAndSet(current, packed));
   }

@@ -43,6 +43,8 @@ public final class RateLimitInfo {
 
   private static final RateLimitInfo NONE = new RateLimitInfo(-1, -1, -1, -1, -1, null, null);
   private static final long MAX_SECONDS = MAX_PLAUSIBLE_WAIT.getSeconds();
+  /** Larger request counts are not believed (Assignr's largest limit is 5000 an hour). */
+  private static final long MAX_COUNT = 1_000_000;
 
   private final long limit;
   private final long period;
@@ -65,7 +67,7 @@ public final class RateLimitInfo {
 
   /** Reads the headers of one response. Never throws. */
   public static RateLimitInfo from(HeaderLookup headers) {
-    long remaining = HeaderValues.nonNegative(headers.first(REMAINING));
+    long remaining = count(headers.first(REMAINING));
     long secondsRemaining = HeaderValues.nonNegative(headers.first(RESET_SECONDS_REMAINING));
     long reset = HeaderValues.nonNegative(headers.first(RESET));
     String retryAfter = headers.first(RETRY_AFTER);
@@ -73,13 +75,18 @@ public final class RateLimitInfo {
       return NONE;
     }
     return new RateLimitInfo(
-        HeaderValues.nonNegative(headers.first(LIMIT)),
-        HeaderValues.nonNegative(headers.first(PERIOD)),
+        count(headers.first(LIMIT)),
+        count(headers.first(PERIOD)),
         remaining,
         reset,
         secondsRemaining > MAX_SECONDS ? -1 : secondsRemaining,
         retryAfter,
         headers.first(DATE));
+  }
+
+  private static long count(String value) {
+    long n = HeaderValues.nonNegative(value);
+    return n > MAX_COUNT ? -1 : n;
   }
 
   /** No rate-limit information at all. */

@@ -1,0 +1,211 @@
+package com.assignr.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.assignr.resilience.testing.VirtualTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RateLimitGateTest {
+  private static final long SECOND = 1_000_000_000L;
+  private static final long MILLI = 1_000_000L;
+
+  private final VirtualTime time = VirtualTime.manual();
+  private final List<String> events = new ArrayList<>();
+  private final RetryListener recorder = new RetryListener() {
+    @Override public synchronized void onGateClosed(String key, Duration closedFor, String reason) {
+      events.add("closed " + closedFor.toMillis() + "ms: " + reason);
+    }
+    @Override public synchronized void onGateOpened(String key) {
+      events.add("opened at " + time.elapsed().toMillis() + "ms");
+    }
+  };
+
+  private RateLimitGate gate(AssignrResilience.Builder builder) {
+    return builder.timeSource(time).listener(recorder).build().gateFor("api.assignr.com", "Bearer secret-token");
+  }
+
+  private RateLimitGate gate() {
+    return gate(AssignrResilience.builder());
+  }
+
+  private static RateLimitInfo headers(int remaining, int secondsToReset) {
+    return RateLimitInfo.from(Headers.of("X-Ratelimit-Remaining", String.valueOf(remaining),
+        "X-Ratelimit-Reset-Seconds-Remaining", String.valueOf(secondsToReset),
+        "X-Ratelimit-Limit", "180", "X-Ratelimit-Period", "60"));
+  }
+
+  @Test
+  void afterOne429EveryCallerWaitsForTheResetAndTheyAreReleasedSpreadOut() {
+    RateLimitGate gate = gate();
+    assertEquals(0, gate.tryAcquire());
+    gate.onResponse(429, headers(0, 10));
+
+    long[] waits = new long[8];
+    for (int caller = 0; caller < 8; caller++) waits[caller] = gate.tryAcquire();
+
+    for (int caller = 0; caller < 8; caller++) {
+      // reset (10 s) + margin (1 s) + the caller's release slot, 20 ms apart
+      assertEquals(11 * SECOND + (caller + 1) * 20 * MILLI, waits[caller], "caller " + caller);
+    }
+    assertEquals(List.of("closed 11000ms: 429 Too Many Requests"), events);
+
+    time.advance(Duration.ofMillis(11_020));
+    assertEquals(0, gate.tryAcquire(), "the first slot is admitted once the reset has passed");
+    assertEquals(List.of("closed 11000ms: 429 Too Many Requests", "opened at 11020ms"), events);
+  }
+
+  @Test
+  void closesProactivelyWhenRemainingReachesTheReserveWithoutA429() {
+    RateLimitGate gate = gate();
+    assertEquals(0, gate.tryAcquire());
+    gate.onResponse(200, headers(2, 30));
+    assertTrue(gate.isClosed());
+    assertEquals(31 * SECOND + 20 * MILLI, gate.tryAcquire());
+    assertEquals(List.of("closed 31000ms: remaining reached the reserve of 2"), events);
+  }
+
+  @Test
+  void attemptsInFlightAreCountedSoConcurrentCallersDoNotOvershoot() {
+    RateLimitGate gate = gate();
+    assertEquals(0, gate.tryAcquire());
+    gate.onResponse(200, headers(10, 30));
+    // 10 left, 2 kept in reserve: eight may be in flight before any of them is answered.
+    for (int i = 0; i < 8; i++) assertEquals(0, gate.tryAcquire(), "attempt " + i);
+    assertEquals(8, gate.inFlight());
+    long wait = gate.tryAcquire();
+    assertTrue(wait > 0 && wait <= 50 * MILLI, "the ninth waits for answers, briefly: " + wait);
+    gate.onResponse(200, headers(9, 30));
+    assertEquals(7, gate.inFlight());
+    assertTrue(gate.tryAcquire() > 0, "9 left, 7 in flight, 2 reserved: still full");
+  }
+
+  @Test
+  void aStaleOutOfOrderAnswerDoesNotRaiseTheBudgetButANewWindowDoes() {
+    RateLimitGate gate = gate();
+    gate.learn(200, headers(5, 30));
+    gate.learn(200, headers(7, 30));
+    assertEquals(5, gate.knownRemaining());
+    gate.learn(200, headers(3, 200)); // the 5-minute rule now binds with fewer left
+    assertEquals(3, gate.knownRemaining());
+    time.advance(Duration.ofSeconds(201));
+    assertEquals(-1, gate.knownRemaining(), "after the reset nothing is assumed");
+    gate.learn(200, headers(170, 60));
+    assertEquals(170, gate.knownRemaining());
+  }
+
+  @Test
+  void a200ThatOvertakesA429CannotReopenTheBudget() {
+    RateLimitGate gate = gate();
+    gate.learn(429, headers(0, 5));
+    gate.learn(200, headers(150, 59)); // sent before the 429, answered after it
+    assertEquals(0, gate.knownRemaining());
+    time.advance(Duration.ofSeconds(6));
+    assertEquals(-1, gate.knownRemaining(), "the 429's window has reset: the budget is unknown, not 150");
+  }
+
+  @Test
+  void pacingSpreadsAdmissionsEvenlyOverTheWindow() {
+    RateLimitGate gate = gate(AssignrResilience.builder().pacing(true).rateLimitReserve(0));
+    gate.learn(200, headers(10, 10));
+    assertEquals(0, gate.tryAcquire());
+    long wait = gate.tryAcquire();
+    assertEquals(SECOND * 10 / 10, wait, "10 s / (10 left - 1 in flight + 1) = 1 s apart");
+    time.advance(Duration.ofNanos(wait));
+    assertEquals(0, gate.tryAcquire());
+  }
+
+  @Test
+  void a429WithoutHeadersClosesForTheInitialBackoff() {
+    RateLimitGate gate = gate();
+    gate.learn(429, RateLimitInfo.none());
+    assertEquals(500 * MILLI + 1 * SECOND + 20 * MILLI, gate.tryAcquire());
+  }
+
+  @Test
+  void theQuotaKeyHoldsAHashOfTheCredentialsNeverTheCredentials() {
+    AssignrResilience resilience = AssignrResilience.builder().timeSource(time).build();
+    RateLimitGate gate = resilience.gateFor("API.assignr.com", "Bearer secret-token");
+    assertFalse(gate.quotaKey().contains("secret"), gate.quotaKey());
+    assertTrue(gate.quotaKey().startsWith("api.assignr.com#"), gate.quotaKey());
+    assertEquals(gate, resilience.gateFor("api.assignr.com", "Bearer secret-token"), "one gate per quota");
+    assertNotEquals(gate, resilience.gateFor("api.assignr.com", "Bearer another-account"));
+    assertFalse(resilience.toString().contains("secret"), resilience.toString());
+    assertFalse(gate.toString().contains("secret"), gate.toString());
+  }
+
+  /**
+   * The invariant: once a closure is published, nothing is admitted until the clock passes it.
+   * Eight threads hammer the gate (admit, answer) while the test thread closes it with a 429;
+   * every call a worker starts after seeing the closure's round number must be refused.
+   */
+  @Test
+  void stressNothingIsAdmittedWhileTheGateIsClosed() throws Exception {
+    RateLimitGate gate = gate(AssignrResilience.builder().rateLimitReserve(0));
+    int workers = 8;
+    AtomicLong closedRound = new AtomicLong(-1);
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger violations = new AtomicInteger();
+    AtomicInteger admitted = new AtomicInteger();
+    AtomicInteger refusedWhileClosed = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(workers);
+    java.util.concurrent.atomic.AtomicLongArray iterations = new java.util.concurrent.atomic.AtomicLongArray(workers);
+    for (int w = 0; w < workers; w++) {
+      int worker = w;
+      Thread t = new Thread(() -> {
+        try {
+          while (!stop.get()) {
+            iterations.incrementAndGet(worker);
+            long roundSeen = closedRound.get();
+            long wait = gate.tryAcquire();
+            if (wait == 0) {
+              admitted.incrementAndGet();
+              if (roundSeen >= 0) violations.incrementAndGet();
+              gate.onResponse(200, headers(100_000, 59));
+            } else if (roundSeen >= 0) {
+              refusedWhileClosed.incrementAndGet();
+            }
+          }
+        } finally {
+          done.countDown();
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+    }
+    for (int round = 0; round < 20; round++) {
+      long before = admitted.get();
+      while (admitted.get() < before + 200) Thread.onSpinWait();
+      gate.learn(429, headers(0, 5));
+      closedRound.set(round);
+      // let every worker hammer the closed gate many times
+      int refusedBefore = refusedWhileClosed.get();
+      while (refusedWhileClosed.get() < refusedBefore + 2_000) Thread.onSpinWait();
+      closedRound.set(-1);
+      // every call started while the round was marked closed must finish before the clock moves
+      long[] seen = new long[workers];
+      for (int w = 0; w < workers; w++) seen[w] = iterations.get(w);
+      for (int w = 0; w < workers; w++) {
+        while (iterations.get(w) < seen[w] + 2 && !stop.get()) Thread.onSpinWait();
+      }
+      time.advance(Duration.ofSeconds(7));
+    }
+    stop.set(true);
+    assertTrue(done.await(10, TimeUnit.SECONDS));
+    assertEquals(0, violations.get(), "admissions while closed");
+    assertEquals(0, gate.inFlight(), "every admission was answered exactly once");
+    assertTrue(refusedWhileClosed.get() >= 40_000, "the closed gate was really hammered");
+  }
+}

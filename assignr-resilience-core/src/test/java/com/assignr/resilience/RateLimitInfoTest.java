@@ -1,0 +1,119 @@
+package com.assignr.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RateLimitInfoTest {
+  private static final String DATE = "Fri, 24 Mar 2017 20:47:25 GMT"; // epoch 1490388445
+  private static final Clock LOCAL = Clock.fixed(Instant.parse("2017-03-24T20:47:25Z"), ZoneOffset.UTC);
+
+  @Test
+  void readsTheDocumentedExample() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of(
+        "X-Ratelimit-Limit", "180", "X-Ratelimit-Period", "60", "X-Ratelimit-Remaining", "178",
+        "X-Ratelimit-Reset", "1490388480", "X-Ratelimit-Reset-Seconds-Remaining", "35", "Date", DATE));
+    assertEquals(OptionalLong.of(180), info.limit());
+    assertEquals(OptionalLong.of(60), info.periodSeconds());
+    assertEquals(OptionalInt.of(178), info.remaining());
+    assertEquals(Optional.of(Duration.ofSeconds(35)), info.untilReset());
+  }
+
+  @Test
+  void headerNamesAreCaseInsensitive() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of(
+        "x-ratelimit-remaining", "7", "X-RATELIMIT-RESET-SECONDS-REMAINING", "12"));
+    assertEquals(OptionalInt.of(7), info.remaining());
+    assertEquals(Optional.of(Duration.ofSeconds(12)), info.untilReset());
+  }
+
+  @Test
+  void resetEpochIsReadAgainstTheResponsesOwnDateNotTheLocalClock() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("X-Ratelimit-Reset", "1490388480", "Date", DATE));
+    assertEquals(Optional.of(Duration.ofSeconds(35)), info.untilReset());
+  }
+
+  @Test
+  void resetEpochWithoutDateIsNotGuessedFromTheLocalClock() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("X-Ratelimit-Reset", "1490388480"));
+    assertEquals(Optional.empty(), info.untilReset());
+  }
+
+  @Test
+  void secondsRemainingWinsOverTheEpoch() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("X-Ratelimit-Reset-Seconds-Remaining", "10",
+        "X-Ratelimit-Reset", "1490388480", "Date", DATE));
+    assertEquals(Optional.of(Duration.ofSeconds(10)), info.untilReset());
+  }
+
+  @Test
+  void retryAfterAsDeltaSeconds() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("Retry-After", "42"));
+    assertEquals(Optional.of(Duration.ofSeconds(42)), info.retryAfter(LOCAL));
+    assertEquals(Optional.of(Duration.ofSeconds(42)), info.serverDirectedWait(LOCAL));
+  }
+
+  @Test
+  void retryAfterAsHttpDateIsReadAgainstTheResponsesDate() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("Retry-After", "Fri, 24 Mar 2017 20:48:05 GMT", "Date", DATE));
+    assertEquals(Optional.of(Duration.ofSeconds(40)), info.retryAfter(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)));
+  }
+
+  @Test
+  void retryAfterAsHttpDateFallsBackToTheLocalClockWithoutDate() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("Retry-After", "Fri, 24 Mar 2017 20:48:05 GMT"));
+    assertEquals(Optional.of(Duration.ofSeconds(40)), info.retryAfter(LOCAL));
+  }
+
+  @Test
+  void noHeadersAtAll() {
+    RateLimitInfo info = RateLimitInfo.from(HeaderLookup.NONE);
+    assertFalse(info.isPresent());
+    assertEquals(Optional.empty(), info.serverDirectedWait(LOCAL));
+    assertEquals(OptionalInt.empty(), info.remaining());
+  }
+
+  @ParameterizedTest(name = "seconds-remaining \"{0}\" is ignored")
+  @ValueSource(strings = {"", " ", "abc", "-5", "3.5", "1e3", "+7", "1000000000000", "99999999999999999999",
+      "0x10", "١٢"})
+  void malformedNegativeOrAbsurdValuesAreIgnoredNeverThrown(String value) {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of(
+        "X-Ratelimit-Reset-Seconds-Remaining", value, "X-Ratelimit-Remaining", value, "Retry-After", value));
+    assertEquals(Optional.empty(), info.untilReset());
+    assertEquals(Optional.empty(), info.retryAfter(LOCAL));
+    assertEquals(OptionalInt.empty(), info.remaining());
+  }
+
+  @Test
+  void resetInThePastIsIgnored() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("X-Ratelimit-Reset", "1490388000", "Date", DATE));
+    assertEquals(Optional.empty(), info.untilReset());
+    RateLimitInfo retryAfterPast = RateLimitInfo.from(Headers.of("Retry-After", "Fri, 24 Mar 2017 20:40:00 GMT", "Date", DATE));
+    assertEquals(Optional.empty(), retryAfterPast.retryAfter(LOCAL));
+  }
+
+  @Test
+  void malformedDateHeaderNeverThrows() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("X-Ratelimit-Reset", "1490388480", "Date", "yesterday-ish"));
+    assertEquals(Optional.empty(), info.untilReset());
+    assertTrue(info.isPresent());
+  }
+
+  @Test
+  void toStringIsBoundedAndPrintable() {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("Retry-After", "x".repeat(500) + "\n\r"));
+    assertTrue(info.toString().length() < 120, info.toString());
+    assertFalse(info.toString().contains("\n"));
+  }
+}
