@@ -1,0 +1,242 @@
+package com.assignr.resilience.jdk;
+
+import com.assignr.resilience.AssignrException;
+import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.InsecureRequestException;
+import com.assignr.resilience.jdk.internal.CallerResponses;
+import com.assignr.resilience.jdk.internal.Lifecycle;
+import com.assignr.resilience.jdk.internal.Requests;
+import com.assignr.resilience.jdk.internal.RetryingSender;
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.PushPromiseHandler;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * An {@link HttpClient} that makes calls to the Assignr API correct under its rate limits and
+ * error rules, by wrapping a client you already configured:
+ *
+ * <pre>{@code
+ * HttpClient client = AssignrHttpClient.wrap(HttpClient.newHttpClient(), AssignrResilience.defaults());
+ * HttpResponse<String> games = client.send(
+ *     HttpRequest.newBuilder(URI.create("https://api.assignr.com/api/v2/sites/1/games"))
+ *         .header("Authorization", "Bearer " + token)
+ *         .build(),
+ *     BodyHandlers.ofString());
+ * }</pre>
+ *
+ * <h2>What changes, and what does not</h2>
+ *
+ * <ul>
+ *   <li>{@link #send} retries in place (429 after the window resets, 503 with backoff, 500 and I/O
+ *       failures for idempotent methods) and waits in the shared rate-limit gate of the request's
+ *       host and {@code Authorization}, all per the configured {@link AssignrResilience}.
+ *       Interrupting the calling thread cancels the call: it throws {@link InterruptedException}
+ *       and leaves the thread's interrupt flag set.
+ *   <li>{@link #sendAsync(HttpRequest, BodyHandler)} does the same without ever parking a thread:
+ *       waits are tasks on the configured {@code TimeSource}'s scheduler. Cancelling the returned
+ *       future withdraws a pending wait and cancels the attempt in flight. A wrapped client that
+ *       throws instead of returning a future is treated as if it had returned a failed one.
+ *   <li>Your {@link BodyHandler} sees only the response that is returned. A response that will be
+ *       retried (or, with {@code throwOnFailure}, turned into an exception) is read by a
+ *       subscriber that keeps at most {@code bodyExcerptChars} bytes and drops the rest as it
+ *       arrives, so a huge error page costs no heap. In the rare case that such a response is
+ *       returned after all (the deadline passed while its body drained), its kept bytes are
+ *       replayed through your handler and, if they are not the whole body, the response carries
+ *       {@value #TRUNCATED_BODY_HEADER} with the original length.
+ *   <li>Requests get {@code Accept: application/vnd.assignr.v2.hal+json} and, on POST, {@code
+ *       Content-Type:} {@link AssignrResilience#writeContentType()} unless you set them.
+ *       Plain-HTTP URLs are refused with {@link InsecureRequestException} before anything is sent
+ *       (loopback only when {@code allowInsecureLoopback} is on).
+ *   <li>{@link HttpRequest#timeout()} is the deadline of the whole call, waits and retries
+ *       included (as is the policy's {@code totalTimeout}); each attempt is sent with the time
+ *       left as its own timeout. No wait is started that would end after the deadline.
+ *   <li>Request bodies are sent again only if the publisher can be re-subscribed: no body, {@code
+ *       BodyPublishers.noBody/ofString/ofByteArray/ofFile}, or one marked with {@link
+ *       #replayable(BodyPublisher)}. Any other body is sent once.
+ *   <li>The final response is returned, whatever its status (as from the JDK client), unless
+ *       {@code throwOnFailure} is on; then a non-success outcome throws the typed {@link
+ *       AssignrException} subclass. I/O failures that survive the retries always throw an {@code
+ *       AssignrException} with the original failure as its cause.
+ *   <li>With a non-null {@link PushPromiseHandler}, {@link #sendAsync(HttpRequest, BodyHandler,
+ *       PushPromiseHandler)} sends once, without retries or gate waits (the gate still learns from
+ *       the response): a retried exchange would hand your push handler promises from responses
+ *       that are thrown away. Assignr's API does not push.
+ *   <li>Everything else ({@link #version()}, {@link #executor()}, {@link #authenticator()},
+ *       cookies, redirects, proxy, TLS, {@link #newWebSocketBuilder()}, and on Java 21+ {@code
+ *       shutdown}/{@code close}) is the wrapped client's.
+ * </ul>
+ *
+ * <p>Thread-safe; one instance serves any number of concurrent calls. Build it with {@link #wrap}.
+ */
+public final class AssignrHttpClient extends HttpClient {
+  /**
+   * Present only on a response whose body had been drained for a retry and is returned after
+   * all; its value is the original body length, and the body holds its first {@code
+   * bodyExcerptChars} bytes.
+   */
+  public static final String TRUNCATED_BODY_HEADER = CallerResponses.TRUNCATED_HEADER;
+
+  private final HttpClient delegate;
+  private final AssignrResilience resilience;
+  private final RetryingSender sender;
+
+  private AssignrHttpClient(HttpClient delegate, AssignrResilience resilience) {
+    this.delegate = delegate;
+    this.resilience = resilience;
+    this.sender = new RetryingSender(delegate, resilience);
+  }
+
+  /**
+   * Wraps {@code delegate} so that every call through the result follows {@code resilience}.
+   * Clients wrapped with one {@code AssignrResilience} share its rate-limit gates.
+   *
+   * @param delegate the client that sends each attempt; keeps all of its own configuration
+   * @param resilience the policy, gates, listener, breaker and time seam
+   * @return the wrapping client
+   */
+  public static AssignrHttpClient wrap(HttpClient delegate, AssignrResilience resilience) {
+    Objects.requireNonNull(delegate, "delegate");
+    Objects.requireNonNull(resilience, "resilience");
+    if (delegate instanceof AssignrHttpClient wrapped) {
+      throw new IllegalArgumentException("the client is already wrapped (" + wrapped.resilience
+          + "); wrapping twice would retry every retry");
+    }
+    return new AssignrHttpClient(delegate, resilience);
+  }
+
+  /**
+   * Marks {@code publisher} as safe to subscribe to more than once, so requests carrying it may
+   * be retried: for example {@code ofInputStream} with a supplier that opens a fresh stream each
+   * time, or {@code ofByteArrays} over a list.
+   *
+   * @param publisher a publisher that publishes the same bytes on every subscription
+   * @return a publisher that delegates to it
+   */
+  public static BodyPublisher replayable(BodyPublisher publisher) {
+    return Requests.replayable(publisher);
+  }
+
+  /** The wrapped client. */
+  public HttpClient delegate() {
+    return delegate;
+  }
+
+  /** The configuration this client follows. */
+  public AssignrResilience resilience() {
+    return resilience;
+  }
+
+  /**
+   * Sends {@code request}, retrying and waiting on this thread as the configuration says.
+   *
+   * @throws InsecureRequestException for a plain-HTTP URL, before anything is sent
+   * @throws AssignrException when the call failed for good and exceptions were asked for, or no
+   *     response is left to return (I/O failures, caps, an open circuit)
+   * @throws InterruptedException when the thread was interrupted; its interrupt flag stays set
+   */
+  @Override
+  public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> responseBodyHandler)
+      throws IOException, InterruptedException {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(responseBodyHandler, "responseBodyHandler");
+    return sender.send(request, responseBodyHandler);
+  }
+
+  /**
+   * Sends {@code request} without blocking; the returned future completes with the final
+   * response, or exceptionally with the exceptions {@link #send} would throw.
+   */
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+      BodyHandler<T> responseBodyHandler) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(responseBodyHandler, "responseBodyHandler");
+    return sender.sendAsync(request, responseBodyHandler);
+  }
+
+  /**
+   * With a null {@code pushPromiseHandler}, the same as {@link #sendAsync(HttpRequest,
+   * BodyHandler)}. Otherwise one attempt, without retries or gate waits; see the class comment.
+   */
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+      BodyHandler<T> responseBodyHandler, PushPromiseHandler<T> pushPromiseHandler) {
+    if (pushPromiseHandler == null) return sendAsync(request, responseBodyHandler);
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(responseBodyHandler, "responseBodyHandler");
+    return sender.sendAsyncOnce(request, responseBodyHandler, pushPromiseHandler);
+  }
+
+  // Everything below is the wrapped client's.
+
+  @Override public Optional<CookieHandler> cookieHandler() { return delegate.cookieHandler(); }
+  @Override public Optional<Duration> connectTimeout() { return delegate.connectTimeout(); }
+  @Override public Redirect followRedirects() { return delegate.followRedirects(); }
+  @Override public Optional<ProxySelector> proxy() { return delegate.proxy(); }
+  @Override public SSLContext sslContext() { return delegate.sslContext(); }
+  @Override public SSLParameters sslParameters() { return delegate.sslParameters(); }
+  @Override public Optional<Authenticator> authenticator() { return delegate.authenticator(); }
+  @Override public Version version() { return delegate.version(); }
+  @Override public Optional<Executor> executor() { return delegate.executor(); }
+
+  /** The wrapped client's WebSocket builder; WebSockets are not retried. */
+  @Override
+  public WebSocket.Builder newWebSocketBuilder() {
+    return delegate.newWebSocketBuilder();
+  }
+
+  // Java 21 added these to HttpClient; declared here without @Override (we compile for 17) so
+  // that on 21+ they override and reach the wrapped client. On 17 the wrapped client has no
+  // lifecycle: they do nothing.
+
+  /** On Java 21+, the wrapped client's {@code shutdown()}; on 17, nothing. */
+  public void shutdown() {
+    Lifecycle.shutdown(delegate);
+  }
+
+  /** On Java 21+, the wrapped client's {@code shutdownNow()}; on 17, nothing. */
+  public void shutdownNow() {
+    Lifecycle.shutdownNow(delegate);
+  }
+
+  /**
+   * On Java 21+, the wrapped client's {@code awaitTermination}; on 17, false at once.
+   *
+   * @param duration the longest time to wait
+   * @return whether the wrapped client terminated
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitTermination(Duration duration) throws InterruptedException {
+    return Lifecycle.awaitTermination(delegate, duration);
+  }
+
+  /** On Java 21+, the wrapped client's {@code isTerminated()}; on 17, false. */
+  public boolean isTerminated() {
+    return Lifecycle.isTerminated(delegate);
+  }
+
+  /** On Java 21+, closes the wrapped client; on 17, nothing. */
+  public void close() {
+    Lifecycle.close(delegate);
+  }
+
+  @Override
+  public String toString() {
+    return "AssignrHttpClient{" + delegate + ", " + resilience + '}';
+  }
+}

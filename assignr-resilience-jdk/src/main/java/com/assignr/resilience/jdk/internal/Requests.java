@@ -1,0 +1,91 @@
+package com.assignr.resilience.jdk.internal;
+
+import com.assignr.resilience.AssignrResilience;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Flow;
+
+/**
+ * Request-side rules: Assignr's default headers, and which bodies may be sent twice.
+ *
+ * <h2>Which bodies are replayable</h2>
+ *
+ * <p>A {@code BodyPublisher} is replayable when subscribing to it again publishes the same bytes
+ * again. The JDK's own {@code noBody}, {@code ofString}, {@code ofByteArray} and {@code ofFile}
+ * publishers are (they hold the bytes or the path, and every subscription starts over), as is a
+ * request without a body. Every other publisher is treated as one-shot: {@code ofInputStream} is
+ * replayable only if its supplier hands out a fresh stream each time, {@code ofByteArrays} only if
+ * its {@code Iterable} can be iterated again, {@code fromPublisher} and {@code concat} depend on
+ * what they wrap, and the adapter cannot tell. A caller who knows better marks the publisher with
+ * {@code AssignrHttpClient.replayable(publisher)}. The JDK classes are recognised by name because
+ * they are not exported; a JDK that renames them only makes such bodies one-shot (never retried),
+ * which is safe.
+ */
+public final class Requests {
+  private static final Set<String> REPLAYABLE_JDK_PUBLISHERS = Set.of(
+      "jdk.internal.net.http.RequestPublishers$EmptyPublisher",
+      "jdk.internal.net.http.RequestPublishers$ByteArrayPublisher",
+      "jdk.internal.net.http.RequestPublishers$StringPublisher",
+      "jdk.internal.net.http.RequestPublishers$FilePublisher");
+
+  private Requests() {}
+
+  /** Whether the body of {@code request} can be sent again. */
+  public static boolean isReplayable(HttpRequest request) {
+    Optional<BodyPublisher> body = request.bodyPublisher();
+    if (body.isEmpty()) return true;
+    BodyPublisher publisher = body.get();
+    return publisher instanceof ReplayablePublisher
+        || REPLAYABLE_JDK_PUBLISHERS.contains(publisher.getClass().getName());
+  }
+
+  /** Marks {@code publisher} as safe to subscribe to again. */
+  public static BodyPublisher replayable(BodyPublisher publisher) {
+    Objects.requireNonNull(publisher, "publisher");
+    return publisher instanceof ReplayablePublisher ? publisher : new ReplayablePublisher(publisher);
+  }
+
+  /**
+   * {@code request} with {@code Accept: application/vnd.assignr.v2.hal+json} and, on POST,
+   * {@code Content-Type: <writeContentType>}, unless the caller set them; the same instance when
+   * nothing is missing.
+   */
+  static HttpRequest withAssignrHeaders(HttpRequest request, String writeContentType) {
+    boolean addAccept = request.headers().firstValue("Accept").isEmpty();
+    boolean addContentType = "POST".equalsIgnoreCase(request.method())
+        && request.headers().firstValue("Content-Type").isEmpty();
+    if (!addAccept && !addContentType) return request;
+    HttpRequest.Builder copy = HttpRequest.newBuilder(request, (name, value) -> true);
+    if (addAccept) copy.header("Accept", AssignrResilience.ASSIGNR_MEDIA_TYPE);
+    if (addContentType) copy.header("Content-Type", writeContentType);
+    return copy.build();
+  }
+
+  /** A publisher the caller vouched for. Delegates everything. */
+  static final class ReplayablePublisher implements BodyPublisher {
+    private final BodyPublisher delegate;
+
+    ReplayablePublisher(BodyPublisher delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public long contentLength() {
+      return delegate.contentLength();
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+      delegate.subscribe(subscriber);
+    }
+
+    @Override
+    public String toString() {
+      return "replayable(" + delegate + ")";
+    }
+  }
+}
