@@ -35,6 +35,8 @@ public final class VirtualTime implements TimeSource {
   private final List<Long> scheduled = new ArrayList<>();
   private long sequence;
   private int sleepers;
+  /** Wake-up times of the threads sleeping now. */
+  private final List<Long> wakeTimes = new ArrayList<>();
 
   private VirtualTime(boolean auto, Instant epoch) {
     this.auto = auto;
@@ -90,8 +92,9 @@ public final class VirtualTime implements TimeSource {
         notifyAll();
         return;
       }
-      long wake = nanos + duration;
+      Long wake = nanos + duration;
       sleepers++;
+      wakeTimes.add(wake);
       notifyAll();
       try {
         while (nanos < wake && !signal.isCancelled()) {
@@ -99,6 +102,8 @@ public final class VirtualTime implements TimeSource {
         }
       } finally {
         sleepers--;
+        wakeTimes.remove(wake);
+        notifyAll();
       }
     }
   }
@@ -137,8 +142,26 @@ public final class VirtualTime implements TimeSource {
     };
   }
 
-  /** Moves the clock forward, running every scheduled task that falls due, in order. */
+  /**
+   * Moves the clock forward, running every scheduled task that falls due, in order. Returns once
+   * every thread whose sleep fell due has woken up, so what it does next happens at the new time.
+   */
   public void advance(Duration by) {
+    advanceClock(by);
+    synchronized (this) {
+      long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (wakeTimes.stream().anyMatch(w -> w <= nanos) && System.nanoTime() < giveUp) {
+        try {
+          wait(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void advanceClock(Duration by) {
     long target;
     synchronized (this) {
       target = nanos + by.toNanos();
