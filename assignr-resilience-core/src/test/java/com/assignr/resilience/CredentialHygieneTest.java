@@ -1,0 +1,93 @@
+package com.assignr.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.assignr.resilience.testing.VirtualTime;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+
+/** Tokens and secrets never reach a log line, an exception message, a key or a toString. */
+class CredentialHygieneTest {
+  static final String TOKEN = "s3cr3t-access-token-4711";
+
+  /** An SLF4J logger with every level on, keeping what it is asked to log. */
+  static final class CapturingLogger extends LegacyAbstractLogger {
+    private static final long serialVersionUID = 1L;
+    final List<String> lines = new ArrayList<>();
+
+    CapturingLogger() {
+      this.name = "capture";
+    }
+
+    @Override protected String getFullyQualifiedCallerName() { return null; }
+    @Override public boolean isTraceEnabled() { return true; }
+    @Override public boolean isDebugEnabled() { return true; }
+    @Override public boolean isInfoEnabled() { return true; }
+    @Override public boolean isWarnEnabled() { return true; }
+    @Override public boolean isErrorEnabled() { return true; }
+
+    @Override
+    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable t) {
+      lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, args) + (t == null ? "" : " " + t));
+    }
+  }
+
+  @Test
+  void aLogged401AndEveryOtherPathContainNoToken() throws Exception {
+    CapturingLogger logger = new CapturingLogger();
+    VirtualTime time = VirtualTime.autoAdvancing();
+    AssignrResilience resilience = AssignrResilience.builder().timeSource(time).random(() -> 0.0)
+        .listener(Slf4jRetryListener.create(logger)).throwOnFailure(true).build();
+    String authorization = "Bearer " + TOKEN;
+    URI uri = URI.create("https://api.assignr.com/api/v2/current_account?access_token=" + TOKEN);
+    RateLimitGate gate = resilience.gateFor(uri.getHost(), authorization);
+    CallOptions options = CallOptions.none().withGate(gate);
+
+    FakeResponse[] script = {
+        FakeResponse.of(429, "X-Ratelimit-Reset-Seconds-Remaining", "2", "X-Ratelimit-Remaining", "0"),
+        FakeResponse.of(503), FakeResponse.of(401)};
+    int[] n = {0};
+    UnauthorizedException e = assertThrows(UnauthorizedException.class, () -> resilience.executor().execute(
+        RequestInfo.of("GET", uri, true), options, attempt -> script[n[0]++], FakeResponse.ADAPTER));
+
+    List<String> everything = new ArrayList<>(logger.lines);
+    everything.add(e.getMessage());
+    everything.add(e.toString());
+    everything.add(gate.quotaKey());
+    everything.add(gate.toString());
+    everything.add(resilience.toString());
+    everything.add(e.details().toString());
+    assertTrue(logger.lines.stream().anyMatch(l -> l.contains("429") || l.contains("RATE_LIMITED")), logger.lines.toString());
+    assertTrue(logger.lines.stream().anyMatch(l -> l.startsWith("INFO") && l.contains("retrying")), logger.lines.toString());
+    for (String line : everything) {
+      assertFalse(line.contains(TOKEN), "leaked: " + line);
+      assertFalse(line.contains("s3cr3t"), "leaked: " + line);
+    }
+  }
+
+  @Test
+  void plainHttpIsRefusedWithAMessageThatSaysWhy() {
+    AssignrResilience resilience = AssignrResilience.defaults();
+    InsecureRequestException e = assertThrows(InsecureRequestException.class,
+        () -> resilience.checkSecure("POST", "http", "api.assignr.com", "/api/v2/games"));
+    assertTrue(e.getMessage().contains("turning a POST into a GET"), e.getMessage());
+    assertThrows(InsecureRequestException.class, () -> resilience.checkSecure("GET", "http", "localhost", "/"),
+        "loopback too, unless allowed");
+    AssignrResilience local = AssignrResilience.builder().allowInsecureLoopback(true).build();
+    assertThrows(InsecureRequestException.class, () -> local.checkSecure("GET", "http", "api.assignr.com", "/"));
+    assertDoesNotThrow(() -> local.checkSecure("GET", "http", "127.0.0.1", "/"));
+    assertDoesNotThrow(() -> local.checkSecure("GET", "http", "[::1]", "/"));
+  }
+
+  private static void assertDoesNotThrow(org.junit.jupiter.api.function.Executable e) {
+    org.junit.jupiter.api.Assertions.assertDoesNotThrow(e);
+  }
+}
