@@ -1,0 +1,5 @@
+/**
+ * Implementation details of assignr-resilience core. Not for users: anything here may change
+ * without notice.
+ */
+package com.assignr.resilience.internal;
