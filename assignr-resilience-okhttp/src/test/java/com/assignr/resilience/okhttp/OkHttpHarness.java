@@ -208,6 +208,10 @@ final class OkHttpHarness implements BeforeAllCallback, AfterAllCallback, Before
 
   @Override
   public void afterEach(ExtensionContext context) {
+    if (context.getExecutionException().isPresent()) {
+      client.dispatcher().cancelAll(); // a failed test must not hold up the next ones
+      return;
+    }
     awaitTrue(() -> client.dispatcher().runningCallsCount() == 0, "no call still running");
     ConnectionPool pool = client.connectionPool();
     assertEquals(pool.connectionCount(), pool.idleConnectionCount(),
