@@ -111,6 +111,21 @@ class DelegationTest {
   }
 
   @Test
+  void closingReachesTheWrappedClientOnJava21AndIsHarmlessOn17() throws Exception {
+    HttpClient real = HttpClient.newHttpClient();
+    AssignrHttpClient client = AssignrHttpClient.wrap(real, AssignrResilience.defaults());
+    client.close();
+    boolean lifecycle = Runtime.version().feature() >= 21;
+    assertEquals(lifecycle, client.isTerminated());
+    assertEquals(lifecycle, client.awaitTermination(Duration.ofSeconds(5)));
+    if (lifecycle) {
+      assertEquals(true, HttpClient.class.getMethod("isTerminated").invoke(real), "the wrapped client closed");
+      // On 21+ this is HttpClient.close(), overridden: try-with-resources reaches the wrapped client.
+      assertEquals(AssignrHttpClient.class, client.getClass().getMethod("close").getDeclaringClass());
+    }
+  }
+
+  @Test
   void refusesToWrapItself() {
     AssignrHttpClient once = AssignrHttpClient.wrap(HttpClient.newHttpClient(), AssignrResilience.defaults());
     assertThrows(IllegalArgumentException.class, () -> AssignrHttpClient.wrap(once, AssignrResilience.defaults()));
