@@ -1,0 +1,213 @@
+package com.assignr.resilience.examples;
+
+import com.assignr.resilience.testkit.AssignrSimulator;
+import com.assignr.resilience.testkit.RateLimitRule;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The demo: the library's main job, end to end. By default it starts the testkit's Assignr
+ * simulator (HTTPS, time-compressed windows, a 503 burst and some 500s) and runs the same job
+ * through the OkHttp interceptor and the {@code java.net.http} decorator; with {@code --token} or
+ * {@code --client-id}/{@code --client-secret} it runs the read-only part against the real API.
+ */
+@Command(name = "assignr-demo", mixinStandardHelpOptions = true, version = "assignr-resilience demo 0.1.0",
+    sortOptions = false, usageHelpWidth = 100,
+    description = {
+        "Runs a realistic Assignr job - several workers syncing pages of games, reading game details,"
+            + " and (on the simulator) a few writes including a stale lock_version PUT - through"
+            + " assignr-resilience's OkHttp interceptor and java.net.http decorator, printing"
+            + " progress and a summary: requests, 429s, retries by cause, time waited in the"
+            + " rate-limit gate, elapsed against the ideal time the rate limits allow.",
+        "",
+        "By default it runs against an embedded Assignr simulator on HTTPS with compressed windows."
+            + " Give --token, or --client-id and --client-secret, to run the READ-ONLY part against"
+            + " the real API instead (nothing is written there). Secrets may also come from the"
+            + " environment (ASSIGNR_TOKEN, ASSIGNR_CLIENT_ID, ASSIGNR_CLIENT_SECRET), which keeps them"
+            + " out of your shell history. They are never printed.",
+        ""})
+public final class Demo implements Callable<Integer> {
+  static final String ASSIGNR_API = "https://api.assignr.com/api/v2";
+  static final String ASSIGNR_TOKEN_URL = "https://app.assignr.com/oauth/token";
+
+  @Option(names = "--base-url", paramLabel = "URL",
+      description = "API base URL of the real API (default with credentials: " + ASSIGNR_API + ")."
+          + " Requires --token or --client-id/--client-secret. Runs the read-only part only.")
+  String baseUrl;
+
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:ASSIGNR_TOKEN}",
+      description = "OAuth access token (Bearer) for the real API. Env: ASSIGNR_TOKEN.")
+  String token;
+
+  @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:ASSIGNR_CLIENT_ID}",
+      description = "OAuth client id: fetch a token with the client-credentials grant. Env: ASSIGNR_CLIENT_ID.")
+  String clientId;
+
+  @Option(names = "--client-secret", paramLabel = "SECRET", defaultValue = "${env:ASSIGNR_CLIENT_SECRET}",
+      description = "OAuth client secret, with --client-id. Env: ASSIGNR_CLIENT_SECRET.")
+  String clientSecret;
+
+  @Option(names = "--token-url", paramLabel = "URL", defaultValue = ASSIGNR_TOKEN_URL,
+      description = "OAuth token endpoint, on a different host from the API (default: ${DEFAULT-VALUE}).")
+  URI tokenUrl;
+
+  @Option(names = "--scope", paramLabel = "SCOPE", defaultValue = "read",
+      description = "OAuth scope to ask for; the demo only reads from the real API (default: ${DEFAULT-VALUE}).")
+  String scope;
+
+  @Option(names = "--adapter", paramLabel = "NAME", defaultValue = "both",
+      description = "okhttp, jdk or both (default: ${DEFAULT-VALUE}).")
+  String adapter;
+
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "4",
+      description = "Concurrent workers (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--details-per-site", paramLabel = "N", defaultValue = "25",
+      description = "Games per site whose details are read one by one (default: ${DEFAULT-VALUE}).")
+  int detailsPerSite;
+
+  @Option(names = "--max-pages", paramLabel = "N", defaultValue = "10",
+      description = "Pages of games (50 each) to sync per site at most (default: ${DEFAULT-VALUE}).")
+  int maxPages;
+
+  @Option(names = "--rate-limit", paramLabel = "LIMIT/SECONDS", split = ",", defaultValue = "40/5,100/15",
+      description = "Simulator only: its fixed windows, all applied at once, like Assignr's"
+          + " 180/60,500/300,5000/3600 compressed in time (default: ${DEFAULT-VALUE}).")
+  List<String> rateLimits;
+
+  @Option(names = "--sites", paramLabel = "N", defaultValue = "4",
+      description = "Simulator only: sites in the simulated account (default: ${DEFAULT-VALUE}).")
+  int sites;
+
+  @Option(names = "--games-per-site", paramLabel = "N", defaultValue = "120",
+      description = "Simulator only: games per site (default: ${DEFAULT-VALUE}).")
+  int gamesPerSite;
+
+  @Option(names = "--burst", paramLabel = "N", defaultValue = "6",
+      description = "Simulator only: a 503 burst on the next N requests when the details start; 0 for none"
+          + " (default: ${DEFAULT-VALUE}).")
+  int burst;
+
+  @Option(names = "--error-every", paramLabel = "N", defaultValue = "20",
+      description = "Simulator only: every Nth game read (and every 5th page) answers 500; 0 for none"
+          + " (default: ${DEFAULT-VALUE}).")
+  int errorEvery;
+
+  @Option(names = "--progress", paramLabel = "MILLIS", defaultValue = "1000",
+      description = "Print a progress line this often; 0 for none (default: ${DEFAULT-VALUE}).")
+  long progressMillis;
+
+  private final PrintStream out;
+
+  Demo(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    // Keep WireMock's and Jetty's start-up chatter out of the demo's output.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    int code = new CommandLine(new Demo(System.out)).execute(args);
+    if (code != 0) System.exit(code);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> adapters = adapter.equals("both") ? DemoRun.ADAPTERS : List.of(adapter);
+    if (!DemoRun.ADAPTERS.containsAll(adapters)) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--adapter must be okhttp, jdk or both, was " + adapter);
+    }
+    boolean real = baseUrl != null || !blank(token) || !blank(clientId) || !blank(clientSecret);
+    return real ? runReal(adapters) : runSimulated(adapters);
+  }
+
+  private int runSimulated(List<String> adapters) throws Exception {
+    List<RateLimitRule> rules = parseRules(rateLimits);
+    DemoJob.Workload workload = new DemoJob.Workload(workers, 50, maxPages, detailsPerSite, true);
+    out.printf("Embedded Assignr simulator (HTTPS): %d sites x %d games, windows %s, 503 burst of %d,"
+        + " 500 on every %dth game read.%n", sites, gamesPerSite, describe(rules), burst, errorEvery);
+    out.printf("Job per adapter: %d workers sync every page (limit 50), read %d games per site,"
+        + " and write: create, stale-lock edit, confirm, delete.%n%n", workers, detailsPerSite);
+    List<DemoRun.Summary> summaries = new ArrayList<>();
+    List<SummaryTable.ServerView> server = new ArrayList<>();
+    for (String name : adapters) {
+      // A fresh simulator per adapter, so each starts with full windows and its own journal.
+      try (AssignrSimulator sim = DemoSimulator.start(rules, sites, gamesPerSite, errorEvery)) {
+        DemoRun.Target target = new DemoRun.Target(sim.baseUrl(), "Bearer demo-token",
+            sim.sslContext(), sim.trustManager(), rules);
+        summaries.add(DemoRun.run(name, target, workload, DemoSimulator.burst(sim, burst), out, progress()));
+        server.add(new SummaryTable.ServerView(sim.journal().count(), sim.journal().countStatus(429)));
+      }
+      out.println();
+    }
+    out.print(SummaryTable.render(summaries, server, true));
+    printFailures(summaries);
+    return summaries.stream().allMatch(s -> s.job().failures().isEmpty()) ? 0 : 1;
+  }
+
+  private int runReal(List<String> adapters) throws Exception {
+    String base = baseUrl == null ? ASSIGNR_API : baseUrl;
+    String accessToken = token;
+    if (blank(accessToken)) {
+      if (blank(clientId) || blank(clientSecret)) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "the real API needs --token, or --client-id with --client-secret");
+      }
+      out.printf("Fetching a token from %s (client credentials, scope '%s')...%n", tokenUrl.getHost(), scope);
+      accessToken = ClientCredentials.fetchToken(tokenUrl, clientId, clientSecret, scope);
+    }
+    List<RateLimitRule> rules = RateLimitRule.assignrDefaults();
+    DemoJob.Workload workload = new DemoJob.Workload(workers, 50, maxPages, detailsPerSite, false);
+    out.printf("Real API at %s, READ-ONLY: %d workers, at most %d pages per site, %d game details per site."
+        + " Every request counts against your account's quota (%s).%n%n",
+        URI.create(base).getHost(), workers, maxPages, detailsPerSite, describe(rules));
+    DemoRun.Target target = new DemoRun.Target(base, "Bearer " + accessToken, null, null, rules);
+    List<DemoRun.Summary> summaries = new ArrayList<>();
+    for (String name : adapters) {
+      summaries.add(DemoRun.run(name, target, workload, () -> { }, out, progress()));
+      out.println();
+    }
+    out.print(SummaryTable.render(summaries, null, false));
+    printFailures(summaries);
+    return summaries.stream().allMatch(s -> s.job().failures().isEmpty()) ? 0 : 1;
+  }
+
+  private void printFailures(List<DemoRun.Summary> summaries) {
+    for (DemoRun.Summary s : summaries) {
+      for (String failure : s.job().failures()) out.println(s.adapter() + ": failed: " + failure);
+    }
+  }
+
+  private Duration progress() {
+    return progressMillis > 0 ? Duration.ofMillis(progressMillis) : null;
+  }
+
+  static List<RateLimitRule> parseRules(List<String> specs) {
+    List<RateLimitRule> rules = new ArrayList<>();
+    for (String spec : specs) {
+      String[] parts = spec.trim().split("/");
+      if (parts.length != 2) throw new IllegalArgumentException("--rate-limit wants LIMIT/SECONDS, was " + spec);
+      rules.add(RateLimitRule.of(Long.parseLong(parts[0].trim()),
+          Duration.ofSeconds(Long.parseLong(parts[1].trim().replaceAll("s$", "")))));
+    }
+    return rules;
+  }
+
+  static String describe(List<RateLimitRule> rules) {
+    return rules.stream().map(r -> r.limit() + "/" + r.period().toSeconds() + "s").collect(Collectors.joining(" + "));
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

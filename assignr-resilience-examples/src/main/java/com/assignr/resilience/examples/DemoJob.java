@@ -1,0 +1,268 @@
+package com.assignr.resilience.examples;
+
+import com.assignr.resilience.AssignrException;
+import com.assignr.resilience.ConflictException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The demo's job: what an integration that mirrors an Assignr account does every night.
+ *
+ * <ol>
+ *   <li>{@code GET /current_account}, then every page of {@code /sites};
+ *   <li><b>sync</b>: the workers take one site each and follow {@code _links.next} through its
+ *       games, {@code limit} 50 (Assignr's maximum);
+ *   <li><b>details</b>: the workers read the first games of each site one by one, {@code GET
+ *       /games/{id}};
+ *   <li><b>writes</b> (simulator only, alongside the details): create a game, edit a game that a
+ *       colleague edited first (the stale {@code lock_version} is refused with 409: the job reads
+ *       the game again and applies its change to the fresh copy), confirm an assignment, delete
+ *       the game it created.
+ * </ol>
+ *
+ * <p>There is no retry, wait or rate-limit code here: the adapters do all of that. The job only
+ * handles what the library rightly leaves to the caller, the 409.
+ */
+final class DemoJob {
+
+  /**
+   * How much work to do.
+   *
+   * @param workers concurrent workers
+   * @param pageLimit games per page, at most 50
+   * @param maxPagesPerSite stop following {@code next} after this many pages of a site
+   * @param detailsPerSite games per site whose details are read
+   * @param writes whether to write (never against the real API)
+   */
+  record Workload(int workers, int pageLimit, int maxPagesPerSite, int detailsPerSite, boolean writes) {}
+
+  /**
+   * What the job did.
+   *
+   * @param sites sites found
+   * @param pages pages of games fetched
+   * @param gamesSynced games seen while syncing
+   * @param detailsRead game details read
+   * @param createdGameId the game the writes created (and deleted), or -1
+   * @param conflictGameId the game edited with a stale lock_version, or -1
+   * @param conflicts 409s the job caught (1 when the stale edit went as planned)
+   * @param staleEditSaved whether the change was saved after re-reading the game
+   * @param postPaths the paths the job POSTed to, each once
+   * @param failures calls that failed for good, one line each (no credentials in them)
+   */
+  record Result(int sites, int pages, int gamesSynced, int detailsRead, long createdGameId,
+      long conflictGameId, int conflicts, boolean staleEditSaved, List<String> postPaths,
+      List<String> failures) {}
+
+  private final AssignrApi api;
+  private final String base;
+  private final Workload workload;
+  private final ObjectMapper mapper;
+  private final Runnable beforeDetails;
+
+  private final AtomicInteger pages = new AtomicInteger();
+  private final AtomicInteger gamesSynced = new AtomicInteger();
+  private final AtomicInteger gamesTotal = new AtomicInteger();
+  private final AtomicInteger detailsRead = new AtomicInteger();
+  private final AtomicInteger detailsPlanned = new AtomicInteger();
+  private final AtomicInteger writesDone = new AtomicInteger();
+  private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> postPaths = Collections.synchronizedList(new ArrayList<>());
+  private volatile String phase = "starting";
+
+  /**
+   * @param api the adapter to call through
+   * @param base the API base URL, e.g. {@code https://api.assignr.com/api/v2}
+   * @param beforeDetails run once between the sync and the details (the simulator's 503 burst)
+   */
+  DemoJob(AssignrApi api, String base, Workload workload, ObjectMapper mapper, Runnable beforeDetails) {
+    this.api = api;
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.workload = workload;
+    this.mapper = mapper;
+    this.beforeDetails = beforeDetails;
+  }
+
+  /** One line for the progress display. */
+  String progress() {
+    String synced = gamesTotal.get() > 0 ? gamesSynced.get() + "/" + gamesTotal.get() : Integer.toString(gamesSynced.get());
+    return String.format("%-7s | games %s | details %d/%d%s", phase, synced, detailsRead.get(),
+        detailsPlanned.get(), workload.writes() ? " | writes " + writesDone.get() + "/8" : "");
+  }
+
+  Result run() throws IOException, InterruptedException {
+    phase = "account";
+    api.get(base + "/current_account");
+    phase = "sites";
+    List<Long> sites = new ArrayList<>();
+    for (JsonNode site : allPages(base + "/sites?page=1&limit=" + workload.pageLimit(), "sites", Integer.MAX_VALUE)) {
+      sites.add(site.path("id").asLong());
+    }
+
+    ExecutorService pool = Executors.newFixedThreadPool(workload.workers(), r -> {
+      Thread t = new Thread(r, "demo-worker-" + api.name());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      phase = "sync";
+      List<Callable<List<Long>>> syncs = new ArrayList<>();
+      for (long site : sites) syncs.add(() -> syncSite(site));
+      List<Long> detailIds = new ArrayList<>();
+      List<List<Long>> perSite = await(pool.invokeAll(syncs));
+      for (List<Long> ids : perSite) {
+        detailIds.addAll(ids.subList(0, Math.min(ids.size(), workload.detailsPerSite())));
+      }
+
+      phase = "details";
+      beforeDetails.run();
+      detailsPlanned.set(detailIds.size());
+      List<Callable<Void>> tasks = new ArrayList<>();
+      long[] written = {-1, -1, 0, 0};
+      if (workload.writes() && !perSite.isEmpty() && !perSite.get(0).isEmpty()) {
+        long site = sites.get(0);
+        long game = perSite.get(0).get(0);
+        tasks.add(() -> {
+          writes(site, game, written);
+          return null;
+        });
+      }
+      for (long id : detailIds) {
+        tasks.add(() -> {
+          api.get(base + "/games/" + id);
+          detailsRead.incrementAndGet();
+          return null;
+        });
+      }
+      await(pool.invokeAll(tasks));
+      phase = "done";
+      return new Result(sites.size(), pages.get(), gamesSynced.get(), detailsRead.get(),
+          written[0], written[1], (int) written[2], written[3] == 1, List.copyOf(postPaths),
+          List.copyOf(failures));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Follows one site's pages; returns its game ids in order. */
+  private List<Long> syncSite(long site) throws IOException {
+    List<Long> ids = new ArrayList<>();
+    String first = base + "/sites/" + site + "/games?page=1&limit=" + workload.pageLimit();
+    for (JsonNode game : allPages(first, "games", workload.maxPagesPerSite())) {
+      ids.add(game.path("id").asLong());
+      gamesSynced.incrementAndGet();
+    }
+    return ids;
+  }
+
+  /** Every item of a HAL collection, following {@code _links.next} for at most {@code maxPages}. */
+  private List<JsonNode> allPages(String url, String key, int maxPages) throws IOException {
+    List<JsonNode> items = new ArrayList<>();
+    for (int n = 0; url != null && n < maxPages; n++) {
+      JsonNode page = api.get(url);
+      pages.incrementAndGet();
+      if (n == 0 && key.equals("games")) gamesTotal.addAndGet(page.path("page").path("records").asInt());
+      page.path("_embedded").path(key).forEach(items::add);
+      JsonNode next = page.path("_links").path("next").path("href");
+      url = next.isTextual() ? next.asText() : null;
+    }
+    return items;
+  }
+
+  /**
+   * The writes: create, a stale-lock edit handled properly, confirm, delete. {@code out} receives
+   * the created id, the edited id, the 409s caught and 1 if the edit was finally saved.
+   */
+  private void writes(long site, long gameId, long[] out) throws IOException {
+    // 1. Create a game. POST is not idempotent: the library retries it only when Assignr
+    //    provably did not process it (429, 503), so it is created exactly once.
+    ObjectNode created = post(base + "/sites/" + site + "/games", game(
+        "2025-10-04", "09:00", "Demo FC", "Resilience United", "Field 9", -1));
+    long createdId = created.path("id").asLong();
+    out[0] = createdId;
+
+    // 2. A stale lock_version. We read the game; a colleague saves a change to it first (here
+    //    through the same client); our save, still carrying the old lock_version, gets 409.
+    String url = base + "/games/" + gameId;
+    out[1] = gameId;
+    JsonNode mine = get(url);
+    long staleLock = mine.path("lock_version").asLong();
+    put(url, game(mine.path("date").asText(), mine.path("start_time").asText(), null, null,
+        "Field 2 (moved by a colleague)", staleLock));
+    try {
+      put(url, game(mine.path("date").asText(), "10:00", null, null, null, staleLock));
+    } catch (ConflictException e) {
+      // Never resend the same body: read the game again and apply our change to the fresh copy.
+      out[2]++;
+      JsonNode fresh = get(url);
+      put(url, game(fresh.path("date").asText(), "10:00", null, null, null,
+          fresh.path("lock_version").asLong()));
+      out[3] = 1;
+    }
+
+    // 3. Confirm the game's first assignment.
+    long assignment = mine.path("_embedded").path("assignments").path(0).path("id").asLong(gameId * 10 + 1);
+    post(base + "/assignments/" + assignment + "/confirm", null);
+
+    // 4. Delete the game we created.
+    api.delete(base + "/games/" + createdId);
+    writesDone.incrementAndGet();
+  }
+
+  private JsonNode get(String url) throws IOException {
+    JsonNode node = api.get(url);
+    writesDone.incrementAndGet();
+    return node;
+  }
+
+  private void put(String url, ObjectNode body) throws IOException {
+    writesDone.incrementAndGet();
+    api.put(url, body);
+  }
+
+  private ObjectNode post(String url, ObjectNode body) throws IOException {
+    postPaths.add(url.substring(url.indexOf("/api/")));
+    JsonNode node = api.post(url, body);
+    writesDone.incrementAndGet();
+    return node instanceof ObjectNode o ? o : mapper.createObjectNode();
+  }
+
+  private ObjectNode game(String date, String startTime, String home, String away, String venue, long lockVersion) {
+    ObjectNode root = mapper.createObjectNode();
+    ObjectNode game = root.putObject("game");
+    game.put("date", date);
+    game.put("start_time", startTime);
+    if (home != null) game.put("home_team", home);
+    if (away != null) game.put("away_team", away);
+    if (venue != null) game.put("venue", venue);
+    if (lockVersion >= 0) game.put("lock_version", lockVersion);
+    return root;
+  }
+
+  /** Collects results; a task that failed for good is recorded, and the job goes on. */
+  private <T> List<T> await(List<Future<T>> futures) throws InterruptedException {
+    List<T> results = new ArrayList<>();
+    for (Future<T> f : futures) {
+      try {
+        T value = f.get();
+        if (value != null) results.add(value);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        failures.add(cause instanceof AssignrException ? cause.getMessage()
+            : cause.getClass().getSimpleName() + ": " + cause.getMessage());
+      }
+    }
+    return results;
+  }
+}
