@@ -52,7 +52,12 @@ public enum Classification {
   /** An I/O failure after the request may have been sent: retried only for idempotent methods. */
   IO_FAILURE(RetryRule.IDEMPOTENT, true),
   /** The caller cancelled the call or interrupted the thread. Never retried. */
-  CANCELLED(RetryRule.NEVER, false);
+  CANCELLED(RetryRule.NEVER, false),
+  /**
+   * Not an I/O failure at all: a runtime exception or error from the client (a closed client, an
+   * invalid request, a bug). Never retried, and rethrown as it is.
+   */
+  UNEXPECTED_FAILURE(RetryRule.NEVER, false);
 
   private final RetryRule defaultRule;
   private final boolean failure;

@@ -11,8 +11,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * Decides whether a failure happened before anything was sent (safe to retry for every method),
- * after the request may have been sent (idempotent methods only), or because the caller
- * cancelled (never retried). Adapters know more than the exception type (OkHttp knows whether
+ * after the request may have been sent (idempotent methods only), because the caller cancelled
+ * (never retried), or is no I/O failure at all (a runtime exception: never retried, rethrown). Adapters know more than the exception type (OkHttp knows whether
  * its call was cancelled) and pass that in.
  */
 public final class FailureClassifier {
@@ -49,6 +49,7 @@ public final class FailureClassifier {
         return Classification.CANCELLED;
       }
     }
-    return Classification.IO_FAILURE;
+    Throwable io = failure instanceof java.io.UncheckedIOException ? failure.getCause() : failure;
+    return io instanceof java.io.IOException ? Classification.IO_FAILURE : Classification.UNEXPECTED_FAILURE;
   }
 }

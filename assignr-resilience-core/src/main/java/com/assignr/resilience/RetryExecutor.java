@@ -79,7 +79,7 @@ public final class RetryExecutor {
         response = attempt.call(n);
         outcome = Outcome.response(adapter.status(response), adapter.headers(response));
       } catch (IOException | RuntimeException e) {
-        outcome = Outcome.failure(e, FailureClassifier.classify(e, options.cancellation().isCancelled()));
+        outcome = Outcome.failure(e, FailureClassifier.classify(e, call.isCancelled()));
       }
       Decision decision = afterAttempt(call, n, outcome, attemptStart);
       if (decision instanceof Decision.Retry) {
@@ -266,6 +266,12 @@ public final class RetryExecutor {
         InterruptedIOException e = cancelled(call, "Canceled");
         e.initCause(failure);
         throw e;
+      }
+      if (outcome.classification() == Classification.UNEXPECTED_FAILURE) {
+        Throwable failure = outcome.failure();
+        if (call.earlier != null) call.earlier.forEach(failure::addSuppressed);
+        if (failure instanceof RuntimeException) throw (RuntimeException) failure;
+        if (failure instanceof Error) throw (Error) failure;
       }
       throw Exceptions.forOutcome(details(call, attempts, stop, outcome, null), outcome.failure(), call.earlier);
     }

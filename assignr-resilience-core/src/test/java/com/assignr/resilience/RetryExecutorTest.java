@@ -289,11 +289,37 @@ class RetryExecutorTest {
     AtomicInteger attempts = new AtomicInteger();
     FakeResponse response = resilience.executor().executeAsync(RequestInfo.of("GET", GAMES, true), CallOptions.none(),
         n -> {
-          if (attempts.incrementAndGet() == 1) throw new IllegalStateException("connection pool shut down");
+          if (attempts.incrementAndGet() == 1) throw new java.io.UncheckedIOException(new IOException("connection reset"));
           return CompletableFuture.completedFuture(FakeResponse.of(200));
         }, FakeResponse.ADAPTER).get(10, TimeUnit.SECONDS);
     assertEquals(200, response.status);
     assertEquals(2, attempts.get());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aRuntimeExceptionIsAProgrammingErrorNeverRetriedAndRethrownAsItIs(Mode mode) {
+    AssignrResilience resilience = config().build();
+    AtomicInteger attempts = new AtomicInteger();
+    IllegalStateException bug = new IllegalStateException("client closed");
+    RequestInfo request = RequestInfo.of("GET", GAMES, true);
+    Throwable thrown;
+    if (mode == Mode.SYNC) {
+      thrown = assertThrows(IllegalStateException.class, () -> resilience.executor().execute(request, CallOptions.none(),
+          n -> {
+            attempts.incrementAndGet();
+            throw bug;
+          }, FakeResponse.ADAPTER));
+    } else {
+      ExecutionException e = assertThrows(ExecutionException.class, () -> resilience.executor().executeAsync(request,
+          CallOptions.none(), n -> {
+            attempts.incrementAndGet();
+            throw bug;
+          }, FakeResponse.ADAPTER).get(10, TimeUnit.SECONDS));
+      thrown = e.getCause();
+    }
+    assertSame(bug, thrown);
+    assertEquals(1, attempts.get());
   }
 
   /**
