@@ -41,7 +41,7 @@ class CancellationAndGateTest {
     h.sim().script().next(1).respond(ScriptedResponse.status(429).header(RESET_SECONDS, "30"));
     Call call = mode.calls(h.client(), resilience).newCall(h.request("/sites/1/games").build());
     CompletableFuture<Response> outcome = mode.start(call, h.threads());
-    mode.awaitWaiting(time, 1); // refused once; now waiting 31 s of virtual time
+    mode.awaitWaiting(time, 1, List.of(outcome)); // refused once; now waiting 31 s of virtual time
 
     long cancelledAt = System.nanoTime();
     call.cancel();
@@ -70,16 +70,24 @@ class CancellationAndGateTest {
     List<CompletableFuture<Response>> outcomes = new ArrayList<>();
 
     outcomes.add(mode.start(calls.newCall(h.request("/sites/1/games").build()), h.threads()));
-    mode.awaitWaiting(time, 1); // the first call was refused: the gate is closed for 7 s + 1 s
+    try {
+      mode.awaitWaiting(time, 1, outcomes);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\njournal: " + h.journal(), e);
+    }
+    // the first call was refused: the gate is closed for 7 s + 1 s
     for (int i = 1; i < 8; i++) {
       outcomes.add(mode.start(calls.newCall(h.request("/sites/1/games").build()), h.threads()));
     }
-    mode.awaitWaiting(time, 8);
+    mode.awaitWaiting(time, 8, outcomes);
 
     assertEquals(1, h.sim().journal().count(), "no request while the gate is closed");
     // A call waiting in the interceptor is still running in OkHttp's eyes (and under enqueue it
     // holds a dispatcher thread); the factory's calls wait outside OkHttp.
-    assertEquals(mode.factory ? 0 : 8, h.client().dispatcher().runningCallsCount());
+    // (The refused attempt's dispatcher thread returns right after scheduling the retry.)
+    int running = mode.factory ? 0 : 8;
+    OkHttpHarness.awaitTrue(() -> h.client().dispatcher().runningCallsCount() == running,
+        running + " calls running in OkHttp's dispatcher");
     List<Duration> waits = mode.waits(time).stream().sorted().toList();
     List<Duration> expected = new ArrayList<>();
     expected.add(Duration.ofSeconds(8)); // the refused call's retry delay
@@ -117,7 +125,9 @@ class CancellationAndGateTest {
     }
     assertTrue(time.awaitScheduled(waiting, Duration.ofSeconds(10)));
 
-    assertEquals(0, dispatcher.runningCallsCount(), "no dispatcher thread held while waiting");
+    // The refused attempt's dispatcher thread is released as soon as it has scheduled its retry.
+    OkHttpHarness.awaitTrue(() -> dispatcher.runningCallsCount() == 0, "no dispatcher thread held");
+    assertEquals(waiting, time.pendingTasks(), "every call is still waiting");
     assertEquals(0, dispatcher.queuedCallsCount());
     assertEquals(1, h.sim().journal().count());
 

@@ -80,10 +80,25 @@ final class OkHttpHarness implements BeforeAllCallback, AfterAllCallback, Before
     }
 
     /** Blocks (in real time, at most 10 s) until {@code n} calls are waiting. */
-    void awaitWaiting(VirtualTime time, int n) throws InterruptedException {
+    void awaitWaiting(VirtualTime time, int n, List<CompletableFuture<Response>> calls)
+        throws InterruptedException {
       boolean ok = schedules() ? time.awaitScheduled(n, Duration.ofSeconds(10))
           : time.awaitSleepers(n, Duration.ofSeconds(10));
-      assertTrue(ok, n + " calls should be waiting");
+      if (!ok) {
+        StringBuilder state = new StringBuilder(n + " calls should be waiting; sleeps " + time.sleeps()
+            + ", scheduled " + time.scheduledDelays() + "; calls: ");
+        for (CompletableFuture<Response> call : calls) {
+          state.append(call.isDone() ? call.handle((r, e) -> r != null ? r.code() : e).join() : "running")
+              .append(", ");
+        }
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+          if (thread.getName().contains("test-caller")) {
+            state.append("\n").append(thread.getName());
+            for (StackTraceElement e : stack) state.append("\n  at ").append(e);
+          }
+        });
+        fail(state.toString());
+      }
     }
 
     /** Starts the call: on the dispatcher for enqueue, on {@code threads} for execute. */
@@ -203,6 +218,10 @@ final class OkHttpHarness implements BeforeAllCallback, AfterAllCallback, Before
   public void beforeEach(ExtensionContext context) {
     sim.reset();
     sent.clear();
+    // Fresh connections for every test: a connection the server dropped while idle makes OkHttp
+    // resend the first request of the next test on its own (retryOnConnectionFailure), which
+    // would consume that test's scripted response.
+    client.connectionPool().evictAll();
     clock.delegate = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
   }
 
