@@ -116,7 +116,13 @@ public final class Demo implements Callable<Integer> {
     // Keep WireMock's and Jetty's start-up chatter out of the demo's output.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-    int code = new CommandLine(new Demo(System.out)).execute(args);
+    CommandLine cli = new CommandLine(new Demo(System.out));
+    // One line, not a stack trace; the library's messages never hold a credential.
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("demo failed: " + e);
+      return 2;
+    });
+    int code = cli.execute(args);
     if (code != 0) System.exit(code);
   }
 
@@ -127,8 +133,29 @@ public final class Demo implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--adapter must be okhttp, jdk or both, was " + adapter);
     }
+    CommandLine.ParameterException bad = validate();
+    if (bad != null) throw bad;
     boolean real = baseUrl != null || !blank(token) || !blank(clientId) || !blank(clientSecret);
     return real ? runReal(adapters) : runSimulated(adapters);
+  }
+
+  private CommandLine.ParameterException validate() {
+    String problem = workers < 1 ? "--workers must be at least 1, was " + workers
+        : detailsPerSite < 0 ? "--details-per-site must not be negative, was " + detailsPerSite
+        : maxPages < 1 ? "--max-pages must be at least 1, was " + maxPages
+        : sites < 1 ? "--sites must be at least 1, was " + sites
+        : gamesPerSite < 1 ? "--games-per-site must be at least 1, was " + gamesPerSite
+        : burst < 0 ? "--burst must not be negative, was " + burst
+        : errorEvery < 0 ? "--error-every must not be negative, was " + errorEvery
+        : null;
+    if (problem == null) {
+      try {
+        parseRules(rateLimits);
+      } catch (IllegalArgumentException e) {
+        problem = e.getMessage();
+      }
+    }
+    return problem == null ? null : new CommandLine.ParameterException(new CommandLine(this), problem);
   }
 
   private int runSimulated(List<String> adapters) throws Exception {
@@ -196,9 +223,14 @@ public final class Demo implements Callable<Integer> {
     List<RateLimitRule> rules = new ArrayList<>();
     for (String spec : specs) {
       String[] parts = spec.trim().split("/");
-      if (parts.length != 2) throw new IllegalArgumentException("--rate-limit wants LIMIT/SECONDS, was " + spec);
-      rules.add(RateLimitRule.of(Long.parseLong(parts[0].trim()),
-          Duration.ofSeconds(Long.parseLong(parts[1].trim().replaceAll("s$", "")))));
+      try {
+        if (parts.length != 2) throw new IllegalArgumentException("not two numbers");
+        rules.add(RateLimitRule.of(Long.parseLong(parts[0].trim()),
+            Duration.ofSeconds(Long.parseLong(parts[1].trim().replaceAll("s$", "")))));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--rate-limit wants LIMIT/SECONDS such as 40/5, was '"
+            + spec + "': " + e.getMessage(), e);
+      }
     }
     return rules;
   }
