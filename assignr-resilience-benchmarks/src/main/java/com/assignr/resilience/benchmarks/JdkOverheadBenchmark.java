@@ -1,6 +1,7 @@
 package com.assignr.resilience.benchmarks;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.jdk.AssignrHttpClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +49,7 @@ public class JdkOverheadBenchmark {
         .build();
     bare = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     AssignrResilience resilience = AssignrResilience.builder().allowInsecureLoopback(true).build();
-    decorated = JdkDecorator.wrap(bare, resilience);
+    decorated = AssignrHttpClient.wrap(bare, resilience);
   }
 
   @TearDown(Level.Trial)

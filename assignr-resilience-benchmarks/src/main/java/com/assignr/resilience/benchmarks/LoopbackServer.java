@@ -27,6 +27,9 @@ public final class LoopbackServer implements AutoCloseable {
 
   /** Starts on a random loopback port. */
   public static LoopbackServer start() throws IOException {
+    // The JDK server writes headers and body separately; with Nagle on, the body waits for the
+    // client's delayed ACK (40 ms on Linux). Read once, when the server's configuration loads.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
     server.createContext("/", LoopbackServer::answer);
     server.setExecutor(null); // answer on the dispatcher thread: no hand-off per request
