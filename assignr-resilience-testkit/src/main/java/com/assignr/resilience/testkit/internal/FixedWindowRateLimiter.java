@@ -76,7 +76,9 @@ public final class FixedWindowRateLimiter {
     boolean exhausted = false;
     for (int i = 0; i < limits.length; i++) {
       long start = nowMillis - Math.floorMod(nowMillis, periods[i]);
-      if (start != windowStarts[i]) {
+      // Only forward: a request timed before the boundary but decided after it counts against the
+      // current window instead of dragging the window back and zeroing its count.
+      if (start > windowStarts[i]) {
         windowStarts[i] = start;
         counts[i] = 0;
       }

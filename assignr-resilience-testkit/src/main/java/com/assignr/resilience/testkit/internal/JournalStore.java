@@ -27,8 +27,11 @@ public final class JournalStore {
     entries.addLast(entry);
   }
 
+  /** The entries in arrival order (they are added on completion, which can differ). */
   public synchronized List<JournalEntry> snapshot() {
-    return List.copyOf(entries);
+    List<JournalEntry> copy = new java.util.ArrayList<>(entries);
+    copy.sort(java.util.Comparator.comparingLong(JournalEntry::sequence));
+    return List.copyOf(copy);
   }
 
   public synchronized void clear() {
