@@ -240,6 +240,10 @@ final class OkHttpHarness implements BeforeAllCallback, AfterAllCallback, Before
 
   @Override
   public void afterAll(ExtensionContext context) {
+    if (client == null || sim == null || threads == null) { // beforeAll failed: report that alone
+      if (sim != null) sim.close();
+      return;
+    }
     try {
       // A leaked response is only reported once its call is garbage and the pool cleans up.
       System.gc();
