@@ -307,7 +307,17 @@ public final class RetryExecutor {
   // The non-blocking loop: every wait is a scheduled task, every attempt a future.
 
   private final class AsyncCall<R> extends Call<R> {
-    final CompletableFuture<R> result = new CompletableFuture<>();
+    /**
+     * Cancelling withdraws the pending wait and the attempt in flight before the caller's
+     * dependents hear of it, and once more afterwards, in case a wait was being scheduled.
+     */
+    final CompletableFuture<R> result = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        withdraw();
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
     final AsyncAttempt<R> attempt;
     volatile TimeSource.Cancellable pendingWait;
     volatile CompletableFuture<R> inFlight;
@@ -316,13 +326,15 @@ public final class RetryExecutor {
       super(request, options, adapter);
       this.attempt = attempt;
       result.whenComplete((r, e) -> {
-        if (result.isCancelled()) {
-          TimeSource.Cancellable wait = pendingWait;
-          if (wait != null) wait.cancel();
-          CompletableFuture<R> attemptFuture = inFlight;
-          if (attemptFuture != null) attemptFuture.cancel(true);
-        }
+        if (result.isCancelled()) withdraw();
       });
+    }
+
+    private void withdraw() {
+      TimeSource.Cancellable wait = pendingWait;
+      if (wait != null) wait.cancel();
+      CompletableFuture<R> attemptFuture = inFlight;
+      if (attemptFuture != null) attemptFuture.cancel(true);
     }
 
     @Override
