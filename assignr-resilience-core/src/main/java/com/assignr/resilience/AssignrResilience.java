@@ -6,6 +6,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,8 +44,16 @@ public final class AssignrResilience {
   private final RetryEngine engine;
   private final RetryExecutor executor;
   private final ConcurrentMap<String, RateLimitGate> gates = new ConcurrentHashMap<>();
-  /** The last credentials hashed and their fingerprint: avoids a SHA-256 per request. */
-  private volatile String[] lastFingerprint = {null, Fingerprints.of(null)};
+  /** The last gate looked up: most applications use one account on one host, so this avoids a
+   * SHA-256 and a key string per request. */
+  private volatile LastGate lastGate;
+
+  private record LastGate(String host, String credentials, RateLimitGate gate) {
+    @Override
+    public String toString() {
+      return gate.quotaKey(); // never the credentials
+    }
+  }
 
   private AssignrResilience(Builder b) {
     policy = b.policy;
@@ -99,18 +108,15 @@ public final class AssignrResilience {
    */
   public RateLimitGate gateFor(String host, String credentials) {
     if (!gateEnabled) return null;
-    String[] last = lastFingerprint;
-    String fingerprint;
-    if (credentials == null ? last[0] == null : credentials.equals(last[0])) {
-      fingerprint = last[1];
-    } else {
-      fingerprint = Fingerprints.of(credentials);
-      lastFingerprint = new String[] {credentials, fingerprint};
+    LastGate last = lastGate;
+    if (last != null && last.host.equals(host) && Objects.equals(last.credentials, credentials)) {
+      return last.gate;
     }
-    String key = host.toLowerCase(Locale.ROOT) + "#" + fingerprint;
-    RateLimitGate gate = gates.get(key);
-    return gate != null ? gate : gates.computeIfAbsent(key, k -> new RateLimitGate(k, time, listener,
+    String key = host.toLowerCase(Locale.ROOT) + "#" + Fingerprints.of(credentials);
+    RateLimitGate gate = gates.computeIfAbsent(key, k -> new RateLimitGate(k, time, listener,
         rateLimitReserve, gateReleaseSpacing, policy.rateLimitMargin(), policy.initialBackoff(), pacing));
+    lastGate = new LastGate(host, credentials, gate);
+    return gate;
   }
 
   /**
