@@ -46,7 +46,7 @@ final class GoodputChart {
     addIdeal(all, idealCurve);
     all.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     charts.add(all);
-    int cols = 2;
+    int cols = charts.size() % 2 == 0 ? 2 : 1; // XChart fills the grid exactly
     int rows = (charts.size() + cols - 1) / cols;
     BitmapEncoder.saveBitmap(charts, rows, cols, png.toString(), BitmapEncoder.BitmapFormat.PNG);
   }

@@ -2,6 +2,7 @@ package com.assignr.resilience.benchmarks;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.Decision;
+import com.assignr.resilience.Outcome;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.okhttp.AssignrInterceptor;
@@ -164,7 +165,7 @@ enum RaceStrategy {
       }
     }
 
-    private void failure(String what) {
+    void failure(String what) {
       failures.computeIfAbsent(what, k -> new LongAdder()).increment();
     }
   }
@@ -180,6 +181,12 @@ enum RaceStrategy {
       @Override
       public void onGateWait(RequestInfo request, int attempt, Duration wait) {
         self[0].gateWaits.increment();
+      }
+
+      @Override
+      public void onGiveUp(RequestInfo request, int attempts, Duration elapsed, Decision.Stop stop, Outcome last) {
+        self[0].failure("gave up: " + stop.reason() + " after " + attempts + " attempts on " + last
+            + " " + last.rateLimit());
       }
     };
     AssignrResilience resilience = builder.allowInsecureLoopback(true).listener(counting).build();
