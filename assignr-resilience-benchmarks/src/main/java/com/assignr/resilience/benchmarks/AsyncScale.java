@@ -81,7 +81,8 @@ public final class AsyncScale implements Callable<Integer> {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
-    System.exit(new CommandLine(new AsyncScale()).execute(args));
+    int exit = new CommandLine(new AsyncScale()).execute(args);
+    if (exit != 0) System.exit(exit); // returning normally keeps `mvn exec:java` alive to report
   }
 
   @Override

@@ -90,7 +90,8 @@ public final class GoodputRace implements Callable<Integer> {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
-    System.exit(new CommandLine(new GoodputRace()).execute(args));
+    int exit = new CommandLine(new GoodputRace()).execute(args);
+    if (exit != 0) System.exit(exit); // returning normally keeps `mvn exec:java` alive to report
   }
 
   @Override

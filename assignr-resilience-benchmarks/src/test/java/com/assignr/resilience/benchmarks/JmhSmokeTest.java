@@ -41,6 +41,14 @@ class JmhSmokeTest {
     assertEquals(declaredBenchmarks(), ran);
   }
 
+  @Test
+  void pairedOverheadRunsEveryVariant() throws Exception {
+    var rows = PairedOverhead.run(2, 5_000_000L, 5_000_000L);
+
+    assertEquals(8, rows.size());
+    System.out.println(PairedOverhead.table(rows));
+  }
+
   private static Set<String> declaredBenchmarks() {
     Set<String> names = new TreeSet<>();
     for (Class<?> type : new Class<?>[] {EngineBenchmark.class, OkHttpOverheadBenchmark.class,

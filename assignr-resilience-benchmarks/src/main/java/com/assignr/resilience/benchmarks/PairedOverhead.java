@@ -1,0 +1,141 @@
+package com.assignr.resilience.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Throughput ratios against the bare client that survive a noisy, shared machine. JMH measures one
+ * benchmark after another, so a build that starts on the next core halfway through the suite moves
+ * one row and not the other. Here the variants of one client take turns in short slices (order
+ * rotated every round) inside one JVM, and each round yields a ratio against the bare client
+ * measured a moment earlier or later; the median of those ratios is reported with its quartiles.
+ * It calls the JMH benchmark methods themselves, so both tools measure the same code.
+ */
+@Command(name = "paired-overhead", mixinStandardHelpOptions = true,
+    description = "Interleaved throughput ratios of our adapters and the peers against the bare clients.")
+public final class PairedOverhead implements Callable<Integer> {
+  @Option(names = "--rounds", defaultValue = "40", description = "rounds (default ${DEFAULT-VALUE})")
+  int rounds;
+
+  @Option(names = "--slice-ms", defaultValue = "250", description = "time per variant per round (default ${DEFAULT-VALUE})")
+  long sliceMillis;
+
+  @Option(names = "--warmup-s", defaultValue = "4", description = "warm-up per variant (default ${DEFAULT-VALUE})")
+  long warmupSeconds;
+
+  /** One way of making a call. */
+  @FunctionalInterface
+  interface Op {
+    int run() throws Exception;
+  }
+
+  /** The median and quartiles of one variant's per-round ratios, and its mean throughput. */
+  record Row(String client, String variant, double opsPerSecond, double q1, double median, double q3) {}
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new PairedOverhead()).execute(args);
+    if (exit != 0) System.exit(exit);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<Row> rows = run(rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
+    System.out.println(table(rows));
+    return 0;
+  }
+
+  static List<Row> run(int rounds, long sliceNanos, long warmupNanos) throws Exception {
+    List<Row> rows = new ArrayList<>();
+    OkHttpOverheadBenchmark ok = new OkHttpOverheadBenchmark();
+    ok.setUp();
+    try {
+      Map<String, Op> variants = new LinkedHashMap<>();
+      variants.put("bare", ok::bare);
+      variants.put("assignrInterceptor", ok::assignrInterceptor);
+      variants.put("failsafeCall", ok::failsafeCall);
+      variants.put("resilience4jRetry", ok::resilience4jRetry);
+      rows.addAll(compare("okhttp", variants, rounds, sliceNanos, warmupNanos));
+    } finally {
+      ok.tearDown();
+    }
+    JdkOverheadBenchmark jdk = new JdkOverheadBenchmark();
+    jdk.setUp();
+    try {
+      Map<String, Op> sync = new LinkedHashMap<>();
+      sync.put("bareSend", jdk::bareSend);
+      sync.put("decoratorSend", jdk::decoratorSend);
+      rows.addAll(compare("jdk send", sync, rounds, sliceNanos, warmupNanos));
+      Map<String, Op> async = new LinkedHashMap<>();
+      async.put("bareSendAsync", jdk::bareSendAsync);
+      async.put("decoratorSendAsync", jdk::decoratorSendAsync);
+      rows.addAll(compare("jdk sendAsync", async, rounds, sliceNanos, warmupNanos));
+    } finally {
+      jdk.tearDown();
+    }
+    return rows;
+  }
+
+  /** The first variant is the baseline. */
+  static List<Row> compare(String client, Map<String, Op> variants, int rounds, long sliceNanos,
+      long warmupNanos) throws Exception {
+    List<String> names = new ArrayList<>(variants.keySet());
+    int n = names.size();
+    for (String name : names) slice(variants.get(name), warmupNanos);
+    double[][] ratios = new double[n][rounds];
+    double[] totalOps = new double[n];
+    for (int r = 0; r < rounds; r++) {
+      double[] perSecond = new double[n];
+      for (int k = 0; k < n; k++) {
+        int v = (k + r) % n; // rotate who goes first
+        perSecond[v] = slice(variants.get(names.get(v)), sliceNanos) * 1e9 / sliceNanos;
+        totalOps[v] += perSecond[v];
+      }
+      for (int v = 0; v < n; v++) ratios[v][r] = perSecond[v] / perSecond[0];
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int v = 0; v < n; v++) {
+      double[] sorted = ratios[v].clone();
+      Arrays.sort(sorted);
+      rows.add(new Row(client, names.get(v), totalOps[v] / rounds, quantile(sorted, 0.25),
+          quantile(sorted, 0.5), quantile(sorted, 0.75)));
+    }
+    return rows;
+  }
+
+  private static long slice(Op op, long nanos) throws Exception {
+    long end = System.nanoTime() + nanos;
+    long ops = 0;
+    int sink = 0;
+    while (System.nanoTime() < end) {
+      sink += op.run();
+      ops++;
+    }
+    if (sink == 42) System.out.print(""); // keep the results alive
+    return ops;
+  }
+
+  private static double quantile(double[] sorted, double q) {
+    double pos = q * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = (int) Math.ceil(pos);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  }
+
+  static String table(List<Row> rows) {
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-14s %-20s %10s %8s %8s %8s%n",
+        "client", "variant", "ops/s", "q1", "median", "q3"));
+    for (Row r : rows) {
+      b.append(String.format(Locale.ROOT, "%-14s %-20s %10.0f %8.3f %8.3f %8.3f%n", r.client(), r.variant(),
+          r.opsPerSecond(), r.q1(), r.median(), r.q3()));
+    }
+    return b.append("(ratios: each variant's throughput over the baseline's in the same round)").toString();
+  }
+}
