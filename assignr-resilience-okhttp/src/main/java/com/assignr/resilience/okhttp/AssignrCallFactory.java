@@ -1,6 +1,7 @@
 package com.assignr.resilience.okhttp;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.okhttp.internal.OkHttpRedirects;
 import com.assignr.resilience.okhttp.internal.ResilientCall;
 import java.util.Objects;
 import okhttp3.Call;
@@ -30,13 +31,21 @@ import okhttp3.Request;
  * the client's call timeout and bounds the whole call, waits included; {@code clone()} gives a
  * fresh, unexecuted call. Each attempt is a separate call of the client, so its {@code
  * EventListener} sees one call per attempt.
+ *
+ * <p>Methods other than GET and HEAD are sent through a copy of the client that does not follow
+ * redirects: OkHttp follows 301/302/303 by re-sending a POST (PUT, DELETE…) as a GET, which would
+ * turn a write into a read. Such a redirect is returned (or thrown, with {@code throwOnFailure})
+ * as it is; core classifies a 302 as {@code INSECURE_REDIRECT} and never retries it.
  */
 public final class AssignrCallFactory implements Call.Factory {
   private final OkHttpClient client;
+  /** The client for methods a followed redirect would turn into a GET. */
+  private final OkHttpClient writeClient;
   private final AssignrResilience resilience;
 
   private AssignrCallFactory(OkHttpClient client, AssignrResilience resilience) {
     this.client = client;
+    this.writeClient = OkHttpRedirects.withoutRedirects(client);
     this.resilience = resilience;
   }
 
@@ -89,7 +98,9 @@ public final class AssignrCallFactory implements Call.Factory {
    */
   @Override
   public Call newCall(Request request) {
-    return ResilientCall.create(client, resilience, Objects.requireNonNull(request, "request"));
+    Objects.requireNonNull(request, "request");
+    OkHttpClient sender = OkHttpRedirects.followingChangesMethod(request.method()) ? writeClient : client;
+    return ResilientCall.create(sender, resilience, request);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package com.assignr.resilience.okhttp;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.okhttp.internal.OkHttpRedirects;
 import com.assignr.resilience.okhttp.internal.OkHttpRequests;
 import com.assignr.resilience.okhttp.internal.OkHttpResponses;
 import java.io.IOException;
@@ -36,6 +37,11 @@ import okhttp3.Response;
  *       response it will not return is closed before the next attempt, the one it returns is left
  *       open for the caller;
  *   <li>never replays a one-shot ({@code RequestBody.isOneShot()}) or duplex body;
+ *   <li>never reports a redirected write as a read: OkHttp follows 301/302/303 below application
+ *       interceptors by re-sending a POST (PUT, DELETE…) as a GET; when that happened, the
+ *       interceptor returns the redirect response instead of the GET's, so the write is not
+ *       mistaken for a success. Build the client with {@code followRedirects(false)} to keep
+ *       OkHttp from sending that GET at all ({@link AssignrCallFactory} does so for its writes);
  *   <li>treats {@code Call.cancel()} as final: a wait ends promptly with an {@link
  *       java.io.InterruptedIOException} and nothing more is sent;
  *   <li>uses the call timeout ({@code OkHttpClient.Builder.callTimeout}) as the deadline: it gives
@@ -94,7 +100,7 @@ public final class AssignrInterceptor implements Interceptor {
     return resilience.executor().execute(
         OkHttpRequests.info(request),
         OkHttpRequests.options(resilience, request, call.timeout().timeoutNanos(), call::isCanceled),
-        attempt -> chain.proceed(request),
+        attempt -> OkHttpRedirects.undoMethodChange(request, chain.proceed(request)),
         OkHttpResponses.ADAPTER);
   }
 

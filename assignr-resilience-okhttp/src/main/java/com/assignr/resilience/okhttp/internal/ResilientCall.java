@@ -91,7 +91,7 @@ public final class ResilientCall implements Call {
           inFlight = call;
           try {
             if (canceled) call.cancel();
-            return call.execute();
+            return OkHttpRedirects.undoMethodChange(request, call.execute());
           } finally {
             inFlight = null;
           }
@@ -113,7 +113,7 @@ public final class ResilientCall implements Call {
     long start = resilience.timeSource().nanoTime();
     CompletableFuture<Response> result = resilience.executor().executeAsync(
         OkHttpRequests.info(request), options(request, budget),
-        attempt -> enqueueAttempt(attemptCall(request, start, budget)),
+        attempt -> enqueueAttempt(request, attemptCall(request, start, budget)),
         OkHttpResponses.ADAPTER);
     future = result;
     if (canceled) result.cancel(false);
@@ -137,7 +137,7 @@ public final class ResilientCall implements Call {
   }
 
   /** Bridges one OkHttp enqueue to a future; cancelling the future cancels the call. */
-  private static CompletableFuture<Response> enqueueAttempt(Call call) {
+  private static CompletableFuture<Response> enqueueAttempt(Request request, Call call) {
     CompletableFuture<Response> attempt = new CompletableFuture<>();
     attempt.whenComplete((response, error) -> {
       if (attempt.isCancelled()) call.cancel();
@@ -150,7 +150,8 @@ public final class ResilientCall implements Call {
 
       @Override
       public void onResponse(Call c, Response response) {
-        if (!attempt.complete(response)) OkHttpResponses.closeQuietly(response);
+        Response answer = OkHttpRedirects.undoMethodChange(request, response);
+        if (!attempt.complete(answer)) OkHttpResponses.closeQuietly(answer);
       }
     });
     return attempt;
