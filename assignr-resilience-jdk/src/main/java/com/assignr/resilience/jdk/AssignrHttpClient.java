@@ -76,8 +76,12 @@ import javax.net.ssl.SSLParameters;
  *       PushPromiseHandler)} sends once, without retries or gate waits (the gate still learns from
  *       the response): a retried exchange would hand your push handler promises from responses
  *       that are thrown away. Assignr's API does not push.
+ *   <li>A client that follows redirects is refused by {@link #wrap}: java.net.http re-sends a
+ *       POST answered with 301/302/303 as a GET, and copies {@code Authorization} to the host the
+ *       redirect names. With {@code Redirect.NEVER} (the JDK default) a redirect is returned as it
+ *       is; a 302 is Assignr's answer to plain HTTP and is never retried.
  *   <li>Everything else ({@link #version()}, {@link #executor()}, {@link #authenticator()},
- *       cookies, redirects, proxy, TLS, {@link #newWebSocketBuilder()}, and on Java 21+ {@code
+ *       cookies, proxy, TLS, {@link #newWebSocketBuilder()}, and on Java 21+ {@code
  *       shutdown}/{@code close}) is the wrapped client's.
  * </ul>
  *
@@ -105,9 +109,13 @@ public final class AssignrHttpClient extends HttpClient {
    * Wraps {@code delegate} so that every call through the result follows {@code resilience}.
    * Clients wrapped with one {@code AssignrResilience} share its rate-limit gates.
    *
-   * @param delegate the client that sends each attempt; keeps all of its own configuration
+   * @param delegate the client that sends each attempt; keeps all of its own configuration, and
+   *     must not follow redirects ({@code Redirect.NEVER}, the JDK's default)
    * @param resilience the policy, gates, listener, breaker and time seam
    * @return the wrapping client
+   * @throws IllegalArgumentException if {@code delegate} is already wrapped, or follows redirects:
+   *     the JDK re-sends a redirected POST as a GET and copies {@code Authorization} to the
+   *     redirect's host, whichever it is
    */
   public static AssignrHttpClient wrap(HttpClient delegate, AssignrResilience resilience) {
     Objects.requireNonNull(delegate, "delegate");
@@ -115,6 +123,13 @@ public final class AssignrHttpClient extends HttpClient {
     if (delegate instanceof AssignrHttpClient wrapped) {
       throw new IllegalArgumentException("the client is already wrapped (" + wrapped.resilience
           + "); wrapping twice would retry every retry");
+    }
+    if (delegate.followRedirects() != Redirect.NEVER) {
+      throw new IllegalArgumentException("the client follows redirects (Redirect."
+          + delegate.followRedirects() + "); build it with followRedirects(Redirect.NEVER), the"
+          + " JDK default: following a 301/302/303 re-sends a POST as a GET, turning a write into"
+          + " a read, and java.net.http copies the Authorization header to whatever host the"
+          + " redirect names");
     }
     return new AssignrHttpClient(delegate, resilience);
   }
