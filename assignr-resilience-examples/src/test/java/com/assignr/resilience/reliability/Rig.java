@@ -156,6 +156,11 @@ final class Rig implements AutoCloseable {
         .version(HttpClient.Version.HTTP_1_1).build());
   }
 
+  /** Whether the adapter waits by scheduling a task (else by sleeping on a thread). */
+  static boolean schedules(Adapter adapter, Mode mode) {
+    return mode == Mode.ASYNC && adapter != Adapter.OKHTTP_INTERCEPTOR;
+  }
+
   /** Assignr's three rules on the scenario's virtual clock. */
   static Rig standard() {
     return new Rig(AssignrSimulator.builder().rateLimits(RateLimitRule.assignrDefaults()));
@@ -185,8 +190,9 @@ final class Rig implements AutoCloseable {
         .throwOnFailure(true);
   }
 
+  /** The simulator's HTTPS URL for {@code path}, or {@code path} itself when it is absolute. */
   String url(String path) {
-    return sim.httpsBaseUrl() + path;
+    return path.startsWith("http:") || path.startsWith("https:") ? path : sim.httpsBaseUrl() + path;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -212,13 +218,17 @@ final class Rig implements AutoCloseable {
   }
 
   Caller caller(Adapter adapter, Mode mode, AssignrResilience resilience, OkHttpClient base) {
+    return caller(adapter, mode, resilience, base, jdk);
+  }
+
+  Caller caller(Adapter adapter, Mode mode, AssignrResilience resilience, OkHttpClient base, HttpClient jdkBase) {
     switch (adapter) {
       case OKHTTP_INTERCEPTOR:
         return okCaller(base.newBuilder().addInterceptor(AssignrInterceptor.create(resilience)).build(), mode);
       case OKHTTP_FACTORY:
         return okCaller(AssignrCallFactory.create(base, resilience), mode);
       default:
-        return jdkCaller(AssignrHttpClient.wrap(jdk, resilience), mode);
+        return jdkCaller(AssignrHttpClient.wrap(jdkBase, resilience), mode);
     }
   }
 
@@ -242,6 +252,14 @@ final class Rig implements AutoCloseable {
     return new Caller() {
       @Override
       public Result call(CallSpec spec) {
+        if (mode == Mode.SYNC) { // on this thread
+          long t0 = System.nanoTime();
+          try {
+            return read(calls.newCall(okRequest(spec)).execute(), t0);
+          } catch (Throwable e) {
+            return new Result(0, null, e, System.nanoTime() - t0);
+          }
+        }
         return await(start(spec).result());
       }
 
@@ -296,6 +314,15 @@ final class Rig implements AutoCloseable {
     return new Caller() {
       @Override
       public Result call(CallSpec spec) {
+        if (mode == Mode.SYNC) { // on this thread
+          long t0 = System.nanoTime();
+          try {
+            HttpResponse<String> r = client.send(jdkRequest(spec), BodyHandlers.ofString());
+            return new Result(r.statusCode(), r.body(), null, System.nanoTime() - t0);
+          } catch (Throwable e) {
+            return new Result(0, null, e, System.nanoTime() - t0);
+          }
+        }
         return await(start(spec).result());
       }
 

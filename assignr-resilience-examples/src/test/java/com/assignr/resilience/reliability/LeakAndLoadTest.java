@@ -1,0 +1,298 @@
+package com.assignr.resilience.reliability;
+
+import static com.assignr.resilience.reliability.Rig.API;
+import static com.assignr.resilience.reliability.Rig.CONFIRM;
+import static com.assignr.resilience.reliability.Rig.GAMES;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.assignr.resilience.AssignrException;
+import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.RateLimitedException;
+import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.TimeSource;
+import com.assignr.resilience.reliability.Rig.Adapter;
+import com.assignr.resilience.reliability.Rig.CallSpec;
+import com.assignr.resilience.reliability.Rig.EventLog;
+import com.assignr.resilience.reliability.Rig.Mode;
+import com.assignr.resilience.reliability.Rig.Result;
+import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.AssignrSimulator;
+import com.assignr.resilience.testkit.JournalEntry;
+import com.assignr.resilience.testkit.RateLimitRule;
+import com.assignr.resilience.testkit.ScriptedResponse;
+import com.github.tomakehurst.wiremock.http.Fault;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Leaks and load: 10,000 calls with mixed outcomes leave threads and connections where they
+ * started; 200 concurrent callers against a rate-limited simulator all end cleanly with the gate's
+ * invariant held; a 10 MB error body becomes a few KB of excerpt and no heap. Figures go to
+ * {@code target/reliability-load.md}.
+ */
+class LeakAndLoadTest {
+  static final Map<String, String> figures = new TreeMap<>();
+  static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+
+  @AfterAll
+  static void report() throws IOException {
+    StringBuilder md = new StringBuilder("| check | figure |\n|---|---|\n");
+    figures.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    Path out = Path.of("target", "reliability-load.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, md.toString());
+  }
+
+  /** Live threads by name, digits folded, e.g. {@code "OkHttp Dispatcher"=5}. */
+  static Map<String, Integer> threadGroups() {
+    Map<String, Integer> groups = new TreeMap<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      groups.merge(t.getName().replaceAll("[0-9]+", "#"), 1, Integer::sum);
+    }
+    return groups;
+  }
+
+  /** Threads that are not the in-process simulator's (Jetty's qtp pool and scheduler). */
+  static int clientThreads(Map<String, Integer> groups) {
+    return groups.entrySet().stream().filter(e -> !e.getKey().startsWith("qtp") && !e.getKey().startsWith("Connector-Scheduler"))
+        .mapToInt(Map.Entry::getValue).sum();
+  }
+
+  /** Live threads once the short-lived ones (virtual-time tasks, callers) have ended. */
+  static int settledThreads(int atMost) {
+    Rig.awaitTrue(() -> THREADS.getThreadCount() <= atMost, 10);
+    return THREADS.getThreadCount();
+  }
+
+  @Test
+  @Timeout(150)
+  void tenThousandCallsWithMixedOutcomesLeaveThreadsAndConnectionsWhereTheyStarted() throws Exception {
+    try (Rig rig = new Rig(AssignrSimulator.builder().rateLimits(List.of()))) {
+      int perCombination = 1_667; // x 6 adapter/mode combinations = 10,002 calls
+      int concurrency = 8;
+      ExecutorService workers = Executors.newFixedThreadPool(concurrency);
+      Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+      // Warm up every combination at full concurrency, so that pools reach their working size.
+      runAll(rig, workers, concurrency, 40, new ConcurrentHashMap<>());
+      int before = settledThreads(Integer.MAX_VALUE);
+      Map<String, Integer> groupsBefore = threadGroups();
+      int peak = before;
+      long start = System.nanoTime();
+
+      int[] sizes = runAll(rig, workers, concurrency, perCombination, outcomes);
+      peak = Math.max(peak, sizes[0]);
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+
+      assertEquals("", rig.leaks());
+      int after = settledThreads(before);
+      int pooled = rig.ok.connectionPool().connectionCount();
+      long calls = outcomes.values().stream().mapToLong(LongAdder::sum).sum();
+      figures.put("1 10,000 mixed calls: calls made", calls + " in " + seconds + " s ("
+          + (6 * perCombination) + " planned; 3 adapters x sync/async, " + concurrency + " at a time)");
+      figures.put("1 10,000 mixed calls: outcomes", new TreeMap<>(outcomes).toString());
+      figures.put("1 10,000 mixed calls: live threads (whole JVM)", "before " + before + ", peak " + peak + ", after " + after);
+      figures.put("1 10,000 mixed calls: OkHttp pool after", pooled + " connections, "
+          + rig.ok.connectionPool().idleConnectionCount() + " idle (pool max 16); JDK: "
+          + rig.jdk.bodies() + " bodies delivered, " + rig.jdk.openBodies() + " left open");
+      assertEquals(6L * perCombination, calls);
+      Map<String, Integer> groupsAfter = threadGroups();
+      int clientBefore = clientThreads(groupsBefore);
+      int clientAfter = clientThreads(groupsAfter);
+      figures.put("1 10,000 mixed calls: client threads (simulator's Jetty threads excluded)",
+          "before " + clientBefore + ", after " + clientAfter + " (" + groupsAfter.entrySet().stream()
+              .filter(e -> e.getKey().startsWith("OkHttp") || e.getKey().startsWith("HttpClient"))
+              .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("") + ")");
+      assertTrue(clientAfter <= clientBefore + 4, "client threads grew from " + clientBefore + " to "
+          + clientAfter + ": " + groupsBefore + " -> " + groupsAfter);
+      assertTrue(pooled <= 16, pooled + " pooled connections");
+      workers.shutdownNow();
+    }
+  }
+
+  /** Runs {@code n} calls through each combination; returns the peak live thread count seen. */
+  private static int[] runAll(Rig rig, ExecutorService workers, int concurrency, int n,
+      Map<String, LongAdder> outcomes) throws Exception {
+    int peak = 0;
+    for (Adapter adapter : Adapter.values()) {
+      for (Mode mode : Mode.values()) {
+        VirtualTime time = VirtualTime.autoAdvancing();
+        rig.reset(time);
+        script(rig);
+        AssignrResilience resilience = rig.config(time, RetryListener.NONE).build();
+        Rig.Caller caller = rig.caller(adapter, mode, resilience);
+        Semaphore slots = new Semaphore(concurrency);
+        List<CompletableFuture<Result>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          CallSpec spec = i % 10 == 9 ? CallSpec.post(CONFIRM)
+              : i % 10 == 8 ? CallSpec.get("/games/999999") : CallSpec.get(GAMES + "?page=" + (1 + i % 4));
+          slots.acquire();
+          CompletableFuture<Result> r;
+          if (mode == Mode.SYNC) {
+            r = CompletableFuture.supplyAsync(() -> caller.call(spec), workers);
+          } else {
+            r = caller.start(spec).result();
+          }
+          r.whenComplete((x, e) -> slots.release());
+          results.add(r);
+          if (i % 500 == 0) peak = Math.max(peak, THREADS.getThreadCount());
+        }
+        for (CompletableFuture<Result> r : results) {
+          Result result = r.get(30, TimeUnit.SECONDS);
+          String outcome = classify(result);
+          if (!outcome.equals("200") && !outcome.contains("Exception 404") && !outcome.startsWith("ServerError")
+              && !outcome.startsWith("Transport")) {
+            outcome += " [" + adapter + " " + mode + "]";
+          }
+          outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+        }
+        String leaks = rig.leaks();
+        assertEquals("", leaks, adapter + " " + mode);
+      }
+    }
+    return new int[] {peak};
+  }
+
+  /** 5% 503, 3% 500, 2% connection reset, 2% 429 (reset in 1 s), 10% POST, 10% 404. */
+  private static void script(Rig rig) {
+    rig.sim.script().on(null, null).withProbability(0.05, 1).respondStatus(503);
+    rig.sim.script().on(null, null).withProbability(0.03, 2).respondStatus(500);
+    rig.sim.script().on(null, null).withProbability(0.02, 3).fault(Fault.CONNECTION_RESET_BY_PEER);
+    rig.sim.script().on(null, null).withProbability(0.02, 4)
+        .respond(ScriptedResponse.status(429).header("X-Ratelimit-Reset-Seconds-Remaining", "1"));
+  }
+
+  private static String classify(Result r) {
+    if (r.error() == null) return String.valueOf(r.status());
+    if (r.status() > 0) return r.status() + ", then body read failed: " + r.error().getClass().getSimpleName();
+    if (r.error() instanceof AssignrException e) {
+      return e.getClass().getSimpleName() + (e.status() > 0 ? " " + e.status() : "");
+    }
+    return r.error().getClass().getSimpleName();
+  }
+
+  @Test
+  @Timeout(90)
+  void twoHundredConcurrentCallersShareTheGateAndEndCleanly() throws Exception {
+    // Compressed windows on the real clock: 40 requests per 2 s.
+    try (Rig rig = new Rig(AssignrSimulator.builder().rateLimits(RateLimitRule.of(40, Duration.ofSeconds(2))))) {
+      rig.clock.use(Clock.systemUTC());
+      EventLog events = new EventLog(Clock.systemUTC());
+      AssignrResilience resilience = AssignrResilience.builder().timeSource(TimeSource.system())
+          .listener(events).throwOnFailure(true).build();
+      ExecutorService threads = Executors.newFixedThreadPool(100);
+      // One call first, so the gate knows the budget before the crowd arrives.
+      assertEquals(200, rig.caller(Adapter.JDK, Mode.SYNC, resilience).call(CallSpec.get(GAMES)).status());
+      long start = System.nanoTime();
+      Instant startedAt = Instant.now();
+      List<CompletableFuture<Result>> calls = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        Adapter adapter = Adapter.values()[i % 3];
+        Mode mode = (i / 3) % 2 == 0 ? Mode.SYNC : Mode.ASYNC;
+        Rig.Caller caller = rig.caller(adapter, mode, resilience);
+        CallSpec spec = CallSpec.get(GAMES + "?page=" + (1 + i % 5));
+        calls.add(mode == Mode.SYNC ? CompletableFuture.supplyAsync(() -> caller.call(spec), threads)
+            : caller.start(spec).result());
+      }
+      Map<String, Integer> outcomes = new TreeMap<>();
+      for (CompletableFuture<Result> call : calls) {
+        Result r = call.get(60, TimeUnit.SECONDS);
+        outcomes.merge(classify(r), 1, Integer::sum);
+        assertTrue(r.error() == null ? r.status() == 200 : r.error() instanceof RateLimitedException,
+            () -> "neither a success nor a clean rate-limit give-up: " + r);
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      threads.shutdownNow();
+
+      RateLimitGate gate = resilience.gateFor("localhost", Rig.AUTHORIZATION);
+      assertEquals(0, gate.inFlight(), "no attempt left in flight");
+      // No request reached the server while the gate was closed. A request admitted just before
+      // a close may still be on its way; allow it 250 ms.
+      Duration grace = Duration.ofMillis(250);
+      List<JournalEntry> journal = rig.sim.journal().entries(null, API + GAMES);
+      int whileClosed = 0;
+      for (int i = 0; i < events.gateClosedAt.size(); i++) {
+        Instant from = events.gateClosedAt.get(i).plus(grace);
+        Instant to = events.gateClosedAt.get(i).plus(events.gateClosedFor.get(i));
+        for (JournalEntry e : journal) {
+          if (!e.arrivedAt().isBefore(from) && e.arrivedAt().isBefore(to)) whileClosed++;
+        }
+      }
+      int served429 = rig.sim.journal().countStatus(429);
+      figures.put("2 200 concurrent callers (40 requests / 2 s window): outcomes", outcomes + " in " + millis + " ms");
+      figures.put("2 200 concurrent callers: requests / 429s served", journal.size() + " requests after the first, "
+          + served429 + " answered 429; gate closed " + events.gateClosedAt.size() + " times");
+      figures.put("2 200 concurrent callers: gate invariant", "inFlight() = " + gate.inFlight()
+          + " at the end; " + whileClosed + " requests arrived while the gate was closed (after a "
+          + grace.toMillis() + " ms grace); no deadlock (every call ended within the 90 s timeout)");
+      assertEquals(0, whileClosed, "requests arrived while the gate was closed");
+      assertTrue(journal.stream().allMatch(e -> !e.arrivedAt().isBefore(startedAt.minusSeconds(5))));
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aTenMegabyteErrorBodyBecomesAFewKilobytesAndNoHeap() throws Exception {
+    int tenMb = 10 * 1024 * 1024;
+    try (Rig rig = Rig.standard()) {
+      List<String> excerpts = new ArrayList<>();
+      System.gc();
+      long heapBefore = MEMORY.getHeapMemoryUsage().getUsed();
+      long peakAfterEach = 0;
+      for (Adapter adapter : Adapter.values()) {
+        for (Mode mode : Mode.values()) {
+          VirtualTime time = VirtualTime.autoAdvancing();
+          rig.reset(time);
+          AssignrResilience resilience = rig.config(time, RetryListener.NONE).build();
+          Rig.Caller caller = rig.caller(adapter, mode, resilience);
+          // A POST answered 500 with 10 MB: not retried, thrown with an excerpt.
+          rig.sim.script().respond(ScriptedResponse.status(500).bodyOfSize(tenMb));
+          Result post = caller.call(CallSpec.post(CONFIRM));
+          AssignrException e = (AssignrException) post.error();
+          assertTrue(e.bodyExcerpt() != null && e.bodyExcerpt().length() <= resilience.bodyExcerptChars(),
+              () -> adapter + " " + mode + ": excerpt " + (e.bodyExcerpt() == null ? null : e.bodyExcerpt().length()));
+          excerpts.add(adapter.label + " " + mode.name().toLowerCase() + ": " + e.bodyExcerpt().length());
+          // A GET answered 503 with 10 MB twice: both drained, then a success.
+          rig.sim.script().respond(ScriptedResponse.status(503).bodyOfSize(tenMb), 2);
+          Result get = caller.call(CallSpec.get(GAMES));
+          assertEquals(200, get.status(), get::toString);
+          assertEquals("", rig.leaks());
+          rig.sim.reset(); // the simulator's own copy of the scripted bodies
+          System.gc();
+          peakAfterEach = Math.max(peakAfterEach, MEMORY.getHeapMemoryUsage().getUsed());
+        }
+      }
+      System.gc();
+      long growth = MEMORY.getHeapMemoryUsage().getUsed() - heapBefore;
+      figures.put("3 10 MB error bodies (18 x 10 MB served): excerpt chars", String.join("; ", excerpts)
+          + " (limit " + AssignrResilience.defaults().bodyExcerptChars() + ")");
+      figures.put("3 10 MB error bodies: heap", "used after GC: before " + heapBefore / 1024 / 1024
+          + " MB, highest after a case " + peakAfterEach / 1024 / 1024 + " MB, growth at the end "
+          + growth / 1024 / 1024 + " MB");
+      assertTrue(growth < 48L * 1024 * 1024, "heap grew by " + growth / 1024 / 1024 + " MB");
+    }
+  }
+}
