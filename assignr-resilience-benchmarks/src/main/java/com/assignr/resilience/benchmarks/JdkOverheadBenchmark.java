@@ -38,6 +38,7 @@ public class JdkOverheadBenchmark {
   private LoopbackServer server;
   private HttpClient bare;
   private HttpClient decorated;
+  private HttpClient decoratedNoTotalTimeout;
   private HttpRequest request;
 
   @Setup(Level.Trial)
@@ -50,6 +51,10 @@ public class JdkOverheadBenchmark {
     bare = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     AssignrResilience resilience = AssignrResilience.builder().allowInsecureLoopback(true).build();
     decorated = AssignrHttpClient.wrap(bare, resilience);
+    // Diagnostic: without the policy's total timeout the adapter sends the request as built,
+    // instead of rebuilding it per attempt with the time left as its timeout.
+    decoratedNoTotalTimeout = AssignrHttpClient.wrap(bare, resilience.toBuilder()
+        .policy(resilience.policy().toBuilder().totalTimeout(null).build()).build());
   }
 
   @TearDown(Level.Trial)
@@ -65,6 +70,11 @@ public class JdkOverheadBenchmark {
   @Benchmark
   public int decoratorSend() throws IOException, InterruptedException {
     return consume(decorated.send(request, BodyHandlers.ofByteArray()));
+  }
+
+  @Benchmark
+  public int decoratorSendNoTotalTimeout() throws IOException, InterruptedException {
+    return consume(decoratedNoTotalTimeout.send(request, BodyHandlers.ofByteArray()));
   }
 
   @Benchmark

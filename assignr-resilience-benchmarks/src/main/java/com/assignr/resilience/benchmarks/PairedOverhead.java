@@ -47,31 +47,45 @@ public final class PairedOverhead implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Row> rows = run(rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
+    List<Row> rows = run(rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L, jdkOnly);
     System.out.println(table(rows));
     return 0;
   }
 
+  @Option(names = "--jdk-only", description = "only the java.net.http rows")
+  boolean jdkOnly;
+
   static List<Row> run(int rounds, long sliceNanos, long warmupNanos) throws Exception {
+    return run(rounds, sliceNanos, warmupNanos, false);
+  }
+
+  static List<Row> run(int rounds, long sliceNanos, long warmupNanos, boolean jdkOnly) throws Exception {
     List<Row> rows = new ArrayList<>();
-    OkHttpOverheadBenchmark ok = new OkHttpOverheadBenchmark();
-    ok.setUp();
-    try {
-      Map<String, Op> variants = new LinkedHashMap<>();
-      variants.put("bare", ok::bare);
-      variants.put("assignrInterceptor", ok::assignrInterceptor);
-      variants.put("failsafeCall", ok::failsafeCall);
-      variants.put("resilience4jRetry", ok::resilience4jRetry);
-      rows.addAll(compare("okhttp", variants, rounds, sliceNanos, warmupNanos));
-    } finally {
-      ok.tearDown();
+    if (!jdkOnly) {
+      OkHttpOverheadBenchmark ok = new OkHttpOverheadBenchmark();
+      ok.setUp();
+      try {
+        Map<String, Op> variants = new LinkedHashMap<>();
+        variants.put("bare", ok::bare);
+        variants.put("assignrInterceptor", ok::assignrInterceptor);
+        variants.put("failsafeCall", ok::failsafeCall);
+        variants.put("resilience4jRetry", ok::resilience4jRetry);
+        rows.addAll(compare("okhttp", variants, rounds, sliceNanos, warmupNanos));
+      } finally {
+        ok.tearDown();
+      }
     }
+    return jdkRows(rows, rounds, sliceNanos, warmupNanos);
+  }
+
+  private static List<Row> jdkRows(List<Row> rows, int rounds, long sliceNanos, long warmupNanos) throws Exception {
     JdkOverheadBenchmark jdk = new JdkOverheadBenchmark();
     jdk.setUp();
     try {
       Map<String, Op> sync = new LinkedHashMap<>();
       sync.put("bareSend", jdk::bareSend);
       sync.put("decoratorSend", jdk::decoratorSend);
+      sync.put("decoratorSendNoTotalTimeout", jdk::decoratorSendNoTotalTimeout);
       rows.addAll(compare("jdk send", sync, rounds, sliceNanos, warmupNanos));
       Map<String, Op> async = new LinkedHashMap<>();
       async.put("bareSendAsync", jdk::bareSendAsync);
@@ -130,10 +144,10 @@ public final class PairedOverhead implements Callable<Integer> {
   }
 
   static String table(List<Row> rows) {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-14s %-20s %10s %8s %8s %8s%n",
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-14s %-28s %10s %8s %8s %8s%n",
         "client", "variant", "ops/s", "q1", "median", "q3"));
     for (Row r : rows) {
-      b.append(String.format(Locale.ROOT, "%-14s %-20s %10.0f %8.3f %8.3f %8.3f%n", r.client(), r.variant(),
+      b.append(String.format(Locale.ROOT, "%-14s %-28s %10.0f %8.3f %8.3f %8.3f%n", r.client(), r.variant(),
           r.opsPerSecond(), r.q1(), r.median(), r.q3()));
     }
     return b.append("(ratios: each variant's throughput over the baseline's in the same round)").toString();
