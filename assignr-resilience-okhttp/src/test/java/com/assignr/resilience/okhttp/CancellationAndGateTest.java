@@ -81,7 +81,8 @@ class CancellationAndGateTest {
     }
     mode.awaitWaiting(time, 8, outcomes);
 
-    assertEquals(1, h.sim().journal().count(), "no request while the gate is closed");
+    assertEquals(1, h.sim().journal().count(), () -> "no request while the gate is closed; journal "
+        + h.journal() + "; sent " + h.sent + "; sleeps " + time.sleeps());
     // A call waiting in the interceptor is still running in OkHttp's eyes (and under enqueue it
     // holds a dispatcher thread); the factory's calls wait outside OkHttp.
     // (The refused attempt's dispatcher thread returns right after scheduling the retry.)
@@ -148,7 +149,9 @@ class CancellationAndGateTest {
     Call call = AssignrCallFactory.create(h.client(), resilience).newCall(h.request("/sites/1/games").build());
     CompletableFuture<Response> outcome = Mode.FACTORY_ENQUEUE.start(call, null);
     OkHttpHarness.awaitTrue(() -> h.client().dispatcher().runningCallsCount() == 1, "attempt in flight");
-    OkHttpHarness.awaitTrue(() -> !h.sent.isEmpty(), "request on the wire");
+    // Wait until the server has the request, not merely until OkHttp wrote it: a request still in
+    // transit when this test ends would reach the server during the next test.
+    OkHttpHarness.awaitTrue(() -> h.sim().journal().count() == 1, "request at the server");
 
     call.cancel();
 
