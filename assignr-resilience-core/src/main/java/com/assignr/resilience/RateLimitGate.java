@@ -100,7 +100,11 @@ public final class RateLimitGate {
    *     else the nanoseconds to wait before asking again
    */
   public long tryAcquire() {
-    long now = time.nanoTime();
+    return tryAcquire(time.nanoTime());
+  }
+
+  /** {@link #tryAcquire()} at {@code now}, for callers that have just read the clock. */
+  long tryAcquire(long now) {
     // closedUntil alone decides; the closed flag only drives the opened/closed events.
     long wait = closedUntil.get() - now;
     if (wait > 0) return wait + releaseTickets.getAndIncrement() * releaseSpacingNanos;
@@ -156,8 +160,13 @@ public final class RateLimitGate {
 
   /** Ends an admitted attempt with its response, and learns from its headers. */
   public void onResponse(int status, RateLimitInfo info) {
+    onResponse(status, info, time.nanoTime());
+  }
+
+  /** {@link #onResponse(int, RateLimitInfo)} at {@code now}. */
+  void onResponse(int status, RateLimitInfo info, long now) {
     inFlight.decrementAndGet();
-    learn(status, info);
+    learn(status, info, now);
   }
 
   /**
@@ -165,21 +174,24 @@ public final class RateLimitGate {
    * user's own code made). Same as {@link #onResponse} without the in-flight bookkeeping.
    */
   public void learn(int status, RateLimitInfo info) {
+    learn(status, info, time.nanoTime());
+  }
+
+  private void learn(int status, RateLimitInfo info, long now) {
     if (!info.isPresent() && status != 429) return;
-    long now = time.nanoTime();
     long seconds = info.untilResetSeconds();
     long remaining = info.remainingOrNegative();
     if (status == 429) {
       long wait = seconds >= 0 ? seconds * 1_000_000_000L
           : info.retryAfter(time.clock()).map(Duration::toNanos).orElse(fallbackClosureNanos);
-      update(0, now + wait);
+      update(0, now + wait, now);
       listener.onRateLimitObserved(quotaKey, info);
       close(now + wait + marginNanos, now, "429 Too Many Requests");
       return;
     }
     if (remaining < 0 || seconds < 0) return;
     long resetAt = now + seconds * 1_000_000_000L;
-    update(remaining, resetAt);
+    update(remaining, resetAt, now);
     listener.onRateLimitObserved(quotaKey, info);
     if (remaining <= reserve) {
       close(resetAt + marginNanos, now, "remaining reached the reserve of " + reserve);
@@ -209,13 +221,13 @@ public final class RateLimitGate {
    * an answer with more left is stale (it overtook a later one) or describes a rule that does not
    * bind: either way it must not raise the budget.
    */
-  private void update(long remaining, long resetAt) {
+  private void update(long remaining, long resetAt, long now) {
     long packed = pack(Math.min(remaining, REMAINING_MASK), resetAt);
     long current;
     do {
       current = window.get();
       if (current != UNKNOWN
-          && time.nanoTime() - resetAt(current) < 0
+          && now - resetAt(current) < 0
           && remaining >= (current & REMAINING_MASK)) {
         return;
       }

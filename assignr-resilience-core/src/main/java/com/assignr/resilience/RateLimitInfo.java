@@ -41,47 +41,50 @@ public final class RateLimitInfo {
   public static final String RETRY_AFTER = "Retry-After";
   public static final String DATE = "Date";
 
-  private static final RateLimitInfo NONE = new RateLimitInfo(-1, -1, -1, -1, -1, null, null);
+  private static final RateLimitInfo NONE = new RateLimitInfo(HeaderLookup.NONE, -1, -1);
   private static final long MAX_SECONDS = MAX_PLAUSIBLE_WAIT.getSeconds();
   /** Larger request counts are not believed (Assignr's largest limit is 5000 an hour). */
   private static final long MAX_COUNT = 1_000_000;
 
-  private final long limit;
-  private final long period;
-  private final long remaining;
-  private final long resetEpochSecond;
-  private final long resetSecondsRemaining;
-  private final String retryAfter;
-  private final String date;
+  /*
+   * Every response carries these headers, so this object is built once per response on the
+   * success path. It keeps only the two numbers the gate and the engine need there (Remaining and
+   * the seconds to the reset), parsed at once; everything else is read from the headers on demand.
+   */
+  private final HeaderLookup headers;
+  private final int remaining;
+  private final int untilResetSeconds;
 
-  private RateLimitInfo(long limit, long period, long remaining, long resetEpochSecond,
-      long resetSecondsRemaining, String retryAfter, String date) {
-    this.limit = limit;
-    this.period = period;
+  private RateLimitInfo(HeaderLookup headers, int remaining, int untilResetSeconds) {
+    this.headers = headers;
     this.remaining = remaining;
-    this.resetEpochSecond = resetEpochSecond;
-    this.resetSecondsRemaining = resetSecondsRemaining;
-    this.retryAfter = retryAfter;
-    this.date = date;
+    this.untilResetSeconds = untilResetSeconds;
   }
 
-  /** Reads the headers of one response. Never throws. */
+  /**
+   * Reads the headers of one response. Never throws. The headers must stay readable for as long
+   * as this object is used (every HTTP client's header objects are immutable).
+   */
   public static RateLimitInfo from(HeaderLookup headers) {
     long remaining = count(headers.first(REMAINING));
-    long secondsRemaining = HeaderValues.nonNegative(headers.first(RESET_SECONDS_REMAINING));
-    long reset = HeaderValues.nonNegative(headers.first(RESET));
-    String retryAfter = headers.first(RETRY_AFTER);
-    if (remaining < 0 && secondsRemaining < 0 && reset < 0 && retryAfter == null) {
-      return NONE;
+    long untilReset = HeaderValues.nonNegative(headers.first(RESET_SECONDS_REMAINING));
+    if (untilReset > MAX_SECONDS) untilReset = -1;
+    if (untilReset < 0) {
+      long reset = HeaderValues.nonNegative(headers.first(RESET));
+      if (reset >= 0) {
+        untilReset = resetMinusDate(reset, headers.first(DATE));
+      } else if (remaining < 0 && headers.first(RETRY_AFTER) == null) {
+        return NONE;
+      }
     }
-    return new RateLimitInfo(
-        count(headers.first(LIMIT)),
-        count(headers.first(PERIOD)),
-        remaining,
-        reset,
-        secondsRemaining > MAX_SECONDS ? -1 : secondsRemaining,
-        retryAfter,
-        headers.first(DATE));
+    return new RateLimitInfo(headers, (int) remaining, (int) untilReset);
+  }
+
+  private static long resetMinusDate(long resetEpochSecond, String date) {
+    Instant responseDate = HeaderValues.httpDate(date);
+    if (responseDate == null) return -1;
+    long delta = resetEpochSecond - responseDate.getEpochSecond();
+    return delta >= 0 && delta <= MAX_SECONDS ? delta : -1;
   }
 
   private static long count(String value) {
@@ -101,17 +104,19 @@ public final class RateLimitInfo {
 
   /** The request limit of the binding rule (180, 500 or 5000 at Assignr). */
   public OptionalLong limit() {
+    long limit = count(headers.first(LIMIT));
     return limit < 0 ? OptionalLong.empty() : OptionalLong.of(limit);
   }
 
   /** The period of the binding rule in seconds (60, 300 or 3600 at Assignr). */
   public OptionalLong periodSeconds() {
+    long period = count(headers.first(PERIOD));
     return period < 0 ? OptionalLong.empty() : OptionalLong.of(period);
   }
 
   /** Requests left in the binding rule's window. */
   public OptionalInt remaining() {
-    return remaining < 0 ? OptionalInt.empty() : OptionalInt.of((int) Math.min(remaining, Integer.MAX_VALUE));
+    return remaining < 0 ? OptionalInt.empty() : OptionalInt.of(remaining);
   }
 
   /** Requests left, or -1 when unknown: the allocation-free form for hot paths. */
@@ -131,15 +136,7 @@ public final class RateLimitInfo {
 
   /** {@link #untilReset()} in whole seconds, or -1: the allocation-free form for hot paths. */
   public long untilResetSeconds() {
-    if (resetSecondsRemaining >= 0) return resetSecondsRemaining;
-    if (resetEpochSecond >= 0 && date != null) {
-      Instant responseDate = HeaderValues.httpDate(date);
-      if (responseDate != null) {
-        long delta = resetEpochSecond - responseDate.getEpochSecond();
-        if (delta >= 0 && delta <= MAX_SECONDS) return delta;
-      }
-    }
-    return -1;
+    return untilResetSeconds;
   }
 
   /**
@@ -147,11 +144,13 @@ public final class RateLimitInfo {
    * {@code Date} (the local clock only when the response has none).
    */
   public Optional<Duration> retryAfter(Clock localClock) {
+    String retryAfter = headers.first(RETRY_AFTER);
     if (retryAfter == null) return Optional.empty();
     long seconds = HeaderValues.nonNegative(retryAfter);
     if (seconds < 0) {
       Instant when = HeaderValues.httpDate(retryAfter);
       if (when == null) return Optional.empty();
+      String date = headers.first(DATE);
       Instant now = date == null ? null : HeaderValues.httpDate(date);
       if (now == null) now = localClock.instant();
       seconds = Duration.between(now, when).getSeconds();
@@ -175,10 +174,10 @@ public final class RateLimitInfo {
     if (!isPresent()) return "RateLimitInfo{none}";
     StringBuilder s = new StringBuilder("RateLimitInfo{");
     if (remaining >= 0) s.append("remaining=").append(remaining);
-    if (limit >= 0) s.append(", limit=").append(limit);
-    if (period >= 0) s.append(", period=").append(period).append('s');
-    long reset = untilResetSeconds();
-    if (reset >= 0) s.append(", resetIn=").append(reset).append('s');
+    limit().ifPresent(limit -> s.append(", limit=").append(limit));
+    periodSeconds().ifPresent(period -> s.append(", period=").append(period).append('s'));
+    if (untilResetSeconds >= 0) s.append(", resetIn=").append(untilResetSeconds).append('s');
+    String retryAfter = headers.first(RETRY_AFTER);
     if (retryAfter != null) s.append(", retryAfter=").append(HeaderValues.printable(retryAfter));
     return s.append('}').toString();
   }

@@ -71,10 +71,9 @@ public final class RetryExecutor {
       ResponseAdapter<R> adapter) throws IOException {
     Call<R> call = new Call<>(request, options, adapter);
     for (int n = 1; ; n++) {
-      awaitGate(call, n);
+      long attemptStart = awaitGate(call, n, n == 1 ? call.start : time.nanoTime());
       R response = null;
       Outcome outcome;
-      long attemptStart = time.nanoTime();
       try {
         response = attempt.call(n);
         outcome = Outcome.response(adapter.status(response), adapter.headers(response));
@@ -156,11 +155,10 @@ public final class RetryExecutor {
    *
    * @throws AssignrException when the wait would pass the cap or the deadline, or the breaker is open
    */
-  private long admit(Call<?> call, int attempt) throws AssignrException {
+  private long admit(Call<?> call, int attempt, long now) throws AssignrException {
     if (call.gate != null) {
-      long wait = call.gate.tryAcquire();
+      long wait = call.gate.tryAcquire(now);
       if (wait > 0) {
-        long now = time.nanoTime();
         StopReason stop = wait > capNanos ? StopReason.WAIT_EXCEEDS_CAP
             : wait >= call.untilDeadline(now) ? StopReason.DEADLINE_EXCEEDED : null;
         if (stop != null) throw gaveUpWaiting(call, attempt, stop, wait);
@@ -190,10 +188,13 @@ public final class RetryExecutor {
     }
   }
 
-  private void awaitGate(Call<?> call, int attempt) throws IOException {
-    for (long wait = admit(call, attempt); wait > 0; wait = admit(call, attempt)) {
+  /** Waits until admitted; returns the time of admission. */
+  private long awaitGate(Call<?> call, int attempt, long now) throws IOException {
+    for (long wait = admit(call, attempt, now); wait > 0; wait = admit(call, attempt, now)) {
       sleep(call, wait);
+      now = time.nanoTime();
     }
+    return now;
   }
 
   private void sleep(Call<?> call, long nanos) throws InterruptedIOException {
@@ -217,7 +218,7 @@ public final class RetryExecutor {
     long now = time.nanoTime();
     if (call.admitted) {
       call.admitted = false;
-      if (outcome.isResponse()) call.gate.onResponse(outcome.status(), outcome.rateLimit());
+      if (outcome.isResponse()) call.gate.onResponse(outcome.status(), outcome.rateLimit(), now);
       else call.gate.release();
     }
     if (breaker != null) record(outcome, now - attemptStart);
@@ -349,9 +350,10 @@ public final class RetryExecutor {
         fail(cancelled(this, "Canceled"));
         return;
       }
+      long attemptStart = time.nanoTime();
       long wait;
       try {
-        wait = admit(this, n);
+        wait = admit(this, n, attemptStart);
       } catch (AssignrException e) {
         fail(e);
         return;
@@ -360,7 +362,6 @@ public final class RetryExecutor {
         schedule(() -> next(n), wait);
         return;
       }
-      long attemptStart = time.nanoTime();
       CompletableFuture<R> future;
       try {
         future = attempt.call(n);

@@ -63,8 +63,9 @@ import javax.net.ssl.SSLParameters;
  *       Plain-HTTP URLs are refused with {@link InsecureRequestException} before anything is sent
  *       (loopback only when {@code allowInsecureLoopback} is on).
  *   <li>{@link HttpRequest#timeout()} is the deadline of the whole call, waits and retries
- *       included (as is the policy's {@code totalTimeout}); each attempt is sent with the time
- *       left as its own timeout. No wait is started that would end after the deadline.
+ *       included (as is the policy's {@code totalTimeout}): no wait is started that would end
+ *       after it. With a {@code timeout()} set, each attempt is also sent with no more than the
+ *       time left; without one, an attempt in flight is bounded as the bare client bounds it.
  *   <li>Request bodies are sent again only if the publisher can be re-subscribed: no body, {@code
  *       BodyPublishers.noBody/ofString/ofByteArray/ofFile}, or one marked with {@link
  *       #replayable(BodyPublisher)}. Any other body is sent once.

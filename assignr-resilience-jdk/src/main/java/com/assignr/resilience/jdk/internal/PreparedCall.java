@@ -17,12 +17,18 @@ import java.time.Duration;
  * what the engine needs to know about it, its gate and its deadline.
  *
  * <p>The deadline is the earlier of {@code HttpRequest.timeout()} and the policy's {@code
- * totalTimeout}, counted from the start of the call. The executor stops waiting before it; in
- * addition each attempt is sent with the time left as its own {@code timeout}, so a slow attempt
- * cannot outlive the call either.
+ * totalTimeout}, counted from the start of the call. The executor stops waiting before it. When
+ * the caller set a {@code timeout()}, each attempt is also sent with no more than the time left,
+ * so a slow attempt cannot outlive the call; the request is rebuilt for that only once time has
+ * actually been spent (a gate wait, an earlier attempt), since a rebuilt request costs a header
+ * copy and the JDK arms a timer per timed request. Without a caller's timeout, an attempt in
+ * flight is bounded as the bare client bounds it (not at all): the policy's deadline then applies
+ * to waits and retries only.
  */
 final class PreparedCall {
   private static final long MIN_ATTEMPT_TIMEOUT_NANOS = Duration.ofMillis(1).toNanos();
+  /** Less time than this spent before an attempt does not warrant rebuilding its request. */
+  private static final long UNSPENT_SLACK_NANOS = Duration.ofMillis(10).toNanos();
 
   private final HttpRequest request;
   private final RequestInfo info;
@@ -96,8 +102,9 @@ final class PreparedCall {
 
   /** The request for one attempt: the prepared one, its timeout cut to the time left. */
   HttpRequest forAttempt() {
+    if (callerTimeout == null) return request;
     long left = nanosUntilDeadline();
-    if (left == Long.MAX_VALUE) return request;
+    if (left >= callerTimeout.toNanos() - UNSPENT_SLACK_NANOS) return request;
     Duration timeout = Duration.ofNanos(Math.max(left, MIN_ATTEMPT_TIMEOUT_NANOS));
     return HttpRequest.newBuilder(request, (name, value) -> true).timeout(timeout).build();
   }
