@@ -44,7 +44,6 @@ final class GoodputChart {
       }
     }
     addIdeal(all, idealCurve);
-    all.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     charts.add(all);
     int cols = charts.size() % 2 == 0 ? 2 : 1; // XChart fills the grid exactly
     int rows = (charts.size() + cols - 1) / cols;
