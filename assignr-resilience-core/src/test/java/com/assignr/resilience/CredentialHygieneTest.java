@@ -4,41 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.assignr.resilience.testing.CapturingLogger;
 import com.assignr.resilience.testing.VirtualTime;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
 
 /** Tokens and secrets never reach a log line, an exception message, a key or a toString. */
 class CredentialHygieneTest {
   static final String TOKEN = "s3cr3t-access-token-4711";
-
-  /** An SLF4J logger with every level on, keeping what it is asked to log. */
-  static final class CapturingLogger extends LegacyAbstractLogger {
-    private static final long serialVersionUID = 1L;
-    final List<String> lines = new ArrayList<>();
-
-    CapturingLogger() {
-      this.name = "capture";
-    }
-
-    @Override protected String getFullyQualifiedCallerName() { return null; }
-    @Override public boolean isTraceEnabled() { return true; }
-    @Override public boolean isDebugEnabled() { return true; }
-    @Override public boolean isInfoEnabled() { return true; }
-    @Override public boolean isWarnEnabled() { return true; }
-    @Override public boolean isErrorEnabled() { return true; }
-
-    @Override
-    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable t) {
-      lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, args) + (t == null ? "" : " " + t));
-    }
-  }
 
   @Test
   void aLogged401AndEveryOtherPathContainNoToken() throws Exception {

@@ -12,6 +12,7 @@ import com.assignr.resilience.Slf4jRetryListener;
 import com.assignr.resilience.jdk.AssignrHttpClient;
 import com.assignr.resilience.okhttp.AssignrCallFactory;
 import com.assignr.resilience.okhttp.AssignrInterceptor;
+import com.assignr.resilience.testing.CapturingLogger;
 import com.assignr.resilience.testing.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.RateLimitRule;
@@ -57,10 +58,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.slf4j.Marker;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
 
 /**
  * The reliability suite's test bed: one HTTPS simulator whose clock follows each scenario's
@@ -413,28 +410,6 @@ final class Rig implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
   // Captures.
-
-  /** An SLF4J logger with every level on, keeping every line (as in core's hygiene test). */
-  static final class CapturingLogger extends LegacyAbstractLogger {
-    private static final long serialVersionUID = 1L;
-    final List<String> lines = new CopyOnWriteArrayList<>();
-
-    CapturingLogger() {
-      this.name = "reliability-capture";
-    }
-
-    @Override protected String getFullyQualifiedCallerName() { return null; }
-    @Override public boolean isTraceEnabled() { return true; }
-    @Override public boolean isDebugEnabled() { return true; }
-    @Override public boolean isInfoEnabled() { return true; }
-    @Override public boolean isWarnEnabled() { return true; }
-    @Override public boolean isErrorEnabled() { return true; }
-
-    @Override
-    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable t) {
-      lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, args) + (t == null ? "" : " " + t));
-    }
-  }
 
   /** Every event, as text (the {@code toString} of each argument), and the attempts made. */
   static final class EventLog implements RetryListener {

@@ -18,7 +18,7 @@ import com.assignr.resilience.okhttp.AssignrCallFactory;
 import com.assignr.resilience.okhttp.AssignrInterceptor;
 import com.assignr.resilience.reliability.Rig.Adapter;
 import com.assignr.resilience.reliability.Rig.CallSpec;
-import com.assignr.resilience.reliability.Rig.CapturingLogger;
+import com.assignr.resilience.testing.CapturingLogger;
 import com.assignr.resilience.reliability.Rig.EventLog;
 import com.assignr.resilience.reliability.Rig.Mode;
 import com.assignr.resilience.reliability.Rig.Result;
