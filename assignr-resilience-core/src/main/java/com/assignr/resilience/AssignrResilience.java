@@ -35,6 +35,7 @@ public final class AssignrResilience {
   private final DoubleSupplier random;
   private final boolean gateEnabled;
   private final int rateLimitReserve;
+  private final int coldStartConcurrency;
   private final Duration gateReleaseSpacing;
   private final boolean pacing;
   private final boolean throwOnFailure;
@@ -63,6 +64,7 @@ public final class AssignrResilience {
     random = b.random;
     gateEnabled = b.gateEnabled;
     rateLimitReserve = b.rateLimitReserve;
+    coldStartConcurrency = b.coldStartConcurrency;
     gateReleaseSpacing = b.gateReleaseSpacing;
     pacing = b.pacing;
     throwOnFailure = b.throwOnFailure;
@@ -114,7 +116,7 @@ public final class AssignrResilience {
     }
     String key = host.toLowerCase(Locale.ROOT) + "#" + Fingerprints.of(credentials);
     RateLimitGate gate = gates.computeIfAbsent(key, k -> new RateLimitGate(k, time, listener,
-        rateLimitReserve, gateReleaseSpacing, policy.rateLimitMargin(), policy.initialBackoff(), pacing));
+        rateLimitReserve, coldStartConcurrency, gateReleaseSpacing, policy.rateLimitMargin(), policy.initialBackoff(), pacing));
     lastGate = new LastGate(host, credentials, gate);
     return gate;
   }
@@ -132,7 +134,7 @@ public final class AssignrResilience {
   @Override
   public String toString() {
     return "AssignrResilience{" + policy + ", gate=" + (gateEnabled ? "reserve " + rateLimitReserve
-        + ", releaseSpacing " + gateReleaseSpacing + (pacing ? ", pacing" : "") : "off")
+        + ", coldStart " + coldStartConcurrency + ", releaseSpacing " + gateReleaseSpacing + (pacing ? ", pacing" : "") : "off")
         + ", circuitBreaker=" + (circuitBreaker == null ? "none" : circuitBreaker.getName())
         + ", throwOnFailure=" + throwOnFailure + ", gates=" + gates.keySet() + '}';
   }
@@ -146,6 +148,7 @@ public final class AssignrResilience {
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private boolean gateEnabled = true;
     private int rateLimitReserve = 2;
+    private int coldStartConcurrency = 10;
     private Duration gateReleaseSpacing = Duration.ofMillis(20);
     private boolean pacing;
     private boolean throwOnFailure;
@@ -163,6 +166,7 @@ public final class AssignrResilience {
       random = r.random;
       gateEnabled = r.gateEnabled;
       rateLimitReserve = r.rateLimitReserve;
+      coldStartConcurrency = r.coldStartConcurrency;
       gateReleaseSpacing = r.gateReleaseSpacing;
       pacing = r.pacing;
       throwOnFailure = r.throwOnFailure;
@@ -204,6 +208,12 @@ public final class AssignrResilience {
      */
     public Builder rateLimitReserve(int rateLimitReserve) { this.rateLimitReserve = rateLimitReserve; return this; }
 
+    /**
+     * While the gate knows no budget (at start, or after a window reset), at most this many
+     * attempts are in flight; their answers teach it the budget. Default 10.
+     */
+    public Builder coldStartConcurrency(int attempts) { this.coldStartConcurrency = attempts; return this; }
+
     /** The gap between callers released after the gate reopens. Default 20 ms. */
     public Builder gateReleaseSpacing(Duration spacing) { this.gateReleaseSpacing = spacing; return this; }
 
@@ -239,6 +249,7 @@ public final class AssignrResilience {
       c.notNull("random", random);
       c.check(rateLimitReserve >= 0 && rateLimitReserve < 1000, "rateLimitReserve", rateLimitReserve,
           "must be between 0 and 999");
+      c.check(coldStartConcurrency >= 1, "coldStartConcurrency", coldStartConcurrency, "must be at least 1");
       c.nonNegative("gateReleaseSpacing", gateReleaseSpacing);
       c.check(writeContentType != null && !writeContentType.isBlank(), "writeContentType",
           writeContentType, "must be a media type");

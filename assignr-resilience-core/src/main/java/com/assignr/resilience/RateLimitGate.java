@@ -38,6 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       come back at {@code reset + k × releaseSpacing} (20 ms by default: 180 waiting callers
  *       return over 3.6 s), so the first answers of the new window are learned before most of them
  *       are admitted.
+ *   <li><b>Cold start.</b> While no budget is known (at start, or once a window has reset) at
+ *       most {@code coldStartConcurrency} attempts (default 10) are in flight: a crowd of 200
+ *       callers starting together would otherwise spend Assignr's whole 180-request window, and
+ *       collect 429s, before the first answer arrived.
  *   <li><b>Pacing (optional).</b> With pacing on, admissions are spread evenly over what is left
  *       of the window, {@code (reset - now) / (remaining - reserve)} apart, instead of bursting.
  * </ul>
@@ -59,6 +63,7 @@ public final class RateLimitGate {
   private final TimeSource time;
   private final RetryListener listener;
   private final int reserve;
+  private final int coldStartConcurrency;
   private final long releaseSpacingNanos;
   private final long marginNanos;
   private final long fallbackClosureNanos;
@@ -74,7 +79,9 @@ public final class RateLimitGate {
   private final AtomicLong nextPacedAdmission;
 
   RateLimitGate(String quotaKey, TimeSource time, RetryListener listener, int reserve,
-      Duration releaseSpacing, Duration margin, Duration fallbackClosure, boolean pacing) {
+      int coldStartConcurrency, Duration releaseSpacing, Duration margin, Duration fallbackClosure,
+      boolean pacing) {
+    this.coldStartConcurrency = coldStartConcurrency;
     this.quotaKey = Objects.requireNonNull(quotaKey, "quotaKey");
     this.time = time;
     this.listener = listener;
@@ -133,7 +140,12 @@ public final class RateLimitGate {
         return 0;
       }
     }
-    inFlight.incrementAndGet();
+    // Nothing known (a cold start, or the window has reset): a few attempts go ahead and their
+    // answers teach the gate the budget; the rest look again shortly.
+    if (inFlight.incrementAndGet() > coldStartConcurrency) {
+      inFlight.decrementAndGet();
+      return IN_FLIGHT_RECHECK_NANOS;
+    }
     return 0;
   }
 

@@ -107,6 +107,18 @@ class RateLimitGateTest {
   }
 
   @Test
+  void aColdCrowdSendsOnlyAFewAttemptsUntilTheFirstAnswerTeachesTheBudget() {
+    RateLimitGate gate = gate(AssignrResilience.builder().coldStartConcurrency(3));
+    long[] answers = new long[5];
+    for (int caller = 0; caller < 5; caller++) answers[caller] = gate.tryAcquire();
+    assertEquals(List.of(0L, 0L, 0L, 50 * MILLI, 50 * MILLI), java.util.Arrays.stream(answers).boxed().toList(),
+        "three go, two look again in 50 ms");
+    gate.onResponse(200, headers(170, 40));
+    assertEquals(0, gate.tryAcquire(), "the budget is known: 170 left, 2 in flight");
+    assertEquals(0, gate.tryAcquire());
+  }
+
+  @Test
   void a200ThatOvertakesA429CannotReopenTheBudget() {
     RateLimitGate gate = gate();
     gate.learn(429, headers(0, 5));
