@@ -38,10 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       come back at {@code reset + k × releaseSpacing} (20 ms by default: 180 waiting callers
  *       return over 3.6 s), so the first answers of the new window are learned before most of them
  *       are admitted.
- *   <li><b>Cold start.</b> While no budget is known (at start, or once a window has reset) at
- *       most {@code coldStartConcurrency} attempts (default 10) are in flight: a crowd of 200
- *       callers starting together would otherwise spend Assignr's whole 180-request window, and
- *       collect 429s, before the first answer arrived.
+ *   <li><b>Cold start.</b> While no budget is known (at start, or once a window has reset) and
+ *       no answer has arrived since, at most {@code coldStartConcurrency} attempts (default 10)
+ *       are in flight: a crowd of 200 callers starting together would otherwise spend Assignr's
+ *       whole 180-request window, and collect 429s, before the first answer arrived.
  *   <li><b>Pacing (optional).</b> With pacing on, admissions are spread evenly over what is left
  *       of the window, {@code (reset - now) / (remaining - reserve)} apart, instead of bursting.
  * </ul>
@@ -73,6 +73,8 @@ public final class RateLimitGate {
   /** (reset time in ms since baseNanos) << 20 | remaining; UNKNOWN when no usable answer yet. */
   private final AtomicLong window = new AtomicLong(UNKNOWN);
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** When the last response arrived (ticker nanos); before baseNanos until one has. */
+  private volatile long lastAnswer;
   private final AtomicLong closedUntil;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong releaseTickets = new AtomicLong();
@@ -92,6 +94,7 @@ public final class RateLimitGate {
     this.pacing = pacing;
     this.baseNanos = time.nanoTime();
     this.closedUntil = new AtomicLong(baseNanos);
+    this.lastAnswer = baseNanos - 1;
     this.nextPacedAdmission = new AtomicLong(baseNanos);
   }
 
@@ -140,9 +143,12 @@ public final class RateLimitGate {
         return 0;
       }
     }
-    // Nothing known (a cold start, or the window has reset): a few attempts go ahead and their
-    // answers teach the gate the budget; the rest look again shortly.
-    if (inFlight.incrementAndGet() > coldStartConcurrency) {
+    // Nothing known (a cold start, or the window has reset): until the first answer since then,
+    // only a few attempts go ahead, so that answer can teach the gate the budget; the rest look
+    // again shortly. (A server that sends no rate-limit headers is not throttled beyond that.)
+    long unknownSince = w == UNKNOWN ? baseNanos : resetAt(w);
+    boolean answeredSince = lastAnswer - unknownSince >= 0;
+    if (inFlight.incrementAndGet() > coldStartConcurrency && !answeredSince) {
       inFlight.decrementAndGet();
       return IN_FLIGHT_RECHECK_NANOS;
     }
@@ -190,6 +196,7 @@ public final class RateLimitGate {
   }
 
   private void learn(int status, RateLimitInfo info, long now) {
+    if (now - lastAnswer > 0) lastAnswer = now;
     if (!info.isPresent() && status != 429) return;
     long seconds = info.untilResetSeconds();
     long remaining = info.remainingOrNegative();

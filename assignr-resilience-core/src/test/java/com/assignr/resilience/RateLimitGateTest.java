@@ -119,6 +119,15 @@ class RateLimitGateTest {
   }
 
   @Test
+  void aServerWithoutRateLimitHeadersIsNotThrottledOnceItHasAnswered() {
+    RateLimitGate gate = gate(AssignrResilience.builder().coldStartConcurrency(1));
+    assertEquals(0, gate.tryAcquire());
+    assertEquals(50 * MILLI, gate.tryAcquire(), "one probe at a time before any answer");
+    gate.onResponse(200, RateLimitInfo.none());
+    for (int i = 0; i < 20; i++) assertEquals(0, gate.tryAcquire(), "attempt " + i);
+  }
+
+  @Test
   void a200ThatOvertakesA429CannotReopenTheBudget() {
     RateLimitGate gate = gate();
     gate.learn(429, headers(0, 5));

@@ -56,11 +56,27 @@ class ClosedGateConcurrencyTest extends SimulatorTestBase {
     assertTrue(waiting.stream().noneMatch(CompletableFuture::isDone));
 
     // 3. The window resets: everyone is released (spread out) and completes.
+    // After the reset the gate knows no budget: the first ten go (cold start) and, once one has
+    // been answered, the rest follow as the clock moves on.
     vt.advance(Duration.ofMinutes(1));
     waiting.add(first);
+    for (int step = 0; step < 200 && !waiting.stream().allMatch(CompletableFuture::isDone); step++) {
+      awaitQuiet(vt, waiting);
+      vt.advance(Duration.ofMillis(50));
+    }
     CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).get(45, TimeUnit.SECONDS);
     assertTrue(waiting.stream().allMatch(f -> f.join().statusCode() == 200));
     assertEquals(CALLERS + 2, sim.journal().count());
     assertEquals(0, vt.pendingTasks());
+  }
+
+  /** Waits (real time, bounded) until every call is either done or waiting as a scheduled task. */
+  private static void awaitQuiet(VirtualTime vt, List<? extends CompletableFuture<?>> calls)
+      throws InterruptedException {
+    for (int i = 0; i < 2000; i++) {
+      int running = (int) calls.stream().filter(c -> !c.isDone()).count();
+      if (vt.pendingTasks() >= running) return;
+      vt.awaitScheduled(running, Duration.ofMillis(5));
+    }
   }
 }

@@ -132,7 +132,14 @@ class CancellationAndGateTest {
     assertEquals(0, dispatcher.queuedCallsCount());
     assertEquals(1, h.sim().journal().count());
 
+    // After the reset the gate knows no budget: the first ten go (cold start), their answers
+    // teach it the budget, and the rest follow as the clock moves on.
     time.advance(Duration.ofSeconds(8).plusMillis(20L * waiting));
+    for (int step = 0; step < 200 && !outcomes.stream().allMatch(CompletableFuture::isDone); step++) {
+      OkHttpHarness.awaitTrue(() -> time.pendingTasks() + outcomes.stream().filter(CompletableFuture::isDone).count()
+          == outcomes.size(), "every call answered or waiting again");
+      time.advance(Duration.ofMillis(50));
+    }
     for (CompletableFuture<Response> outcome : outcomes) {
       try (Response response = OkHttpHarness.await(outcome)) {
         assertEquals(200, response.code());
