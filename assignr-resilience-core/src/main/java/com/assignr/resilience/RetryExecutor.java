@@ -79,6 +79,10 @@ public final class RetryExecutor {
         outcome = Outcome.response(adapter.status(response), adapter.headers(response));
       } catch (IOException | RuntimeException e) {
         outcome = Outcome.failure(e, FailureClassifier.classify(e, call.isCancelled()));
+      } catch (Error e) {
+        releaseGate(call); // an attempt that never answers must not hold the gate's budget
+        if (breaker != null) breaker.releasePermission();
+        throw e;
       }
       Decision decision = afterAttempt(call, n, outcome, attemptStart);
       if (decision instanceof Decision.Retry) {
