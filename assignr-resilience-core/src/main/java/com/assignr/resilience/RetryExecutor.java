@@ -69,20 +69,60 @@ public final class RetryExecutor {
    */
   public <R> R execute(RequestInfo request, CallOptions options, Attempt<R> attempt,
       ResponseAdapter<R> adapter) throws IOException {
-    Call<R> call = new Call<>(request, options, adapter);
+    long start = time.nanoTime();
+    RateLimitGate gate = options.gate();
+    if (breaker != null || (gate != null && gate.tryAcquire(start) != 0)) {
+      return loop(new Call<>(request, options, adapter, start), attempt, null, null);
+    }
+    // The common case, kept free of per-call state: the first attempt is admitted at once.
+    listener.onAttempt(request, 1);
+    R response = null;
+    Outcome outcome;
+    try {
+      response = attempt.call(1);
+      outcome = Outcome.response(adapter.status(response), adapter.headers(response));
+    } catch (IOException | RuntimeException e) {
+      outcome = Outcome.failure(e, FailureClassifier.classify(e, options.cancellation().isCancelled()));
+    } catch (Error e) {
+      if (gate != null) gate.release();
+      throw e;
+    }
+    if (outcome.classification() == Classification.SUCCESS) {
+      if (gate != null) gate.onResponse(outcome.status(), outcome.rateLimit(), time.nanoTime());
+      listener.onOutcome(request, 1, outcome);
+      return response;
+    }
+    Call<R> call = new Call<>(request, options, adapter, start);
+    call.admitted = gate != null;
+    return loop(call, attempt, response, outcome);
+  }
+
+  /**
+   * The blocking loop, from attempt 1; when {@code firstOutcome} is given, attempt 1 has already
+   * been made (admitted by the gate, not yet accounted for).
+   */
+  private <R> R loop(Call<R> call, Attempt<R> attempt, R firstResponse, Outcome firstOutcome)
+      throws IOException {
     for (int n = 1; ; n++) {
-      long attemptStart = awaitGate(call, n, n == 1 ? call.start : time.nanoTime());
       R response = null;
       Outcome outcome;
-      try {
-        response = attempt.call(n);
-        outcome = Outcome.response(adapter.status(response), adapter.headers(response));
-      } catch (IOException | RuntimeException e) {
-        outcome = Outcome.failure(e, FailureClassifier.classify(e, call.isCancelled()));
-      } catch (Error e) {
-        releaseGate(call); // an attempt that never answers must not hold the gate's budget
-        if (breaker != null) breaker.releasePermission();
-        throw e;
+      long attemptStart;
+      if (n == 1 && firstOutcome != null) {
+        response = firstResponse;
+        outcome = firstOutcome;
+        attemptStart = call.start;
+      } else {
+        attemptStart = awaitGate(call, n, n == 1 ? call.start : time.nanoTime());
+        try {
+          response = attempt.call(n);
+          outcome = Outcome.response(call.adapter.status(response), call.adapter.headers(response));
+        } catch (IOException | RuntimeException e) {
+          outcome = Outcome.failure(e, FailureClassifier.classify(e, call.isCancelled()));
+        } catch (Error e) {
+          releaseGate(call); // an attempt that never answers must not hold the gate's budget
+          if (breaker != null) breaker.releasePermission();
+          throw e;
+        }
       }
       Decision decision = afterAttempt(call, n, outcome, attemptStart);
       if (decision instanceof Decision.Retry) {
@@ -121,12 +161,12 @@ public final class RetryExecutor {
     Outcome last;
     boolean admitted;
 
-    Call(RequestInfo request, CallOptions options, ResponseAdapter<R> adapter) {
+    Call(RequestInfo request, CallOptions options, ResponseAdapter<R> adapter, long start) {
       this.request = request;
       this.options = options;
       this.adapter = adapter;
       this.gate = options.gate();
-      this.start = time.nanoTime();
+      this.start = start;
       long callerTimeout = options.timeout() == null ? Long.MAX_VALUE : options.timeout().toNanos();
       this.budget = Math.min(policyTimeoutNanos, callerTimeout);
     }
@@ -328,7 +368,7 @@ public final class RetryExecutor {
     volatile CompletableFuture<R> inFlight;
 
     AsyncCall(RequestInfo request, CallOptions options, ResponseAdapter<R> adapter, AsyncAttempt<R> attempt) {
-      super(request, options, adapter);
+      super(request, options, adapter, time.nanoTime());
       this.attempt = attempt;
       result.whenComplete((r, e) -> {
         if (result.isCancelled()) withdraw();
