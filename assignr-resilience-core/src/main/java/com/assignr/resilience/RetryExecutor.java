@@ -71,8 +71,15 @@ public final class RetryExecutor {
       ResponseAdapter<R> adapter) throws IOException {
     long start = time.nanoTime();
     RateLimitGate gate = options.gate();
-    if (breaker != null || (gate != null && gate.tryAcquire(start) != 0)) {
-      return loop(new Call<>(request, options, adapter, start), attempt, null, null);
+    long firstWait = breaker == null && gate != null ? gate.tryAcquire(start) : 0;
+    if (breaker != null || firstWait != 0) {
+      Call<R> call = new Call<>(request, options, adapter, start);
+      long now = start;
+      if (firstWait != 0) {
+        sleep(call, waitOrGiveUp(call, 1, start, firstWait));
+        now = time.nanoTime();
+      }
+      return loop(call, attempt, null, null, now);
     }
     // The common case, kept free of per-call state: the first attempt is admitted at once.
     listener.onAttempt(request, 1);
@@ -94,15 +101,15 @@ public final class RetryExecutor {
     }
     Call<R> call = new Call<>(request, options, adapter, start);
     call.admitted = gate != null;
-    return loop(call, attempt, response, outcome);
+    return loop(call, attempt, response, outcome, start);
   }
 
   /**
-   * The blocking loop, from attempt 1; when {@code firstOutcome} is given, attempt 1 has already
-   * been made (admitted by the gate, not yet accounted for).
+   * The blocking loop, from attempt 1 at {@code firstNow}; when {@code firstOutcome} is given,
+   * attempt 1 has already been made (admitted by the gate, not yet accounted for).
    */
-  private <R> R loop(Call<R> call, Attempt<R> attempt, R firstResponse, Outcome firstOutcome)
-      throws IOException {
+  private <R> R loop(Call<R> call, Attempt<R> attempt, R firstResponse, Outcome firstOutcome,
+      long firstNow) throws IOException {
     for (int n = 1; ; n++) {
       R response = null;
       Outcome outcome;
@@ -112,7 +119,7 @@ public final class RetryExecutor {
         outcome = firstOutcome;
         attemptStart = call.start;
       } else {
-        attemptStart = awaitGate(call, n, n == 1 ? call.start : time.nanoTime());
+        attemptStart = awaitGate(call, n, n == 1 ? firstNow : time.nanoTime());
         try {
           response = attempt.call(n);
           outcome = Outcome.response(call.adapter.status(response), call.adapter.headers(response));
@@ -202,13 +209,7 @@ public final class RetryExecutor {
   private long admit(Call<?> call, int attempt, long now) throws AssignrException {
     if (call.gate != null) {
       long wait = call.gate.tryAcquire(now);
-      if (wait > 0) {
-        StopReason stop = wait > capNanos ? StopReason.WAIT_EXCEEDS_CAP
-            : wait >= call.untilDeadline(now) ? StopReason.DEADLINE_EXCEEDED : null;
-        if (stop != null) throw gaveUpWaiting(call, attempt, stop, wait);
-        listener.onGateWait(call.request, attempt, Duration.ofNanos(wait));
-        return wait;
-      }
+      if (wait > 0) return waitOrGiveUp(call, attempt, now, wait);
       call.admitted = true;
     }
     if (breaker != null && !breaker.tryAcquirePermission()) {
@@ -223,6 +224,19 @@ public final class RetryExecutor {
     }
     listener.onAttempt(call.request, attempt);
     return 0;
+  }
+
+  /**
+   * A wait the gate asked for: returned when it fits the cap and the deadline.
+   *
+   * @throws AssignrException (a {@link RateLimitedException}) when it does not
+   */
+  private long waitOrGiveUp(Call<?> call, int attempt, long now, long wait) throws AssignrException {
+    StopReason stop = wait > capNanos ? StopReason.WAIT_EXCEEDS_CAP
+        : wait >= call.untilDeadline(now) ? StopReason.DEADLINE_EXCEEDED : null;
+    if (stop != null) throw gaveUpWaiting(call, attempt, stop, wait);
+    listener.onGateWait(call.request, attempt, Duration.ofNanos(wait));
+    return wait;
   }
 
   private void releaseGate(Call<?> call) {

@@ -38,6 +38,18 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void withABreakerAndAGateEveryAdmittedAttemptIsAccountedForOnce() throws IOException {
+    RateLimitGate gate = resilience.gateFor(GAMES.getHost(), "Bearer t");
+    for (int i = 0; i < 5; i++) {
+      resilience.executor().execute(RequestInfo.of("GET", GAMES, true), CallOptions.none().withGate(gate),
+          n -> FakeResponse.of(200, "X-Ratelimit-Remaining", "150", "X-Ratelimit-Reset-Seconds-Remaining", "30"),
+          FakeResponse.ADAPTER);
+    }
+    assertEquals(0, gate.inFlight(), "no admission leaked");
+    assertEquals(4, breaker.getMetrics().getNumberOfSuccessfulCalls(), "all successes (a window of four)");
+  }
+
+  @Test
   void clientErrorsAreNotFailuresOfTheService() throws IOException {
     for (int status : new int[] {400, 401, 403, 404, 409, 422}) call(status);
     assertEquals(CircuitBreaker.State.CLOSED, breaker.getState());

@@ -355,6 +355,10 @@ class RetryExecutorTest {
     List<Duration> after = arrivals.subList(1, 9).stream().sorted().toList();
     assertTrue(after.get(0).compareTo(Duration.ofSeconds(11)) >= 0, "none before reset + margin: " + after);
     assertEquals(8, after.stream().distinct().count(), "released one by one, not in a burst: " + after);
+    List<Duration> gateWaits = manual.sleeps().subList(1, 8).stream().sorted().toList();
+    for (int k = 0; k < 7; k++) {
+      assertEquals(Duration.ofSeconds(11).plusMillis(20L * (k + 1)), gateWaits.get(k), "one release slot per caller");
+    }
     assertTrue(after.get(7).minus(after.get(0)).compareTo(Duration.ofMillis(100)) >= 0, "spread out: " + after);
   }
 
