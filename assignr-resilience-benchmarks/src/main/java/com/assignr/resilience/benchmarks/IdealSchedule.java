@@ -23,33 +23,11 @@ final class IdealSchedule {
    */
   static double idealSeconds(List<RateLimitRule> rules, Instant start, int requests) {
     if (rules.isEmpty() || requests <= 0) return 0;
-    long startMillis = start.toEpochMilli();
-    int n = rules.size();
-    long[] periods = new long[n];
-    long[] windowStarts = new long[n];
-    long[] counts = new long[n];
-    for (int i = 0; i < n; i++) {
-      periods[i] = rules.get(i).period().toMillis();
-      windowStarts[i] = startMillis - Math.floorMod(startMillis, periods[i]);
-    }
-    long now = startMillis;
-    long sent = 0;
-    while (true) {
-      long admissible = Long.MAX_VALUE;
-      for (int i = 0; i < n; i++) admissible = Math.min(admissible, rules.get(i).limit() - counts[i]);
-      if (requests - sent <= admissible) return (now - startMillis) / 1000.0;
-      sent += admissible;
-      for (int i = 0; i < n; i++) counts[i] += admissible;
-      long next = Long.MAX_VALUE;
-      for (int i = 0; i < n; i++) next = Math.min(next, windowStarts[i] + periods[i]);
-      now = next;
-      for (int i = 0; i < n; i++) {
-        long windowStart = now - Math.floorMod(now, periods[i]);
-        if (windowStart != windowStarts[i]) {
-          windowStarts[i] = windowStart;
-          counts[i] = 0;
-        }
-      }
+    Walk walk = new Walk(rules, start);
+    for (long sent = 0; ; walk.advance()) {
+      long admissible = walk.admissible();
+      if (requests - sent <= admissible) return walk.secondsSinceStart();
+      sent += walk.spend(admissible);
     }
   }
 
@@ -69,31 +47,68 @@ final class IdealSchedule {
    */
   static List<double[]> capacityCurve(List<RateLimitRule> rules, Instant start, double untilSeconds) {
     List<double[]> points = new java.util.ArrayList<>();
-    long startMillis = start.toEpochMilli();
-    long until = startMillis + (long) (untilSeconds * 1000);
-    int n = rules.size();
-    long[] periods = new long[n];
-    long[] windowStarts = new long[n];
-    long[] counts = new long[n];
-    for (int i = 0; i < n; i++) {
-      periods[i] = rules.get(i).period().toMillis();
-      windowStarts[i] = startMillis - Math.floorMod(startMillis, periods[i]);
-    }
-    long now = startMillis;
-    long total = 0;
     points.add(new double[] {0, 0});
-    while (now <= until && n > 0) {
-      long admissible = Long.MAX_VALUE;
-      for (int i = 0; i < n; i++) admissible = Math.min(admissible, rules.get(i).limit() - counts[i]);
-      double t = (now - startMillis) / 1000.0;
-      points.add(new double[] {t, total});
-      total += admissible;
-      points.add(new double[] {t, total});
-      for (int i = 0; i < n; i++) counts[i] += admissible;
-      long next = Long.MAX_VALUE;
-      for (int i = 0; i < n; i++) next = Math.min(next, windowStarts[i] + periods[i]);
-      now = next;
+    long total = 0;
+    if (!rules.isEmpty()) {
+      for (Walk walk = new Walk(rules, start); walk.secondsSinceStart() <= untilSeconds; walk.advance()) {
+        double t = walk.secondsSinceStart();
+        points.add(new double[] {t, total});
+        total += walk.spend(walk.admissible());
+        points.add(new double[] {t, total});
+      }
+    }
+    points.add(new double[] {untilSeconds, total});
+    return points;
+  }
+
+  /**
+   * The windows seen from one instant to the next boundary: how many requests they still admit
+   * now, and where the next boundary is. Shared by the ideal time and the chart's capacity curve.
+   */
+  private static final class Walk {
+    private final List<RateLimitRule> rules;
+    private final long startMillis;
+    private final long[] periods;
+    private final long[] windowStarts;
+    private final long[] counts;
+    private long now;
+
+    Walk(List<RateLimitRule> rules, Instant start) {
+      this.rules = rules;
+      this.startMillis = start.toEpochMilli();
+      int n = rules.size();
+      periods = new long[n];
+      windowStarts = new long[n];
+      counts = new long[n];
       for (int i = 0; i < n; i++) {
+        periods[i] = rules.get(i).period().toMillis();
+        windowStarts[i] = startMillis - Math.floorMod(startMillis, periods[i]);
+      }
+      now = startMillis;
+    }
+
+    double secondsSinceStart() {
+      return (now - startMillis) / 1000.0;
+    }
+
+    /** Requests every rule still admits before the next boundary. */
+    long admissible() {
+      long admissible = Long.MAX_VALUE;
+      for (int i = 0; i < periods.length; i++) admissible = Math.min(admissible, rules.get(i).limit() - counts[i]);
+      return admissible;
+    }
+
+    long spend(long requests) {
+      for (int i = 0; i < counts.length; i++) counts[i] += requests;
+      return requests;
+    }
+
+    /** Moves to the next boundary of any rule, starting the windows that begin there afresh. */
+    void advance() {
+      long next = Long.MAX_VALUE;
+      for (int i = 0; i < periods.length; i++) next = Math.min(next, windowStarts[i] + periods[i]);
+      now = next;
+      for (int i = 0; i < periods.length; i++) {
         long windowStart = now - Math.floorMod(now, periods[i]);
         if (windowStart != windowStarts[i]) {
           windowStarts[i] = windowStart;
@@ -101,7 +116,5 @@ final class IdealSchedule {
         }
       }
     }
-    points.add(new double[] {untilSeconds, total});
-    return points;
   }
 }
