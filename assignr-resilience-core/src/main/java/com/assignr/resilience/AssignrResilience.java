@@ -4,13 +4,18 @@ import com.assignr.resilience.internal.Checks;
 import com.assignr.resilience.internal.Fingerprints;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One configuration of the library: the retry policy, the rate-limit gates, the listener, the
@@ -20,6 +25,8 @@ import java.util.function.DoubleSupplier;
  * <pre>{@code
  * AssignrResilience resilience = AssignrResilience.builder()
  *     .policy(RetryPolicy.defaults().toBuilder().maxAttempts(4).build())
+ *     .gate(GatePolicy.defaults().toBuilder().reserve(5).build())
+ *     .quotaKey(QuotaKey.fixed("assignr:club-42"))
  *     .throwOnFailure(true)
  *     .build();
  * }</pre>
@@ -28,16 +35,17 @@ public final class AssignrResilience {
   /** Assignr's media type, sent as {@code Accept} on every request. */
   public static final String ASSIGNR_MEDIA_TYPE = "application/vnd.assignr.v2.hal+json";
 
+  private static final Logger LOG = LoggerFactory.getLogger(AssignrResilience.class);
+
   private final RetryPolicy policy;
+  private final GatePolicy gatePolicy;
+  private final GateStore gateStore;
+  private final QuotaKey quotaKey;
+  private final List<RetryListener> listeners;
   private final RetryListener listener;
   private final CircuitBreaker circuitBreaker;
   private final TimeSource time;
   private final DoubleSupplier random;
-  private final boolean gateEnabled;
-  private final int rateLimitReserve;
-  private final int coldStartConcurrency;
-  private final Duration gateReleaseSpacing;
-  private final boolean pacing;
   private final boolean throwOnFailure;
   private final boolean allowInsecureLoopback;
   private final String writeContentType;
@@ -45,8 +53,11 @@ public final class AssignrResilience {
   private final RetryEngine engine;
   private final RetryExecutor executor;
   private final ConcurrentMap<String, RateLimitGate> gates = new ConcurrentHashMap<>();
-  /** The last gate looked up: most applications use one account on one host, so this avoids a
-   * SHA-256 and a key string per request. */
+  private final AtomicBoolean warnedAnonymous = new AtomicBoolean();
+  /**
+   * The last gate looked up: most applications use one account on one host, so this spares the
+   * common case a SHA-256 and a key string per request.
+   */
   private volatile LastGate lastGate;
 
   private record LastGate(String host, String credentials, RateLimitGate gate) {
@@ -58,15 +69,14 @@ public final class AssignrResilience {
 
   private AssignrResilience(Builder b) {
     policy = b.policy;
-    listener = b.listener;
+    gatePolicy = b.gatePolicy;
+    gateStore = b.gateStore;
+    quotaKey = b.quotaKey;
+    listeners = List.copyOf(b.listeners);
+    listener = RetryListener.composite(listeners.toArray(new RetryListener[0]));
     circuitBreaker = b.circuitBreaker;
     time = b.time;
     random = b.random;
-    gateEnabled = b.gateEnabled;
-    rateLimitReserve = b.rateLimitReserve;
-    coldStartConcurrency = b.coldStartConcurrency;
-    gateReleaseSpacing = b.gateReleaseSpacing;
-    pacing = b.pacing;
     throwOnFailure = b.throwOnFailure;
     allowInsecureLoopback = b.allowInsecureLoopback;
     writeContentType = b.writeContentType;
@@ -89,7 +99,16 @@ public final class AssignrResilience {
   }
 
   public RetryPolicy policy() { return policy; }
+  /** The rate-limit gate's settings. */
+  public GatePolicy gatePolicy() { return gatePolicy; }
+  /** Where the gates keep their state. */
+  public GateStore gateStore() { return gateStore; }
+  /** How a request's quota is named. */
+  public QuotaKey quotaKey() { return quotaKey; }
+  /** Every listener's events, in the order they were added (the SLF4J one first by default). */
   public RetryListener listener() { return listener; }
+  /** The listeners, in order. */
+  public List<RetryListener> listeners() { return listeners; }
   /** The circuit breaker, or null when none is configured. */
   public CircuitBreaker circuitBreaker() { return circuitBreaker; }
   public TimeSource timeSource() { return time; }
@@ -101,40 +120,72 @@ public final class AssignrResilience {
   /** The {@code Content-Type} added to POST requests that have none. */
   public String writeContentType() { return writeContentType; }
   public int bodyExcerptChars() { return bodyExcerptChars; }
-  DoubleSupplier random() { return random; }
 
   /**
-   * The gate of the quota that {@code host} and {@code credentials} (an {@code Authorization}
-   * value, or null) draw on, created on first use. The key holds a hash of the credentials, never
-   * the credentials. Null when gating is disabled.
+   * The gate of the quota that {@code request}, carrying {@code credentials} (an {@code
+   * Authorization} value, or null), draws on, created on first use; null when gating is
+   * disabled. The executor calls this for every call; it is public so that monitoring can look.
+   *
+   * @param request the request
+   * @param credentials its {@code Authorization} value, or null (hashed by the default key, never kept)
+   * @return the gate, or null
    */
-  public RateLimitGate gateFor(String host, String credentials) {
-    if (!gateEnabled) return null;
+  public RateLimitGate gateFor(RequestInfo request, String credentials) {
+    if (!gatePolicy.enabled()) return null;
     LastGate last = lastGate;
-    if (last != null && last.host.equals(host) && Objects.equals(last.credentials, credentials)) {
+    if (last != null && last.host.equals(request.host()) && Objects.equals(last.credentials, credentials)) {
       return last.gate;
     }
-    String key = host.toLowerCase(Locale.ROOT) + "#" + Fingerprints.of(credentials);
-    RateLimitGate gate = gates.computeIfAbsent(key, k -> new RateLimitGate(k, time, listener,
-        rateLimitReserve, coldStartConcurrency, gateReleaseSpacing, policy.rateLimitMargin(), policy.initialBackoff(), pacing));
-    lastGate = new LastGate(host, credentials, gate);
+    String key = quotaKey.keyFor(request, credentials);
+    if (key == null || key.isBlank()) {
+      throw new IllegalStateException("QuotaKey " + quotaKey + " returned no key for " + request);
+    }
+    if (credentials == null && quotaKey == QuotaKey.hostAndCredentials()
+        && warnedAnonymous.compareAndSet(false, true)) {
+      LOG.warn("Calls to {} carry no Authorization header where assignr-resilience sees them, so"
+          + " their rate-limit gate is keyed \"{}\". If an interceptor adds credentials later in the"
+          + " chain, or tokens rotate, name the quota with AssignrResilience.Builder.quotaKey(...)",
+          request.host(), key);
+    }
+    RateLimitGate gate = gates.computeIfAbsent(key, k -> gateStore.gate(
+        new GateStore.Context(k, gatePolicy, policy.rateLimitMargin(), time, listener)));
+    // Caching by host and credentials is only right when they alone decide the key.
+    if (quotaKey == QuotaKey.hostAndCredentials()) lastGate = new LastGate(request.host(), credentials, gate);
     return gate;
   }
 
   /**
-   * Refuses plain HTTP before anything is sent (loopback only when {@link
-   * Builder#allowInsecureLoopback(boolean)} is on).
+   * The gate of {@code quotaKey}, if a call has used it.
+   *
+   * @param quotaKey a key as {@link QuotaKey} names it
+   * @return the gate, if created
    */
-  public void checkSecure(String method, String scheme, String host, String path) throws InsecureRequestException {
-    if ("https".equalsIgnoreCase(scheme)) return;
-    if (allowInsecureLoopback && "http".equalsIgnoreCase(scheme) && Fingerprints.isLoopback(host)) return;
-    throw new InsecureRequestException(method, scheme, host, path);
+  public Optional<RateLimitGate> gate(String quotaKey) {
+    return Optional.ofNullable(gates.get(quotaKey));
+  }
+
+  /**
+   * Every gate created so far, for metrics and health checks.
+   *
+   * @return an unmodifiable snapshot
+   */
+  public Collection<RateLimitGate> gates() {
+    return List.copyOf(gates.values());
+  }
+
+  /**
+   * Refuses plain HTTP before anything is sent (loopback only when {@link
+   * Builder#allowInsecureLoopback(boolean)} is on). The executor checks every call.
+   */
+  void checkSecure(RequestInfo request) throws InsecureRequestException {
+    if ("https".equals(request.scheme())) return;
+    if (allowInsecureLoopback && "http".equals(request.scheme()) && Fingerprints.isLoopback(request.host())) return;
+    throw new InsecureRequestException(request.method(), request.scheme(), request.host(), request.path());
   }
 
   @Override
   public String toString() {
-    return "AssignrResilience{" + policy + ", gate=" + (gateEnabled ? "reserve " + rateLimitReserve
-        + ", coldStart " + coldStartConcurrency + ", releaseSpacing " + gateReleaseSpacing + (pacing ? ", pacing" : "") : "off")
+    return "AssignrResilience{" + policy + ", " + gatePolicy + ", quotaKey=" + quotaKey
         + ", circuitBreaker=" + (circuitBreaker == null ? "none" : circuitBreaker.getName())
         + ", throwOnFailure=" + throwOnFailure + ", gates=" + gates.keySet() + '}';
   }
@@ -142,15 +193,13 @@ public final class AssignrResilience {
   /** Setters only store; {@link #build()} validates. */
   public static final class Builder {
     private RetryPolicy policy = RetryPolicy.defaults();
-    private RetryListener listener = Slf4jRetryListener.create();
+    private GatePolicy gatePolicy = GatePolicy.defaults();
+    private GateStore gateStore = GateStore.local();
+    private QuotaKey quotaKey = QuotaKey.hostAndCredentials();
+    private final List<RetryListener> listeners = new ArrayList<>(List.of(Slf4jRetryListener.create()));
     private CircuitBreaker circuitBreaker;
     private TimeSource time = TimeSource.system();
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
-    private boolean gateEnabled = true;
-    private int rateLimitReserve = 2;
-    private int coldStartConcurrency = 10;
-    private Duration gateReleaseSpacing = Duration.ofMillis(20);
-    private boolean pacing;
     private boolean throwOnFailure;
     private boolean allowInsecureLoopback;
     private String writeContentType = ASSIGNR_MEDIA_TYPE;
@@ -160,15 +209,14 @@ public final class AssignrResilience {
 
     private Builder(AssignrResilience r) {
       policy = r.policy;
-      listener = r.listener;
+      gatePolicy = r.gatePolicy;
+      gateStore = r.gateStore;
+      quotaKey = r.quotaKey;
+      listeners.clear();
+      listeners.addAll(r.listeners);
       circuitBreaker = r.circuitBreaker;
       time = r.time;
       random = r.random;
-      gateEnabled = r.gateEnabled;
-      rateLimitReserve = r.rateLimitReserve;
-      coldStartConcurrency = r.coldStartConcurrency;
-      gateReleaseSpacing = r.gateReleaseSpacing;
-      pacing = r.pacing;
       throwOnFailure = r.throwOnFailure;
       allowInsecureLoopback = r.allowInsecureLoopback;
       writeContentType = r.writeContentType;
@@ -177,8 +225,36 @@ public final class AssignrResilience {
 
     public Builder policy(RetryPolicy policy) { this.policy = policy; return this; }
 
-    /** Receives every event. Default: {@link Slf4jRetryListener}. */
-    public Builder listener(RetryListener listener) { this.listener = listener; return this; }
+    /** The rate-limit gate's settings. Default {@link GatePolicy#defaults()}. */
+    public Builder gate(GatePolicy gatePolicy) { this.gatePolicy = gatePolicy; return this; }
+
+    /**
+     * Where the gates keep their state. Default {@link GateStore#local()} (this JVM);
+     * {@code assignr-resilience-redis} shares it across a fleet.
+     */
+    public Builder gateStore(GateStore gateStore) { this.gateStore = gateStore; return this; }
+
+    /** How a request's quota is named. Default {@link QuotaKey#hostAndCredentials()}. */
+    public Builder quotaKey(QuotaKey quotaKey) { this.quotaKey = quotaKey; return this; }
+
+    /**
+     * Adds a listener after those already there (by default the {@link Slf4jRetryListener}), so
+     * that metrics, say, come on top of logging. This is the normal way to hear events.
+     */
+    public Builder addListener(RetryListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Replaces every listener, the default SLF4J one included, with {@code listener} ({@link
+     * RetryListener#NONE} for silence). Prefer {@link #addListener} to keep logging.
+     */
+    public Builder listener(RetryListener listener) {
+      listeners.clear();
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
 
     /**
      * A Resilience4j breaker of the caller's own (so their registry and metrics apply). It records
@@ -199,27 +275,6 @@ public final class AssignrResilience {
     /** Uniform draws in [0, 1) for jitter. Default: {@code ThreadLocalRandom}. */
     public Builder random(DoubleSupplier random) { this.random = random; return this; }
 
-    /** Whether the shared rate-limit gate is used. Default true; off leaves retries only. */
-    public Builder gateEnabled(boolean gateEnabled) { this.gateEnabled = gateEnabled; return this; }
-
-    /**
-     * Requests per window left unused for the account's other traffic (Assignr counts the web
-     * app's requests too). Default 2.
-     */
-    public Builder rateLimitReserve(int rateLimitReserve) { this.rateLimitReserve = rateLimitReserve; return this; }
-
-    /**
-     * While the gate knows no budget (at start, or after a window reset), at most this many
-     * attempts are in flight; their answers teach it the budget. Default 10.
-     */
-    public Builder coldStartConcurrency(int attempts) { this.coldStartConcurrency = attempts; return this; }
-
-    /** The gap between callers released after the gate reopens. Default 20 ms. */
-    public Builder gateReleaseSpacing(Duration spacing) { this.gateReleaseSpacing = spacing; return this; }
-
-    /** Spread admissions evenly over the window instead of bursting. Default false. */
-    public Builder pacing(boolean pacing) { this.pacing = pacing; return this; }
-
     /**
      * Turn non-success final outcomes into typed {@link AssignrException}s. Default false: the
      * final response is returned, as an interceptor's users expect.
@@ -235,7 +290,7 @@ public final class AssignrResilience {
      */
     public Builder writeContentType(String contentType) { this.writeContentType = contentType; return this; }
 
-    /** The most characters of an error body kept in an exception. Default 4096. */
+    /** The most characters of an error body kept in an exception. Default 4096, at most 1 MiB. */
     public Builder bodyExcerptChars(int chars) { this.bodyExcerptChars = chars; return this; }
 
     /**
@@ -244,13 +299,11 @@ public final class AssignrResilience {
     public AssignrResilience build() {
       Checks c = new Checks("AssignrResilience");
       c.notNull("policy", policy);
-      c.notNull("listener", listener);
+      c.notNull("gate", gatePolicy);
+      c.notNull("gateStore", gateStore);
+      c.notNull("quotaKey", quotaKey);
       c.notNull("timeSource", time);
       c.notNull("random", random);
-      c.check(rateLimitReserve >= 0 && rateLimitReserve < 1000, "rateLimitReserve", rateLimitReserve,
-          "must be between 0 and 999");
-      c.check(coldStartConcurrency >= 1, "coldStartConcurrency", coldStartConcurrency, "must be at least 1");
-      c.nonNegative("gateReleaseSpacing", gateReleaseSpacing);
       c.check(writeContentType != null && !writeContentType.isBlank(), "writeContentType",
           writeContentType, "must be a media type");
       c.check(bodyExcerptChars >= 0 && bodyExcerptChars <= 1 << 20, "bodyExcerptChars",

@@ -4,34 +4,82 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Per-call inputs to the {@link RetryExecutor}: the caller's own deadline and cancellation, and
- * the rate-limit gate of the call's quota.
+ * Per-call inputs to the {@link RetryExecutor} that only the caller's client knows: its own
+ * deadline, its cancellation, and the credentials the request carries (from which the default
+ * {@link QuotaKey} derives the call's quota). The executor finds the gate itself.
  *
- * @param gate the quota's gate (from {@link AssignrResilience#gateFor}); null to bypass gating
- * @param timeout the caller's deadline for the whole call (OkHttp's call timeout, {@code
- *     HttpRequest.timeout()}), or null; the policy's {@code totalTimeout} applies as well
- * @param cancellation tells waits and retries that the caller gave up
+ * <p>The credentials are used only to compute the quota key (the default hashes them) and are
+ * never printed: {@link #toString()} says only whether there are any.
  */
-public record CallOptions(RateLimitGate gate, Duration timeout, CancellationSignal cancellation) {
-  public CallOptions {
-    Objects.requireNonNull(cancellation, "cancellation");
-    if (timeout != null && (timeout.isNegative() || timeout.isZero())) timeout = null;
+public final class CallOptions {
+  private static final CallOptions NONE = new CallOptions(null, CancellationSignal.NEVER, null);
+
+  private final Duration timeout;
+  private final CancellationSignal cancellation;
+  private final String credentials;
+
+  private CallOptions(Duration timeout, CancellationSignal cancellation, String credentials) {
+    this.timeout = timeout;
+    this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
+    this.credentials = credentials;
   }
 
-  /** No gate, no deadline of the caller's, never cancelled. */
+  /** No deadline of the caller's, never cancelled, no credentials. */
   public static CallOptions none() {
-    return new CallOptions(null, null, CancellationSignal.NEVER);
+    return NONE;
   }
 
-  public CallOptions withGate(RateLimitGate gate) {
-    return new CallOptions(gate, timeout, cancellation);
+  /**
+   * The caller's deadline for the whole call (OkHttp's call timeout, {@code HttpRequest.timeout()}),
+   * or null; the policy's {@code totalTimeout} applies as well, whichever is earlier.
+   */
+  public Duration timeout() {
+    return timeout;
   }
 
+  /** Tells waits and retries that the caller gave up. */
+  public CancellationSignal cancellation() {
+    return cancellation;
+  }
+
+  /** The request's {@code Authorization} value, or null: for the quota key only. */
+  public String credentials() {
+    return credentials;
+  }
+
+  /**
+   * These options with the caller's deadline; zero, negative or null means none.
+   *
+   * @param timeout the whole call's deadline
+   * @return new options
+   */
   public CallOptions withTimeout(Duration timeout) {
-    return new CallOptions(gate, timeout, cancellation);
+    Duration t = timeout == null || timeout.isNegative() || timeout.isZero() ? null : timeout;
+    return new CallOptions(t, cancellation, credentials);
   }
 
+  /**
+   * These options with the caller's cancellation signal.
+   *
+   * @param cancellation the signal
+   * @return new options
+   */
   public CallOptions withCancellation(CancellationSignal cancellation) {
-    return new CallOptions(gate, timeout, cancellation);
+    return new CallOptions(timeout, cancellation, credentials);
+  }
+
+  /**
+   * These options with the credentials the request carries (its {@code Authorization} value).
+   *
+   * @param credentials the value, or null
+   * @return new options
+   */
+  public CallOptions withCredentials(String credentials) {
+    return new CallOptions(timeout, cancellation, credentials);
+  }
+
+  @Override
+  public String toString() {
+    return "CallOptions{timeout=" + timeout + (credentials == null ? ", no credentials" : ", credentials=<hidden>") + '}';
   }
 }

@@ -23,15 +23,15 @@ import java.util.OptionalLong;
  * {@code Limit}/{@code Period} change from one response to the next. {@code Retry-After} is not
  * documented by Assignr and is read only as a fallback.
  *
- * <p>Parsing never throws. A value that is missing, not a plain non-negative integer, in the past,
- * or larger than {@link #MAX_PLAUSIBLE_WAIT} (Assignr's longest window is an hour) is treated as
- * absent, so a broken header can neither crash a call nor stretch a wait: the engine falls back to
- * the next source of the reset time, and finally to its own capped backoff.
+ * <p>Parsing never throws. Only a value that is missing or not a plain non-negative integer (or
+ * an HTTP-date, for {@code Retry-After}) is malformed, and treated as absent: the engine falls
+ * back to the next source of the reset time, and finally to its own capped backoff. A reset that
+ * is well-formed but far away (an hour, a day, 10<sup>9</sup> s) is believed: no caller waits for
+ * it longer than {@code maxServerWait}, they give up at once with the instant a retry would
+ * succeed. {@code X-Ratelimit-Reset} earlier than the response's {@code Date} says nothing usable
+ * and is ignored.
  */
 public final class RateLimitInfo {
-  /** Longer server-directed waits than this are not believed. */
-  public static final Duration MAX_PLAUSIBLE_WAIT = Duration.ofDays(1);
-
   /** Header names, as Assignr spells them (matching is case-insensitive). */
   public static final String LIMIT = "X-Ratelimit-Limit";
   public static final String PERIOD = "X-Ratelimit-Period";
@@ -42,7 +42,6 @@ public final class RateLimitInfo {
   public static final String DATE = "Date";
 
   private static final RateLimitInfo NONE = new RateLimitInfo(HeaderLookup.NONE, -1, -1);
-  private static final long MAX_SECONDS = MAX_PLAUSIBLE_WAIT.getSeconds();
   /** Larger request counts are not believed (Assignr's largest limit is 5000 an hour). */
   private static final long MAX_COUNT = 1_000_000;
 
@@ -68,7 +67,6 @@ public final class RateLimitInfo {
   public static RateLimitInfo from(HeaderLookup headers) {
     long remaining = count(headers.first(REMAINING));
     long untilReset = HeaderValues.nonNegative(headers.first(RESET_SECONDS_REMAINING));
-    if (untilReset > MAX_SECONDS) untilReset = -1;
     if (untilReset < 0) {
       long reset = HeaderValues.nonNegative(headers.first(RESET));
       if (reset >= 0) {
@@ -77,14 +75,15 @@ public final class RateLimitInfo {
         return NONE;
       }
     }
-    return new RateLimitInfo(headers, (int) remaining, (int) untilReset);
+    // Seconds beyond Integer.MAX_VALUE (68 years) saturate: every cap gives up long before.
+    return new RateLimitInfo(headers, (int) remaining, (int) Math.min(untilReset, Integer.MAX_VALUE));
   }
 
   private static long resetMinusDate(long resetEpochSecond, String date) {
     Instant responseDate = HeaderValues.httpDate(date);
     if (responseDate == null) return -1;
     long delta = resetEpochSecond - responseDate.getEpochSecond();
-    return delta >= 0 && delta <= MAX_SECONDS ? delta : -1;
+    return delta >= 0 ? delta : -1;
   }
 
   private static long count(String value) {
@@ -156,17 +155,8 @@ public final class RateLimitInfo {
       seconds = Duration.between(now, when).getSeconds();
       if (Duration.between(now, when).getNano() > 0) seconds++;
     }
-    if (seconds <= 0 || seconds > MAX_SECONDS) return Optional.empty();
+    if (seconds <= 0) return Optional.empty();
     return Optional.of(Duration.ofSeconds(seconds));
-  }
-
-  /**
-   * The wait the server asks for: {@link #untilReset()}, else {@link #retryAfter(Clock)}. The
-   * engine adds its safety margin and jitter to this.
-   */
-  public Optional<Duration> serverDirectedWait(Clock localClock) {
-    Optional<Duration> reset = untilReset();
-    return reset.isPresent() ? reset : retryAfter(localClock);
   }
 
   @Override

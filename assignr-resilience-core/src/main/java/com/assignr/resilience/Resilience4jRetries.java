@@ -35,7 +35,7 @@ public final class Resilience4jRetries {
     RetryEngine engine = resilience.engine();
     // Only the method matters to the engine's rules; the body is assumed replayable because a
     // Resilience4j Retry re-runs the caller's whole supplier, which builds the request anew.
-    RequestInfo request = new RequestInfo(method.toUpperCase(Locale.ROOT), "", "/", true);
+    RequestInfo request = new RequestInfo(method.toUpperCase(Locale.ROOT), "https", "", "/", true);
     return RetryConfig.<R>custom()
         .maxAttempts(resilience.policy().maxAttempts())
         .retryOnResult(response -> firstDecision(engine, request, responseOutcome(adapter, response)))

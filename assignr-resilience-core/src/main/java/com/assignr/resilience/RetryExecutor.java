@@ -31,13 +31,13 @@ public final class RetryExecutor {
   /** One attempt of a blocking call. */
   @FunctionalInterface
   public interface Attempt<R> {
-    R call(int attempt) throws IOException;
+    R call(AttemptContext context) throws IOException;
   }
 
   /** One attempt of a non-blocking call. Throwing is treated like returning a failed future. */
   @FunctionalInterface
   public interface AsyncAttempt<R> {
-    CompletableFuture<R> call(int attempt);
+    CompletableFuture<R> call(AttemptContext context);
   }
 
   private final AssignrResilience config;
@@ -69,9 +69,10 @@ public final class RetryExecutor {
    */
   public <R> R execute(RequestInfo request, CallOptions options, Attempt<R> attempt,
       ResponseAdapter<R> adapter) throws IOException {
+    config.checkSecure(request);
     long start = time.nanoTime();
-    RateLimitGate gate = options.gate();
-    long firstWait = breaker == null && gate != null ? gate.tryAcquire(start) : 0;
+    RateLimitGate gate = config.gateFor(request, options.credentials());
+    long firstWait = breaker == null && gate != null ? gate.tryAcquire(start, capNanos) : 0;
     if (breaker != null || firstWait != 0) {
       Call<R> call = new Call<>(request, options, adapter, start);
       long now = start;
@@ -86,7 +87,7 @@ public final class RetryExecutor {
     R response = null;
     Outcome outcome;
     try {
-      response = attempt.call(1);
+      response = attempt.call(new Ctx(1, start));
       outcome = Outcome.response(adapter.status(response), adapter.headers(response));
     } catch (IOException | RuntimeException e) {
       outcome = Outcome.failure(e, FailureClassifier.classify(e, options.cancellation().isCancelled()));
@@ -121,7 +122,7 @@ public final class RetryExecutor {
       } else {
         attemptStart = awaitGate(call, n, n == 1 ? firstNow : time.nanoTime());
         try {
-          response = attempt.call(n);
+          response = attempt.call(new Ctx(n, call));
           outcome = Outcome.response(call.adapter.status(response), call.adapter.headers(response));
         } catch (IOException | RuntimeException e) {
           outcome = Outcome.failure(e, FailureClassifier.classify(e, call.isCancelled()));
@@ -148,6 +149,11 @@ public final class RetryExecutor {
    */
   public <R> CompletableFuture<R> executeAsync(RequestInfo request, CallOptions options,
       AsyncAttempt<R> attempt, ResponseAdapter<R> adapter) {
+    try {
+      config.checkSecure(request);
+    } catch (InsecureRequestException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     AsyncCall<R> call = new AsyncCall<>(request, options, adapter, attempt);
     call.next(1);
     return call.result;
@@ -155,6 +161,30 @@ public final class RetryExecutor {
 
   // ---------------------------------------------------------------------------------------------
   // The steps both loops share.
+
+  private final class Ctx implements AttemptContext {
+    final int n;
+    final long start;
+    final long budget;
+
+    Ctx(int n, long start) {
+      this.n = n;
+      this.start = start;
+      this.budget = policyTimeoutNanos;
+    }
+
+    Ctx(int n, Call<?> call) {
+      this.n = n;
+      this.start = call.start;
+      this.budget = call.budget;
+    }
+
+    @Override public int number() { return n; }
+
+    @Override public long nanosLeft() {
+      return budget == Long.MAX_VALUE ? Long.MAX_VALUE : start + budget - time.nanoTime();
+    }
+  }
 
   /** Per-call state: start, deadline, earlier failures. */
   private class Call<R> {
@@ -172,7 +202,7 @@ public final class RetryExecutor {
       this.request = request;
       this.options = options;
       this.adapter = adapter;
-      this.gate = options.gate();
+      this.gate = config.gateFor(request, options.credentials());
       this.start = start;
       long callerTimeout = options.timeout() == null ? Long.MAX_VALUE : options.timeout().toNanos();
       this.budget = Math.min(policyTimeoutNanos, callerTimeout);
@@ -208,7 +238,7 @@ public final class RetryExecutor {
    */
   private long admit(Call<?> call, int attempt, long now) throws AssignrException {
     if (call.gate != null) {
-      long wait = call.gate.tryAcquire(now);
+      long wait = call.gate.tryAcquire(now, Math.min(capNanos, call.untilDeadline(now)));
       if (wait > 0) return waitOrGiveUp(call, attempt, now, wait);
       call.admitted = true;
     }
@@ -422,7 +452,7 @@ public final class RetryExecutor {
       }
       CompletableFuture<R> future;
       try {
-        future = attempt.call(n);
+        future = attempt.call(new Ctx(n, this));
         if (future == null) throw new NullPointerException("AsyncAttempt returned null");
       } catch (Throwable t) {
         future = CompletableFuture.failedFuture(t);

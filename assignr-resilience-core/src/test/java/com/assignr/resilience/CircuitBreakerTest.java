@@ -39,13 +39,13 @@ class CircuitBreakerTest {
 
   @Test
   void withABreakerAndAGateEveryAdmittedAttemptIsAccountedForOnce() throws IOException {
-    RateLimitGate gate = resilience.gateFor(GAMES.getHost(), "Bearer t");
+    RateLimitGate gate = resilience.gateFor(RequestInfo.of("GET", GAMES, true), "Bearer t");
     for (int i = 0; i < 5; i++) {
-      resilience.executor().execute(RequestInfo.of("GET", GAMES, true), CallOptions.none().withGate(gate),
-          n -> FakeResponse.of(200, "X-Ratelimit-Remaining", "150", "X-Ratelimit-Reset-Seconds-Remaining", "30"),
+      resilience.executor().execute(RequestInfo.of("GET", GAMES, true), CallOptions.none().withCredentials("Bearer t"),
+          ctx -> FakeResponse.of(200, "X-Ratelimit-Remaining", "150", "X-Ratelimit-Reset-Seconds-Remaining", "30"),
           FakeResponse.ADAPTER);
     }
-    assertEquals(0, gate.inFlight(), "no admission leaked");
+    assertEquals(0, gate.state().inFlight(), "no admission leaked");
     assertEquals(4, breaker.getMetrics().getNumberOfSuccessfulCalls(), "all successes (a window of four)");
   }
 

@@ -23,8 +23,8 @@ class CredentialHygieneTest {
         .listener(Slf4jRetryListener.create(logger)).throwOnFailure(true).build();
     String authorization = "Bearer " + TOKEN;
     URI uri = URI.create("https://api.assignr.com/api/v2/current_account?access_token=" + TOKEN);
-    RateLimitGate gate = resilience.gateFor(uri.getHost(), authorization);
-    CallOptions options = CallOptions.none().withGate(gate);
+    RateLimitGate gate = resilience.gateFor(RequestInfo.of("GET", uri, true), authorization);
+    CallOptions options = CallOptions.none().withCredentials(authorization);
 
     FakeResponse[] script = {
         FakeResponse.of(429, "X-Ratelimit-Reset-Seconds-Remaining", "2", "X-Ratelimit-Remaining", "0"),
@@ -52,14 +52,18 @@ class CredentialHygieneTest {
   void plainHttpIsRefusedWithAMessageThatSaysWhy() {
     AssignrResilience resilience = AssignrResilience.defaults();
     InsecureRequestException e = assertThrows(InsecureRequestException.class,
-        () -> resilience.checkSecure("POST", "http", "api.assignr.com", "/api/v2/games"));
+        () -> resilience.checkSecure(req("POST", "http://api.assignr.com/api/v2/games")));
     assertTrue(e.getMessage().contains("turning a POST into a GET"), e.getMessage());
-    assertThrows(InsecureRequestException.class, () -> resilience.checkSecure("GET", "http", "localhost", "/"),
+    assertThrows(InsecureRequestException.class, () -> resilience.checkSecure(req("GET", "http://localhost/")),
         "loopback too, unless allowed");
     AssignrResilience local = AssignrResilience.builder().allowInsecureLoopback(true).build();
-    assertThrows(InsecureRequestException.class, () -> local.checkSecure("GET", "http", "api.assignr.com", "/"));
-    assertDoesNotThrow(() -> local.checkSecure("GET", "http", "127.0.0.1", "/"));
-    assertDoesNotThrow(() -> local.checkSecure("GET", "http", "[::1]", "/"));
+    assertThrows(InsecureRequestException.class, () -> local.checkSecure(req("GET", "http://api.assignr.com/")));
+    assertDoesNotThrow(() -> local.checkSecure(req("GET", "http://127.0.0.1/")));
+    assertDoesNotThrow(() -> local.checkSecure(req("GET", "http://[::1]/")));
+  }
+
+  private static RequestInfo req(String method, String uri) {
+    return RequestInfo.of(method, URI.create(uri), true);
   }
 
   private static void assertDoesNotThrow(org.junit.jupiter.api.function.Executable e) {

@@ -34,7 +34,7 @@ class RateLimitGateTest {
   };
 
   private RateLimitGate gate(AssignrResilience.Builder builder) {
-    return builder.timeSource(time).listener(recorder).build().gateFor("api.assignr.com", "Bearer secret-token");
+    return builder.timeSource(time).listener(recorder).build().gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer secret-token");
   }
 
   private RateLimitGate gate() {
@@ -50,11 +50,11 @@ class RateLimitGateTest {
   @Test
   void afterOne429EveryCallerWaitsForTheResetAndTheyAreReleasedSpreadOut() {
     RateLimitGate gate = gate();
-    assertEquals(0, gate.tryAcquire());
-    gate.onResponse(429, headers(0, 10));
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
+    gate.onResponse(429, headers(0, 10), time.nanoTime());
 
     long[] waits = new long[8];
-    for (int caller = 0; caller < 8; caller++) waits[caller] = gate.tryAcquire();
+    for (int caller = 0; caller < 8; caller++) waits[caller] = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
 
     for (int caller = 0; caller < 8; caller++) {
       // reset (10 s) + margin (1 s) + the caller's release slot, 20 ms apart
@@ -63,106 +63,106 @@ class RateLimitGateTest {
     assertEquals(List.of("closed 11000ms: 429 Too Many Requests"), events);
 
     time.advance(Duration.ofMillis(11_020));
-    assertEquals(0, gate.tryAcquire(), "the first slot is admitted once the reset has passed");
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE), "the first slot is admitted once the reset has passed");
     assertEquals(List.of("closed 11000ms: 429 Too Many Requests", "opened at 11020ms"), events);
   }
 
   @Test
   void closesProactivelyWhenRemainingReachesTheReserveWithoutA429() {
     RateLimitGate gate = gate();
-    assertEquals(0, gate.tryAcquire());
-    gate.onResponse(200, headers(2, 30));
-    assertTrue(gate.isClosed());
-    assertEquals(31 * SECOND + 20 * MILLI, gate.tryAcquire());
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
+    gate.onResponse(200, headers(2, 30), time.nanoTime());
+    assertTrue(gate.state().closed());
+    assertEquals(31 * SECOND + 20 * MILLI, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
     assertEquals(List.of("closed 31000ms: remaining reached the reserve of 2"), events);
   }
 
   @Test
   void attemptsInFlightAreCountedSoConcurrentCallersDoNotOvershoot() {
     RateLimitGate gate = gate();
-    assertEquals(0, gate.tryAcquire());
-    gate.onResponse(200, headers(10, 30));
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
+    gate.onResponse(200, headers(10, 30), time.nanoTime());
     // 10 left, 2 kept in reserve: eight may be in flight before any of them is answered.
-    for (int i = 0; i < 8; i++) assertEquals(0, gate.tryAcquire(), "attempt " + i);
-    assertEquals(8, gate.inFlight());
-    long wait = gate.tryAcquire();
+    for (int i = 0; i < 8; i++) assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE), "attempt " + i);
+    assertEquals(8, gate.state().inFlight());
+    long wait = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
     assertTrue(wait > 0 && wait <= 50 * MILLI, "the ninth waits for answers, briefly: " + wait);
-    gate.onResponse(200, headers(9, 30));
-    assertEquals(7, gate.inFlight());
-    assertTrue(gate.tryAcquire() > 0, "9 left, 7 in flight, 2 reserved: still full");
+    gate.onResponse(200, headers(9, 30), time.nanoTime());
+    assertEquals(7, gate.state().inFlight());
+    assertTrue(gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE) > 0, "9 left, 7 in flight, 2 reserved: still full");
   }
 
   @Test
   void aStaleOutOfOrderAnswerDoesNotRaiseTheBudgetButANewWindowDoes() {
     RateLimitGate gate = gate();
-    gate.learn(200, headers(5, 30));
-    gate.learn(200, headers(7, 30));
-    assertEquals(5, gate.knownRemaining());
-    gate.learn(200, headers(3, 200)); // the 5-minute rule now binds with fewer left
-    assertEquals(3, gate.knownRemaining());
+    gate.learn(200, headers(5, 30), time.nanoTime());
+    gate.learn(200, headers(7, 30), time.nanoTime());
+    assertEquals(5, gate.state().remaining());
+    gate.learn(200, headers(3, 200), time.nanoTime()); // the 5-minute rule now binds with fewer left
+    assertEquals(3, gate.state().remaining());
     time.advance(Duration.ofSeconds(201));
-    assertEquals(-1, gate.knownRemaining(), "after the reset nothing is assumed");
-    gate.learn(200, headers(170, 60));
-    assertEquals(170, gate.knownRemaining());
+    assertEquals(-1, gate.state().remaining(), "after the reset nothing is assumed");
+    gate.learn(200, headers(170, 60), time.nanoTime());
+    assertEquals(170, gate.state().remaining());
   }
 
   @Test
   void aColdCrowdSendsOnlyAFewAttemptsUntilTheFirstAnswerTeachesTheBudget() {
-    RateLimitGate gate = gate(AssignrResilience.builder().coldStartConcurrency(3));
+    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().coldStartConcurrency(3).build()));
     long[] answers = new long[5];
-    for (int caller = 0; caller < 5; caller++) answers[caller] = gate.tryAcquire();
+    for (int caller = 0; caller < 5; caller++) answers[caller] = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
     assertEquals(List.of(0L, 0L, 0L, 50 * MILLI, 50 * MILLI), java.util.Arrays.stream(answers).boxed().toList(),
         "three go, two look again in 50 ms");
-    gate.onResponse(200, headers(170, 40));
-    assertEquals(0, gate.tryAcquire(), "the budget is known: 170 left, 2 in flight");
-    assertEquals(0, gate.tryAcquire());
+    gate.onResponse(200, headers(170, 40), time.nanoTime());
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE), "the budget is known: 170 left, 2 in flight");
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
   }
 
   @Test
   void aServerWithoutRateLimitHeadersIsNotThrottledOnceItHasAnswered() {
-    RateLimitGate gate = gate(AssignrResilience.builder().coldStartConcurrency(1));
-    assertEquals(0, gate.tryAcquire());
-    assertEquals(50 * MILLI, gate.tryAcquire(), "one probe at a time before any answer");
-    gate.onResponse(200, RateLimitInfo.none());
-    for (int i = 0; i < 20; i++) assertEquals(0, gate.tryAcquire(), "attempt " + i);
+    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().coldStartConcurrency(1).build()));
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
+    assertEquals(50 * MILLI, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE), "one probe at a time before any answer");
+    gate.onResponse(200, RateLimitInfo.none(), time.nanoTime());
+    for (int i = 0; i < 20; i++) assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE), "attempt " + i);
   }
 
   @Test
   void a200ThatOvertakesA429CannotReopenTheBudget() {
     RateLimitGate gate = gate();
-    gate.learn(429, headers(0, 5));
-    gate.learn(200, headers(150, 59)); // sent before the 429, answered after it
-    assertEquals(0, gate.knownRemaining());
+    gate.learn(429, headers(0, 5), time.nanoTime());
+    gate.learn(200, headers(150, 59), time.nanoTime()); // sent before the 429, answered after it
+    assertEquals(0, gate.state().remaining());
     time.advance(Duration.ofSeconds(6));
-    assertEquals(-1, gate.knownRemaining(), "the 429's window has reset: the budget is unknown, not 150");
+    assertEquals(-1, gate.state().remaining(), "the 429's window has reset: the budget is unknown, not 150");
   }
 
   @Test
   void pacingSpreadsAdmissionsEvenlyOverTheWindow() {
-    RateLimitGate gate = gate(AssignrResilience.builder().pacing(true).rateLimitReserve(0));
-    gate.learn(200, headers(10, 10));
-    assertEquals(0, gate.tryAcquire());
-    long wait = gate.tryAcquire();
+    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().pacing(true).reserve(0).build()));
+    gate.learn(200, headers(10, 10), time.nanoTime());
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
+    long wait = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
     assertEquals(SECOND * 10 / 10, wait, "10 s / (10 left - 1 in flight + 1) = 1 s apart");
     time.advance(Duration.ofNanos(wait));
-    assertEquals(0, gate.tryAcquire());
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
   }
 
   @Test
   void a429WithoutHeadersClosesForTheInitialBackoff() {
     RateLimitGate gate = gate();
-    gate.learn(429, RateLimitInfo.none());
-    assertEquals(500 * MILLI + 1 * SECOND + 20 * MILLI, gate.tryAcquire());
+    gate.learn(429, RateLimitInfo.none(), time.nanoTime());
+    assertEquals(500 * MILLI + 1 * SECOND + 20 * MILLI, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
   }
 
   @Test
   void theQuotaKeyHoldsAHashOfTheCredentialsNeverTheCredentials() {
     AssignrResilience resilience = AssignrResilience.builder().timeSource(time).build();
-    RateLimitGate gate = resilience.gateFor("API.assignr.com", "Bearer secret-token");
+    RateLimitGate gate = resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://API.assignr.com/"), true), "Bearer secret-token");
     assertFalse(gate.quotaKey().contains("secret"), gate.quotaKey());
     assertTrue(gate.quotaKey().startsWith("api.assignr.com#"), gate.quotaKey());
-    assertEquals(gate, resilience.gateFor("api.assignr.com", "Bearer secret-token"), "one gate per quota");
-    assertNotEquals(gate, resilience.gateFor("api.assignr.com", "Bearer another-account"));
+    assertEquals(gate, resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer secret-token"), "one gate per quota");
+    assertNotEquals(gate, resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer another-account"));
     assertFalse(resilience.toString().contains("secret"), resilience.toString());
     assertFalse(gate.toString().contains("secret"), gate.toString());
   }
@@ -174,7 +174,7 @@ class RateLimitGateTest {
    */
   @Test
   void stressNothingIsAdmittedWhileTheGateIsClosed() throws Exception {
-    RateLimitGate gate = gate(AssignrResilience.builder().rateLimitReserve(0));
+    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().reserve(0).build()));
     int workers = 8;
     AtomicLong closedRound = new AtomicLong(-1);
     AtomicBoolean stop = new AtomicBoolean();
@@ -190,11 +190,11 @@ class RateLimitGateTest {
           while (!stop.get()) {
             iterations.incrementAndGet(worker);
             long roundSeen = closedRound.get();
-            long wait = gate.tryAcquire();
+            long wait = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
             if (wait == 0) {
               admitted.incrementAndGet();
               if (roundSeen >= 0) violations.incrementAndGet();
-              gate.onResponse(200, headers(100_000, 59));
+              gate.onResponse(200, headers(100_000, 59), time.nanoTime());
             } else if (roundSeen >= 0) {
               refusedWhileClosed.incrementAndGet();
             }
@@ -209,7 +209,7 @@ class RateLimitGateTest {
     for (int round = 0; round < 20; round++) {
       long before = admitted.get();
       while (admitted.get() < before + 200) Thread.onSpinWait();
-      gate.learn(429, headers(0, 5));
+      gate.learn(429, headers(0, 5), time.nanoTime());
       closedRound.set(round);
       // let every worker hammer the closed gate many times
       int refusedBefore = refusedWhileClosed.get();
@@ -226,7 +226,7 @@ class RateLimitGateTest {
     stop.set(true);
     assertTrue(done.await(10, TimeUnit.SECONDS));
     assertEquals(0, violations.get(), "admissions while closed");
-    assertEquals(0, gate.inFlight(), "every admission was answered exactly once");
+    assertEquals(0, gate.state().inFlight(), "every admission was answered exactly once");
     assertTrue(refusedWhileClosed.get() >= 40_000, "the closed gate was really hammered");
   }
 }

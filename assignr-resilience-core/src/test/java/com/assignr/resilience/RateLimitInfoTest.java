@@ -61,7 +61,6 @@ class RateLimitInfoTest {
   void retryAfterAsDeltaSeconds() {
     RateLimitInfo info = RateLimitInfo.from(Headers.of("Retry-After", "42"));
     assertEquals(Optional.of(Duration.ofSeconds(42)), info.retryAfter(LOCAL));
-    assertEquals(Optional.of(Duration.ofSeconds(42)), info.serverDirectedWait(LOCAL));
   }
 
   @Test
@@ -80,19 +79,30 @@ class RateLimitInfoTest {
   void noHeadersAtAll() {
     RateLimitInfo info = RateLimitInfo.from(HeaderLookup.NONE);
     assertFalse(info.isPresent());
-    assertEquals(Optional.empty(), info.serverDirectedWait(LOCAL));
+    assertEquals(Optional.empty(), info.retryAfter(LOCAL));
     assertEquals(OptionalInt.empty(), info.remaining());
   }
 
   @ParameterizedTest(name = "seconds-remaining \"{0}\" is ignored")
-  @ValueSource(strings = {"", " ", "abc", "-5", "3.5", "1e3", "+7", "1000000000000", "99999999999999999999",
-      "0x10", "١٢"})
+  @ValueSource(strings = {"", " ", "abc", "-5", "3.5", "1e3", "+7", "0x10", "١٢"})
   void malformedNegativeOrAbsurdValuesAreIgnoredNeverThrown(String value) {
     RateLimitInfo info = RateLimitInfo.from(Headers.of(
         "X-Ratelimit-Reset-Seconds-Remaining", value, "X-Ratelimit-Remaining", value, "Retry-After", value));
     assertEquals(Optional.empty(), info.untilReset());
     assertEquals(Optional.empty(), info.retryAfter(LOCAL));
     assertEquals(OptionalInt.empty(), info.remaining());
+  }
+
+  /** Far is not malformed: the engine gives up at once on such a wait, with the instant it ends. */
+  @ParameterizedTest(name = "seconds-remaining \"{0}\" is believed, however far")
+  @ValueSource(strings = {"3000", "86401", "1000000000", "1000000000000", "99999999999999999999"})
+  void farButWellFormedResetsAreBelievedNotDropped(String value) {
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("X-Ratelimit-Reset-Seconds-Remaining", value,
+        "Retry-After", value));
+    long expected = Math.min(Long.parseLong(value.length() > 18 ? String.valueOf(Long.MAX_VALUE) : value),
+        Integer.MAX_VALUE);
+    assertEquals(expected, info.untilResetSeconds());
+    assertTrue(info.retryAfter(LOCAL).orElseThrow().getSeconds() >= expected);
   }
 
   @Test

@@ -2,6 +2,7 @@ package com.assignr.resilience;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RetryEngineTest {
   static final Instant NOW = Instant.parse("2017-03-24T20:47:25Z");
@@ -86,8 +88,23 @@ class RetryEngineTest {
         Arguments.of("no headers: backoff", List.of(), 500),
         Arguments.of("malformed: backoff", List.of("X-Ratelimit-Reset-Seconds-Remaining", "soon"), 500),
         Arguments.of("negative: backoff", List.of("X-Ratelimit-Reset-Seconds-Remaining", "-35"), 500),
-        Arguments.of("past reset: backoff", List.of("X-Ratelimit-Reset", "1490388000", "Date", DATE), 500),
-        Arguments.of("10^12 seconds: not believed, backoff", List.of("X-Ratelimit-Reset-Seconds-Remaining", "1000000000000"), 500));
+        Arguments.of("past reset: backoff", List.of("X-Ratelimit-Reset", "1490388000", "Date", DATE), 500));
+  }
+
+  /**
+   * Before: any reset over a day was treated as absent, so the call backed off and sent four more
+   * requests into the refused window, then reported ATTEMPTS_EXHAUSTED without a retryAt.
+   */
+  @ParameterizedTest(name = "429 with a reset {0} s away gives up at once with retryAt")
+  @ValueSource(longs = {66, 3000, 86_401, 1_000_000_000L, 1_000_000_000_000L})
+  void a429WhoseResetIsBeyondTheCapGivesUpAtOnceHoweverFar(long seconds) {
+    Outcome outcome = status(429, "X-Ratelimit-Reset-Seconds-Remaining", String.valueOf(seconds));
+    Decision.Stop stop = assertInstanceOf(Decision.Stop.class,
+        engine(MIN).decide(request("GET"), 1, outcome, NO_DEADLINE));
+    assertEquals(StopReason.WAIT_EXCEEDS_CAP, stop.reason());
+    assertNotNull(stop.retryAt(), "the instant a retry would succeed");
+    long expected = Math.min(seconds, Integer.MAX_VALUE);
+    assertTrue(!stop.retryAt().isBefore(CLOCK.instant().plusSeconds(expected)), stop.retryAt().toString());
   }
 
   @ParameterizedTest(name = "429 with {0}: waits {2} ms at the least jitter")
@@ -185,7 +202,7 @@ class RetryEngineTest {
 
   @Test
   void aOneShotBodyIsNeverReplayed() {
-    RequestInfo oneShot = new RequestInfo("PUT", "api.assignr.com", "/api/v2/games/1", false);
+    RequestInfo oneShot = new RequestInfo("PUT", "https", "api.assignr.com", "/api/v2/games/1", false);
     Decision.Stop stop = (Decision.Stop) engine(MIN).decide(oneShot, 1, status(503), NO_DEADLINE);
     assertEquals(StopReason.BODY_NOT_REPLAYABLE, stop.reason());
     Decision.Stop connect = (Decision.Stop) engine(MIN).decide(oneShot, 1,

@@ -106,7 +106,7 @@ class RetryExecutorTest {
   void a429ThenA200WaitsTheHeaderPlusTheMarginAndDiscardsThe429(Mode mode) throws Exception {
     AssignrResilience resilience = config().build();
     Script script = new Script(time, FakeResponse.of(429, "X-Ratelimit-Reset-Seconds-Remaining", "7"), FakeResponse.of(200));
-    CallOptions options = CallOptions.none().withGate(resilience.gateFor(GAMES.getHost(), "Bearer t"));
+    CallOptions options = CallOptions.none().withCredentials("Bearer t");
 
     FakeResponse response = call(resilience, mode, "POST", script, options);
 
@@ -194,11 +194,11 @@ class RetryExecutorTest {
   @EnumSource(Mode.class)
   void aGateClosedForLongerThanTheCapRefusesWithoutSending(Mode mode) throws Exception {
     AssignrResilience resilience = config().build();
-    RateLimitGate gate = resilience.gateFor(GAMES.getHost(), "Bearer t");
-    gate.learn(429, RateLimitInfo.from(Headers.of("X-Ratelimit-Reset-Seconds-Remaining", "3000")));
+    RateLimitGate gate = resilience.gateFor(RequestInfo.of("GET", GAMES, true), "Bearer t");
+    gate.learn(429, RateLimitInfo.from(Headers.of("X-Ratelimit-Reset-Seconds-Remaining", "3000")), time.nanoTime());
     Script script = new Script(time, FakeResponse.of(200));
     RateLimitedException e = assertThrows(RateLimitedException.class,
-        () -> call(resilience, mode, "GET", script, CallOptions.none().withGate(gate)));
+        () -> call(resilience, mode, "GET", script, CallOptions.none().withCredentials("Bearer t")));
     assertEquals(StopReason.WAIT_EXCEEDS_CAP, e.stopReason());
     assertEquals(0, e.attempts());
     assertEquals(List.of(), script.arrivals, "nothing was sent");
@@ -330,7 +330,7 @@ class RetryExecutorTest {
   void eightCallersAndOne429ShareOneGateWait() throws Exception {
     VirtualTime manual = VirtualTime.manual();
     AssignrResilience resilience = config().timeSource(manual).build();
-    RateLimitGate gate = resilience.gateFor(GAMES.getHost(), "Bearer t");
+    RateLimitGate gate = resilience.gateFor(RequestInfo.of("GET", GAMES, true), "Bearer t");
     List<Duration> arrivals = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean first = new AtomicBoolean(true);
     RetryExecutor.Attempt<FakeResponse> server = n -> {
@@ -364,7 +364,7 @@ class RetryExecutorTest {
 
   private static FakeResponse execute(AssignrResilience resilience, RateLimitGate gate, RetryExecutor.Attempt<FakeResponse> server) {
     try {
-      return resilience.executor().execute(RequestInfo.of("GET", GAMES, true), CallOptions.none().withGate(gate),
+      return resilience.executor().execute(RequestInfo.of("GET", GAMES, true), CallOptions.none().withCredentials("Bearer t"),
           server, FakeResponse.ADAPTER);
     } catch (IOException e) {
       throw new IllegalStateException(e);

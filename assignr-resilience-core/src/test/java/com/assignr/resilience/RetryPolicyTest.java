@@ -73,8 +73,8 @@ class RetryPolicyTest {
   @Test
   void resilienceBuilderValidatesToo() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> AssignrResilience.builder().rateLimitReserve(-1).gateReleaseSpacing(Duration.ofMillis(-1)).build());
-    assertEquals("Invalid AssignrResilience: rateLimitReserve must be between 0 and 999 but was -1; "
-        + "gateReleaseSpacing must not be negative but was PT-0.001S", e.getMessage());
+        () -> GatePolicy.builder().reserve(-1).releaseSpacing(Duration.ofMillis(-1)).build());
+    assertEquals("Invalid GatePolicy: reserve must be between 0 and 179 (Assignr's smallest window allows 180)"
+        + " but was -1; releaseSpacing must be between PT0S and PT10S but was PT-0.001S", e.getMessage());
   }
 }

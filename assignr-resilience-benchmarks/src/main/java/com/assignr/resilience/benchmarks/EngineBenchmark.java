@@ -103,13 +103,13 @@ public class EngineBenchmark {
   public void setUp() {
     ok = new FakeResponse(200, OK_HEADERS);
     AssignrResilience resilience = AssignrResilience.builder().listener(RetryListener.NONE).build();
-    request = new RequestInfo("GET", "api.assignr.com", "/api/v2/games/1", true);
-    gate = resilience.gateFor("api.assignr.com", "Bearer benchmark");
-    options = CallOptions.none().withGate(gate);
+    request = new RequestInfo("GET", "https", "api.assignr.com", "/api/v2/games/1", true);
+    gate = resilience.gateFor(request, "Bearer benchmark");
+    options = CallOptions.none().withCredentials("Bearer benchmark");
     engine = resilience.engine();
     executor = resilience.executor();
     FakeResponse response = ok;
-    attempt = n -> response;
+    attempt = ctx -> response;
     supplier = () -> response;
     failsafeSupplier = () -> response;
     Retry retry = Retry.of("bench", RetryConfig.<FakeResponse>custom()
@@ -138,11 +138,11 @@ public class EngineBenchmark {
 
   @Benchmark
   public Decision oursDecision() throws IOException {
-    long wait = gate.tryAcquire();
+    long wait = gate.tryAcquire(System.nanoTime(), Long.MAX_VALUE);
     if (wait != 0) throw new IllegalStateException("gate closed in a benchmark: " + wait);
-    FakeResponse response = attempt.call(1);
+    FakeResponse response = attempt.call(null);
     Outcome outcome = Outcome.response(ADAPTER.status(response), ADAPTER.headers(response));
-    gate.onResponse(outcome.status(), outcome.rateLimit());
+    gate.onResponse(outcome.status(), outcome.rateLimit(), System.nanoTime());
     return engine.decide(request, 1, outcome, Long.MAX_VALUE);
   }
 

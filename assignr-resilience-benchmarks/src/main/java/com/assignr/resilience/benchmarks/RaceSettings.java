@@ -1,6 +1,7 @@
 package com.assignr.resilience.benchmarks;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.RetryPolicy;
 import com.assignr.resilience.testkit.RateLimitRule;
 import java.nio.file.Path;
@@ -41,8 +42,7 @@ record RaceSettings(
   /** The ours-gate configuration: defaults except the four race settings. */
   AssignrResilience.Builder tunedResilience() {
     return AssignrResilience.builder()
-        .rateLimitReserve(reserve)
-        .gateReleaseSpacing(releaseSpacing)
+        .gate(GatePolicy.defaults().toBuilder().reserve(reserve).releaseSpacing(releaseSpacing).build())
         .policy(RetryPolicy.defaults().toBuilder().rateLimitMargin(margin).rateLimitJitter(jitter).build());
   }
 

@@ -44,7 +44,7 @@ enum RaceStrategy {
   OURS_NO_GATE("ours-no-gate") {
     @Override
     Caller create(RaceSettings s, OkHttpClient base) {
-      return ours(AssignrResilience.builder().gateEnabled(false), base);
+      return ours(AssignrResilience.builder().gate(com.assignr.resilience.GatePolicy.disabled()), base);
     }
   },
   /**

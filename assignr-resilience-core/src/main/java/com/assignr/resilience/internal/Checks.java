@@ -25,6 +25,17 @@ public final class Checks {
     check(value != null && !value.isNegative(), parameter, value, "must not be negative");
   }
 
+  /** {@code value} within [{@code min}, {@code max}]; null is refused. */
+  public void between(String parameter, Duration value, Duration min, Duration max) {
+    check(value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0, parameter, value,
+        "must be between " + min + " and " + max);
+  }
+
+  /** {@code value} no longer than {@code max}; null passes (checked elsewhere when required). */
+  public void atMost(String parameter, Duration value, Duration max) {
+    check(value == null || value.compareTo(max) <= 0, parameter, value, "must be at most " + max);
+  }
+
   public void notNull(String parameter, Object value) {
     check(value != null, parameter, null, "must not be null");
   }

@@ -11,8 +11,8 @@ public final class HeaderValues {
 
   /**
    * A plain non-negative decimal integer (surrounding spaces allowed), or -1 for anything else:
-   * null, empty, signs, fractions, letters, or more than 15 digits (no plausible wait or count
-   * needs more, and it keeps every later multiplication free of overflow).
+   * null, empty, signs, fractions, letters. A well-formed number too large for a {@code long}
+   * saturates at {@link Long#MAX_VALUE}: it is far, not malformed.
    */
   public static long nonNegative(String value) {
     if (value == null) return -1;
@@ -20,12 +20,16 @@ public final class HeaderValues {
     int end = value.length();
     while (start < end && value.charAt(start) == ' ') start++;
     while (end > start && value.charAt(end - 1) == ' ') end--;
-    if (start == end || end - start > 15) return -1;
+    if (start == end) return -1;
     long result = 0;
     for (int i = start; i < end; i++) {
       char c = value.charAt(i);
       if (c < '0' || c > '9') return -1;
-      result = result * 10 + (c - '0');
+      if (result > (Long.MAX_VALUE - 9) / 10) {
+        result = Long.MAX_VALUE; // saturated; keep checking that the rest are digits
+      } else {
+        result = result * 10 + (c - '0');
+      }
     }
     return result;
   }

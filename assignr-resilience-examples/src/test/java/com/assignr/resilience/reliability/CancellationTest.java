@@ -89,8 +89,8 @@ class CancellationTest {
     Rig.Caller caller = rig.caller(adapter, mode, resilience);
     switch (phase) {
       case GATE_WAIT: // another caller's 429 closed the gate for 30 s
-        resilience.gateFor("localhost", Rig.AUTHORIZATION).learn(429, RateLimitInfo.from(
-            name -> name.equalsIgnoreCase(RateLimitInfo.RESET_SECONDS_REMAINING) ? "30" : null));
+        resilience.gateFor(com.assignr.resilience.RequestInfo.of("GET", java.net.URI.create("https://localhost/"), true), Rig.AUTHORIZATION).learn(429, RateLimitInfo.from(
+            name -> name.equalsIgnoreCase(RateLimitInfo.RESET_SECONDS_REMAINING) ? "30" : null), resilience.timeSource().nanoTime());
         break;
       case BACKOFF:
         rig.sim.script().serviceUnavailable(1);

@@ -227,8 +227,8 @@ class LeakAndLoadTest {
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       threads.shutdownNow();
 
-      RateLimitGate gate = resilience.gateFor("localhost", Rig.AUTHORIZATION);
-      assertEquals(0, gate.inFlight(), "no attempt left in flight");
+      RateLimitGate gate = resilience.gateFor(com.assignr.resilience.RequestInfo.of("GET", java.net.URI.create("https://localhost/"), true), Rig.AUTHORIZATION);
+      assertEquals(0, gate.state().inFlight(), "no attempt left in flight");
       // No request reached the server while the gate was closed. A request admitted just before
       // a close may still be on its way; allow it 250 ms.
       Duration grace = Duration.ofMillis(250);
@@ -245,7 +245,7 @@ class LeakAndLoadTest {
       figures.put("2 200 concurrent callers (40 requests / 2 s window): outcomes", outcomes + " in " + millis + " ms");
       figures.put("2 200 concurrent callers: requests / 429s served", journal.size() + " requests after the first, "
           + served429 + " answered 429; gate closed " + events.gateClosedAt.size() + " times");
-      figures.put("2 200 concurrent callers: gate invariant", "inFlight() = " + gate.inFlight()
+      figures.put("2 200 concurrent callers: gate invariant", "inFlight() = " + gate.state().inFlight()
           + " at the end; " + whileClosed + " requests arrived while the gate was closed (after a "
           + grace.toMillis() + " ms grace); no deadlock (every call ended within the 90 s timeout)");
       assertEquals(0, whileClosed, "requests arrived while the gate was closed");

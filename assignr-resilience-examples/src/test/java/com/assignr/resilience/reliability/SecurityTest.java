@@ -267,8 +267,8 @@ class SecurityTest {
 
     List<String> texts = new ArrayList<>(List.of(resilience.toString(), resilience.policy().toString(),
         interceptor.toString(), factory.toString(), call.toString(), jdk.toString(),
-        resilience.gateFor("localhost", Rig.AUTHORIZATION).toString(),
-        resilience.gateFor("localhost", Rig.AUTHORIZATION).quotaKey()));
+        resilience.gateFor(com.assignr.resilience.RequestInfo.of("GET", java.net.URI.create("https://localhost/"), true), Rig.AUTHORIZATION).toString(),
+        resilience.gateFor(com.assignr.resilience.RequestInfo.of("GET", java.net.URI.create("https://localhost/"), true), Rig.AUTHORIZATION).quotaKey()));
     texts.addAll(logger.lines);
     texts.addAll(events.events);
     texts.addAll(Rig.describe(unauthorized));

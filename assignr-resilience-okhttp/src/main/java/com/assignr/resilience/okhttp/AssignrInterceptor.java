@@ -99,7 +99,7 @@ public final class AssignrInterceptor implements Interceptor {
     Call call = chain.call();
     return resilience.executor().execute(
         OkHttpRequests.info(request),
-        OkHttpRequests.options(resilience, request, call.timeout().timeoutNanos(), call::isCanceled),
+        OkHttpRequests.options(request, call.timeout().timeoutNanos(), call::isCanceled),
         attempt -> OkHttpRedirects.undoMethodChange(request, chain.proceed(request)),
         OkHttpResponses.ADAPTER);
   }

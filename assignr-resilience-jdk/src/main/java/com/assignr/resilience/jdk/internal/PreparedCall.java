@@ -66,11 +66,13 @@ final class PreparedCall {
     URI uri = original.uri();
     String host = uri.getHost() == null ? "" : uri.getHost();
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    resilience.checkSecure(original.method(), uri.getScheme(), host, path);
+    RequestInfo checked = RequestInfo.of(original.method(), uri, true);
+    if (!"https".equals(checked.scheme()) && !(resilience.allowInsecureLoopback() && "http".equals(checked.scheme()))) {
+      throw new InsecureRequestException(original.method(), uri.getScheme(), host, path);
+    }
     HttpRequest request = Requests.withAssignrHeaders(original, resilience.writeContentType());
     RequestInfo info = RequestInfo.of(original.method(), uri, Requests.isReplayable(original));
-    RateLimitGate gate = resilience.gateFor(host,
-        original.headers().firstValue("Authorization").orElse(null));
+    RateLimitGate gate = resilience.gateFor(info, original.headers().firstValue("Authorization").orElse(null));
     Duration timeout = original.timeout().orElse(null);
     return new PreparedCall(request, info, gate, timeout, resilience, preclassifier);
   }
@@ -93,7 +95,8 @@ final class PreparedCall {
   }
 
   CallOptions options(CancellationSignal cancellation) {
-    return new CallOptions(gate, callerTimeout, cancellation);
+    return CallOptions.none().withTimeout(callerTimeout).withCancellation(cancellation)
+        .withCredentials(request.headers().firstValue("Authorization").orElse(null));
   }
 
   long nanosUntilDeadline() {

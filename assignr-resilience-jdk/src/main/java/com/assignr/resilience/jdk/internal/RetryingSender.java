@@ -44,7 +44,7 @@ public final class RetryingSender {
     HttpResponse<AttemptBody<T>> last;
     try {
       last = executor.execute(call.info(), call.options(caller::isInterrupted),
-          n -> sendOnce(call, handler, n), new Responses<>());
+          ctx -> sendOnce(call, handler, ctx.number()), new Responses<>());
     } catch (InterruptedIOException e) {
       throw asInterrupted(e);
     }
@@ -111,7 +111,7 @@ public final class RetryingSender {
     CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
     CompletableFuture<HttpResponse<AttemptBody<T>>> retries = executor.executeAsync(call.info(),
         call.options(result::isCancelled),
-        n -> delegate.sendAsync(call.forAttempt(), new AttemptHandler<>(handler, call, n)),
+        ctx -> delegate.sendAsync(call.forAttempt(), new AttemptHandler<>(handler, call, ctx.number())),
         new Responses<>());
     result.whenComplete((r, e) -> {
       if (result.isCancelled()) retries.cancel(true);
@@ -154,7 +154,7 @@ public final class RetryingSender {
     }
     RateLimitGate gate = call.gate();
     if (gate != null) {
-      future.thenAccept(r -> gate.learn(r.statusCode(), RateLimitInfo.from(Responses.lookup(r.headers()))));
+      future.thenAccept(r -> gate.learn(r.statusCode(), RateLimitInfo.from(Responses.lookup(r.headers())), resilience.timeSource().nanoTime()));
     }
     return future;
   }

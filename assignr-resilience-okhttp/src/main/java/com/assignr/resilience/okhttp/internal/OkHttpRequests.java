@@ -25,8 +25,6 @@ public final class OkHttpRequests {
    */
   public static Request prepare(Request request, AssignrResilience resilience)
       throws InsecureRequestException {
-    HttpUrl url = request.url();
-    resilience.checkSecure(request.method(), url.scheme(), url.host(), url.encodedPath());
     boolean addAccept = request.header("Accept") == null;
     RequestBody body = request.body();
     boolean addContentType = "POST".equalsIgnoreCase(request.method()) && body != null
@@ -43,8 +41,8 @@ public final class OkHttpRequests {
     RequestBody body = request.body();
     boolean replayable = body == null || !(body.isOneShot() || body.isDuplex());
     HttpUrl url = request.url();
-    return new RequestInfo(request.method().toUpperCase(Locale.ROOT), url.host(), url.encodedPath(),
-        replayable);
+    return new RequestInfo(request.method().toUpperCase(Locale.ROOT), url.scheme(), url.host(),
+        url.encodedPath(), replayable);
   }
 
   /**
@@ -52,11 +50,10 @@ public final class OkHttpRequests {
    *
    * @param timeoutNanos the call's timeout, 0 for none
    */
-  public static CallOptions options(AssignrResilience resilience, Request request, long timeoutNanos,
-      CancellationSignal cancellation) {
-    return new CallOptions(
-        resilience.gateFor(request.url().host(), request.header("Authorization")),
-        timeoutNanos > 0 ? Duration.ofNanos(timeoutNanos) : null,
-        cancellation);
+  public static CallOptions options(Request request, long timeoutNanos, CancellationSignal cancellation) {
+    return CallOptions.none()
+        .withTimeout(timeoutNanos > 0 ? Duration.ofNanos(timeoutNanos) : null)
+        .withCancellation(cancellation)
+        .withCredentials(request.header("Authorization"));
   }
 }

@@ -121,7 +121,7 @@ public final class ResilientCall implements Call {
   }
 
   private CallOptions options(Request request, long budgetNanos) {
-    return OkHttpRequests.options(resilience, request, budgetNanos, this::isCanceled);
+    return OkHttpRequests.options(request, budgetNanos, this::isCanceled);
   }
 
   /** One attempt, bounded by what is left of this call's timeout. */

@@ -1,0 +1,24 @@
+package com.assignr.resilience;
+
+/**
+ * What the executor tells an adapter about the attempt it is about to send: its number and how
+ * much of the call's one deadline is left. Adapters keep no start time or budget of their own;
+ * they bound an attempt in flight by {@link #nanosLeft()} where their client allows it.
+ */
+public interface AttemptContext {
+
+  /**
+   * The attempt's number.
+   *
+   * @return 1 for the first attempt
+   */
+  int number();
+
+  /**
+   * Time left before the call's deadline (the earlier of the caller's timeout and the policy's
+   * {@code totalTimeout}).
+   *
+   * @return nanoseconds, or {@link Long#MAX_VALUE} when the call has no deadline
+   */
+  long nanosLeft();
+}

@@ -1,0 +1,151 @@
+package com.assignr.resilience;
+
+import com.assignr.resilience.internal.Checks;
+import java.time.Duration;
+
+/**
+ * How the shared rate-limit gate behaves: an immutable value, validated once by {@link
+ * Builder#build()}. The defaults suit Assignr's windows (180/60 s, 500/300 s, 5000/3600 s); each is
+ * explained on its setter. See {@link RateLimitGate} for the design.
+ *
+ * <pre>{@code
+ * AssignrResilience resilience = AssignrResilience.builder()
+ *     .gate(GatePolicy.defaults().toBuilder().reserve(5).pacing(true).build())
+ *     .build();
+ * }</pre>
+ */
+public final class GatePolicy {
+  /** Assignr's smallest window allows 180 requests; a reserve must leave some of them. */
+  static final int MAX_RESERVE = 179;
+  static final int MAX_COLD_START_CONCURRENCY = 1000;
+  static final Duration MAX_RELEASE_SPACING = Duration.ofSeconds(10);
+  static final Duration MAX_CLOSURE_WITHOUT_RESET = Duration.ofHours(1);
+
+  private static final GatePolicy DEFAULTS = builder().build();
+  private static final GatePolicy DISABLED = builder().enabled(false).build();
+
+  private final boolean enabled;
+  private final int reserve;
+  private final int coldStartConcurrency;
+  private final Duration releaseSpacing;
+  private final boolean pacing;
+  private final Duration closureWithoutReset;
+
+  private GatePolicy(Builder b) {
+    enabled = b.enabled;
+    reserve = b.reserve;
+    coldStartConcurrency = b.coldStartConcurrency;
+    releaseSpacing = b.releaseSpacing;
+    pacing = b.pacing;
+    closureWithoutReset = b.closureWithoutReset;
+  }
+
+  /** The Assignr defaults: enabled, reserve 2, cold start 10, release spacing 20 ms, no pacing. */
+  public static GatePolicy defaults() {
+    return DEFAULTS;
+  }
+
+  /** No gate at all: attempts are only retried, never held back. */
+  public static GatePolicy disabled() {
+    return DISABLED;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Whether calls pass through a gate at all. */
+  public boolean enabled() { return enabled; }
+  /** Requests per window left unused for the account's other traffic. */
+  public int reserve() { return reserve; }
+  /** Attempts in flight while the gate knows no budget. */
+  public int coldStartConcurrency() { return coldStartConcurrency; }
+  /** The gap between callers released after the gate reopens. */
+  public Duration releaseSpacing() { return releaseSpacing; }
+  /** Whether admissions are spread evenly over the window. */
+  public boolean pacing() { return pacing; }
+  /** How long the gate closes when Assignr says "none left" without saying when that ends. */
+  public Duration closureWithoutReset() { return closureWithoutReset; }
+
+  @Override
+  public String toString() {
+    if (!enabled) return "GatePolicy{disabled}";
+    return "GatePolicy{reserve=" + reserve + ", coldStartConcurrency=" + coldStartConcurrency
+        + ", releaseSpacing=" + releaseSpacing + (pacing ? ", pacing" : "")
+        + ", closureWithoutReset=" + closureWithoutReset + '}';
+  }
+
+  /** Setters only store; {@link #build()} validates everything and names what is wrong. */
+  public static final class Builder {
+    private boolean enabled = true;
+    private int reserve = 2;
+    private int coldStartConcurrency = 10;
+    private Duration releaseSpacing = Duration.ofMillis(20);
+    private boolean pacing;
+    private Duration closureWithoutReset = Duration.ofMillis(500);
+
+    private Builder() {}
+
+    private Builder(GatePolicy p) {
+      enabled = p.enabled;
+      reserve = p.reserve;
+      coldStartConcurrency = p.coldStartConcurrency;
+      releaseSpacing = p.releaseSpacing;
+      pacing = p.pacing;
+      closureWithoutReset = p.closureWithoutReset;
+    }
+
+    /** Whether the shared rate-limit gate is used. Default true; off leaves retries only. */
+    public Builder enabled(boolean enabled) { this.enabled = enabled; return this; }
+
+    /**
+     * Requests per window left unused for the account's other traffic (Assignr counts the web
+     * app's requests too). Default 2; at most 179, since Assignr's smallest window has 180.
+     */
+    public Builder reserve(int reserve) { this.reserve = reserve; return this; }
+
+    /**
+     * While the gate knows no budget (at start, or after a window reset), at most this many
+     * attempts are in flight; their answers teach it the budget. Default 10.
+     */
+    public Builder coldStartConcurrency(int attempts) { this.coldStartConcurrency = attempts; return this; }
+
+    /**
+     * The gap between callers released after the gate reopens. Default 20 ms: 180 waiting callers
+     * return over 3.6 s instead of in one burst. At most 10 s.
+     */
+    public Builder releaseSpacing(Duration spacing) { this.releaseSpacing = spacing; return this; }
+
+    /** Spread admissions evenly over what is left of the window instead of bursting. Default false. */
+    public Builder pacing(boolean pacing) { this.pacing = pacing; return this; }
+
+    /**
+     * How long the gate stays closed after a 429, or a {@code Remaining} at the reserve, that
+     * carries no usable reset time ({@code Reset-Seconds-Remaining}, {@code Reset} with a {@code
+     * Date}, or {@code Retry-After}). Default 500 ms, the same as the first backoff; at most 1 hour.
+     */
+    public Builder closureWithoutReset(Duration closure) { this.closureWithoutReset = closure; return this; }
+
+    /**
+     * Validates every setting.
+     *
+     * @throws IllegalArgumentException naming each bad parameter and its value
+     */
+    public GatePolicy build() {
+      Checks c = new Checks("GatePolicy");
+      c.check(reserve >= 0 && reserve <= MAX_RESERVE, "reserve", reserve,
+          "must be between 0 and " + MAX_RESERVE + " (Assignr's smallest window allows 180)");
+      c.check(coldStartConcurrency >= 1 && coldStartConcurrency <= MAX_COLD_START_CONCURRENCY,
+          "coldStartConcurrency", coldStartConcurrency, "must be between 1 and " + MAX_COLD_START_CONCURRENCY);
+      c.between("releaseSpacing", releaseSpacing, Duration.ZERO, MAX_RELEASE_SPACING);
+      c.positive("closureWithoutReset", closureWithoutReset);
+      c.atMost("closureWithoutReset", closureWithoutReset, MAX_CLOSURE_WITHOUT_RESET);
+      c.throwIfAny();
+      return new GatePolicy(this);
+    }
+  }
+}

@@ -1,0 +1,296 @@
+package com.assignr.resilience;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-process {@link RateLimitGate}: one account's quota, shared by every thread and every
+ * client built from one {@link AssignrResilience}.
+ *
+ * <h2>How is the gate designed, and why?</h2>
+ *
+ * <p>Assignr applies three fixed, aligned windows at once (180 requests per 60 s, 500 per 300 s,
+ * 5000 per 3600 s) and describes, on every response, the rule with the fewest requests left:
+ * {@code Remaining} and the seconds until that rule's window resets. Retrying each 429 on its own
+ * (what a Failsafe or Resilience4j policy does) has two costs: every thread must be refused once
+ * before it learns to wait, and all of them return at the reset in one burst that empties the
+ * next window at once. The gate instead learns the budget from every response and admits attempts
+ * against it.
+ *
+ * <ul>
+ *   <li><b>Budget.</b> It keeps the last {@code Remaining} and when that window resets, packed in
+ *       one {@link AtomicLong} so that learning and admitting take no lock. Attempts admitted and
+ *       not yet answered are counted as in flight: an attempt is admitted only while {@code
+ *       remaining - inFlight > reserve}. Example: remaining 10, reserve 2, eight threads: all eight
+ *       go; their answers say 9…2, and the gate closes at 2 without a single 429.
+ *   <li><b>Which window binds.</b> An answer replaces the budget when it shows fewer requests
+ *       left, or when the known window has reset. Until then {@code Remaining} can only fall, so an
+ *       answer with more left is a stale, out-of-order one and is ignored: a 200 that overtakes a
+ *       429 cannot reopen the budget.
+ *   <li><b>Closing.</b> A 429, or {@code Remaining} reaching the reserve (default 2, left for the
+ *       people using Assignr's web app on the same account), closes the gate until the reset plus
+ *       the policy's margin. Every new attempt then waits, not only the one that was refused.
+ *   <li><b>Reopening without a herd.</b> The k-th caller that finds the gate closed is told to
+ *       come back at {@code reset + k × releaseSpacing} (20 ms by default: 180 waiting callers
+ *       return over 3.6 s), so the first answers of the new window are learned before most of them
+ *       are admitted.
+ *   <li><b>Cold start.</b> While no budget is known (at start, or once a window has reset) and
+ *       no answer has arrived since, at most {@code coldStartConcurrency} attempts (default 10)
+ *       are in flight: a crowd of 200 callers starting together would otherwise spend Assignr's
+ *       whole 180-request window, and collect 429s, before the first answer arrived.
+ *   <li><b>Pacing (optional).</b> With pacing on, admissions are spread evenly over what is left
+ *       of the window, {@code (reset - now) / (remaining - reserve)} apart, instead of bursting.
+ * </ul>
+ *
+ * <p>Waiting is the caller's job: {@link #tryAcquire} answers at once with 0 (admitted) or the
+ * nanoseconds to wait before asking again, so the async adapters schedule and the sync ones sleep,
+ * each within the engine's caps, the deadline and cancellation. A caller whose wait would pass
+ * its limit takes no release place, so a crowd of callers that give up cannot push back the ones
+ * that wait. Every admitted attempt must be followed by exactly one {@link #onResponse} or {@link
+ * #release()}.
+ */
+final class LocalRateLimitGate implements RateLimitGate {
+  private static final long UNKNOWN = -1L;
+  private static final int REMAINING_BITS = 20;
+  private static final long REMAINING_MASK = (1L << REMAINING_BITS) - 1;
+  private static final long NANOS_PER_MILLI = 1_000_000L;
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  /** When budget is only held by attempts in flight, look again this soon. */
+  private static final long IN_FLIGHT_RECHECK_NANOS = 50_000_000L;
+  /**
+   * The longest the gate believes a closure: Assignr's longest window is an hour, so a reset
+   * further out than a day is not waited for by anyone (callers give up at once, as the cap says)
+   * and must not shut this gate for longer than that.
+   */
+  private static final long MAX_CLOSURE_NANOS = java.time.Duration.ofDays(1).toNanos();
+
+  private final String quotaKey;
+  private final TimeSource time;
+  private final RetryListener listener;
+  private final int reserve;
+  private final int coldStartConcurrency;
+  private final long releaseSpacingNanos;
+  private final long marginNanos;
+  private final long closureWithoutResetNanos;
+  private final boolean pacing;
+  private final long baseNanos;
+
+  /** (reset time in ms since baseNanos) << 20 | remaining; UNKNOWN when no usable answer yet. */
+  private final AtomicLong window = new AtomicLong(UNKNOWN);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  /** When the last response arrived (ticker nanos); before baseNanos until one has. */
+  private volatile long lastAnswer;
+  private final AtomicLong closedUntil;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong releaseTickets = new AtomicLong();
+  private final AtomicLong nextPacedAdmission;
+  /**
+   * The last headers learned, read only by {@link #state()} for the binding rule's limit and
+   * period. A plain field on purpose: a stale read costs a metric one response's lag, a volatile
+   * write would cost every response a fence.
+   */
+  private RateLimitInfo lastInfo = RateLimitInfo.none();
+
+  LocalRateLimitGate(GateStore.Context context, GateState seed) {
+    GatePolicy policy = context.policy();
+    this.quotaKey = context.quotaKey();
+    this.time = context.time();
+    this.listener = context.listener();
+    this.reserve = policy.reserve();
+    this.coldStartConcurrency = policy.coldStartConcurrency();
+    this.releaseSpacingNanos = policy.releaseSpacing().toNanos();
+    this.marginNanos = context.rateLimitMargin().toNanos();
+    this.closureWithoutResetNanos = policy.closureWithoutReset().toNanos();
+    this.pacing = policy.pacing();
+    this.baseNanos = time.nanoTime();
+    this.closedUntil = new AtomicLong(baseNanos);
+    this.lastAnswer = baseNanos - 1;
+    this.nextPacedAdmission = new AtomicLong(baseNanos);
+    if (seed != null) seed(seed);
+  }
+
+  private void seed(GateState seed) {
+    long now = baseNanos;
+    if (seed.remaining() >= 0 && seed.untilReset() != null) {
+      long resetAt = now + Math.min(seed.untilReset().toNanos(), MAX_CLOSURE_NANOS);
+      window.set(pack(Math.min(seed.remaining(), REMAINING_MASK), resetAt));
+      lastAnswer = now;
+    }
+    if (seed.closed()) {
+      closedUntil.set(now + Math.min(seed.closedFor().toNanos(), MAX_CLOSURE_NANOS));
+      closed.set(true);
+      releaseTickets.set(1);
+    }
+  }
+
+  @Override
+  public String quotaKey() {
+    return quotaKey;
+  }
+
+  @Override
+  public long tryAcquire(long now, long maxWaitNanos) {
+    // closedUntil alone decides; the closed flag only drives the opened/closed events.
+    long wait = closedUntil.get() - now;
+    if (wait > 0) return placeInLine(wait, maxWaitNanos);
+    if (closed.get() && closed.compareAndSet(true, false)) listener.onGateOpened(quotaKey);
+    long w = window.get();
+    if (w != UNKNOWN) {
+      long resetAt = resetAt(w);
+      if (now - resetAt < 0) {
+        long remaining = w & REMAINING_MASK;
+        int admitted = inFlight.incrementAndGet();
+        long spare = remaining - reserve - admitted;
+        if (spare < 0) {
+          inFlight.decrementAndGet();
+          if (remaining <= reserve) {
+            close(resetAt + marginNanos, now, "remaining reached the reserve of " + reserve);
+            return Math.max(1, resetAt + marginNanos - now);
+          }
+          return Math.min(IN_FLIGHT_RECHECK_NANOS, resetAt + marginNanos - now);
+        }
+        if (pacing) {
+          long paced = pace(now, (resetAt - now) / (spare + 1));
+          if (paced > 0) {
+            inFlight.decrementAndGet();
+            return paced;
+          }
+        }
+        return 0;
+      }
+    }
+    // Nothing known (a cold start, or the window has reset): until the first answer since then,
+    // only a few attempts go ahead, so that answer can teach the gate the budget; the rest look
+    // again shortly. (A server that sends no rate-limit headers is not throttled beyond that.)
+    long unknownSince = w == UNKNOWN ? baseNanos : resetAt(w);
+    boolean answeredSince = lastAnswer - unknownSince >= 0;
+    if (inFlight.incrementAndGet() > coldStartConcurrency && !answeredSince) {
+      inFlight.decrementAndGet();
+      return IN_FLIGHT_RECHECK_NANOS;
+    }
+    return 0;
+  }
+
+  /**
+   * The wait of a caller that found the gate closed for {@code wait} more: its place in the
+   * release order is taken only when it will wait that long; one that gives up takes none.
+   */
+  private long placeInLine(long wait, long maxWaitNanos) {
+    while (true) {
+      long ticket = releaseTickets.get();
+      long placed = wait + ticket * releaseSpacingNanos;
+      if (placed > maxWaitNanos) return placed;
+      if (releaseTickets.compareAndSet(ticket, ticket + 1)) return placed;
+    }
+  }
+
+  @Override
+  public void release() {
+    inFlight.decrementAndGet();
+  }
+
+  @Override
+  public void onResponse(int status, RateLimitInfo info, long now) {
+    inFlight.decrementAndGet();
+    learn(status, info, now);
+  }
+
+  @Override
+  public void learn(int status, RateLimitInfo info, long now) {
+    if (now - lastAnswer > 0) lastAnswer = now;
+    if (!info.isPresent() && status != 429) return;
+    lastInfo = info;
+    long seconds = info.untilResetSeconds();
+    long remaining = info.remainingOrNegative();
+    boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
+    if (seconds < 0) {
+      // No usable reset: nothing to learn about the window, but "none left" still closes.
+      if (!exhausted) return;
+      long wait = info.retryAfter(time.clock()).map(Duration::toNanos).orElse(closureWithoutResetNanos);
+      wait = Math.min(wait, MAX_CLOSURE_NANOS);
+      update(status == 429 ? 0 : remaining, now + wait, now);
+      listener.onRateLimitObserved(quotaKey, info);
+      close(now + wait + marginNanos, now, status == 429 ? "429 Too Many Requests (no reset given)"
+          : "remaining reached the reserve of " + reserve + " (no reset given)");
+      return;
+    }
+    if (status != 429 && remaining < 0) return;
+    long resetAt = now + Math.min(seconds * NANOS_PER_SECOND, MAX_CLOSURE_NANOS);
+    update(status == 429 ? 0 : remaining, resetAt, now);
+    listener.onRateLimitObserved(quotaKey, info);
+    if (status == 429) {
+      close(resetAt + marginNanos, now, "429 Too Many Requests");
+    } else if (exhausted) {
+      close(resetAt + marginNanos, now, "remaining reached the reserve of " + reserve);
+    }
+  }
+
+  @Override
+  public GateState state() {
+    long now = time.nanoTime();
+    long closedFor = Math.max(0, closedUntil.get() - now);
+    long w = window.get();
+    long remaining = -1;
+    Duration untilReset = null;
+    if (w != UNKNOWN && now - resetAt(w) < 0) {
+      remaining = w & REMAINING_MASK;
+      untilReset = Duration.ofNanos(resetAt(w) - now);
+    }
+    RateLimitInfo info = lastInfo;
+    return new GateState(quotaKey, Duration.ofNanos(closedFor), remaining, untilReset,
+        info.limit().orElse(-1), info.periodSeconds().orElse(-1), inFlight.get(), GateState.Mode.LOCAL);
+  }
+
+  /**
+   * Adopts an answer's budget when nothing is known, when the known window has reset, or when it
+   * shows fewer requests left. Until the binding rule's reset, {@code Remaining} can only fall, so
+   * an answer with more left is stale (it overtook a later one) or describes a rule that does not
+   * bind: either way it must not raise the budget.
+   */
+  private void update(long remaining, long resetAt, long now) {
+    long packed = pack(Math.min(remaining, REMAINING_MASK), resetAt);
+    long current;
+    do {
+      current = window.get();
+      if (current != UNKNOWN
+          && now - resetAt(current) < 0
+          && remaining >= (current & REMAINING_MASK)) {
+        return;
+      }
+    } while (!window.compareAndSet(current, packed));
+  }
+
+  private void close(long until, long now, String reason) {
+    long previous = closedUntil.getAndAccumulate(until, Math::max);
+    if (closed.compareAndSet(false, true)) {
+      releaseTickets.set(1);
+      listener.onGateClosed(quotaKey, Duration.ofNanos(Math.max(until, previous) - now), reason);
+    }
+  }
+
+  private long pace(long now, long interval) {
+    while (true) {
+      long next = nextPacedAdmission.get();
+      if (next - now > 0) return next - now;
+      if (nextPacedAdmission.compareAndSet(next, now + interval)) return 0;
+    }
+  }
+
+  private long pack(long remaining, long resetAtNanos) {
+    long millis = Math.max(0, (resetAtNanos - baseNanos) / NANOS_PER_MILLI);
+    return (millis << REMAINING_BITS) | remaining;
+  }
+
+  private long resetAt(long packed) {
+    return baseNanos + (packed >>> REMAINING_BITS) * NANOS_PER_MILLI;
+  }
+
+  @Override
+  public String toString() {
+    GateState state = state();
+    return "RateLimitGate{" + quotaKey + ", remaining=" + state.remaining() + ", inFlight="
+        + state.inFlight() + (state.closed() ? ", closed" : ", open") + '}';
+  }
+}
