@@ -1,7 +1,6 @@
 package com.assignr.resilience;
 
 import com.assignr.resilience.internal.Checks;
-import com.assignr.resilience.internal.Fingerprints;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.util.ArrayList;
@@ -9,13 +8,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One configuration of the library: the retry policy, the rate-limit gates, the listener, the
@@ -35,8 +29,6 @@ public final class AssignrResilience {
   /** Assignr's media type, sent as {@code Accept} on every request. */
   public static final String ASSIGNR_MEDIA_TYPE = "application/vnd.assignr.v2.hal+json";
 
-  private static final Logger LOG = LoggerFactory.getLogger(AssignrResilience.class);
-
   private final RetryPolicy policy;
   private final GatePolicy gatePolicy;
   private final GateStore gateStore;
@@ -52,20 +44,7 @@ public final class AssignrResilience {
   private final int bodyExcerptChars;
   private final RetryEngine engine;
   private final RetryExecutor executor;
-  private final ConcurrentMap<String, RateLimitGate> gates = new ConcurrentHashMap<>();
-  private final AtomicBoolean warnedAnonymous = new AtomicBoolean();
-  /**
-   * The last gate looked up: most applications use one account on one host, so this spares the
-   * common case a SHA-256 and a key string per request.
-   */
-  private volatile LastGate lastGate;
-
-  private record LastGate(String host, String credentials, RateLimitGate gate) {
-    @Override
-    public String toString() {
-      return gate.quotaKey(); // never the credentials
-    }
-  }
+  private final Gates gates;
 
   private AssignrResilience(Builder b) {
     policy = b.policy;
@@ -82,7 +61,9 @@ public final class AssignrResilience {
     writeContentType = b.writeContentType;
     bodyExcerptChars = b.bodyExcerptChars;
     engine = RetryEngine.create(policy, time.clock(), random);
-    executor = new RetryExecutor(this);
+    gates = new Gates(gatePolicy, gateStore, quotaKey, policy.rateLimitMargin(), time, listener);
+    executor = new RetryExecutor(new Settlement(engine, time, listener, circuitBreaker, gates,
+        allowInsecureLoopback, throwOnFailure, bodyExcerptChars, policy.totalTimeout()));
   }
 
   public static Builder builder() {
@@ -131,27 +112,7 @@ public final class AssignrResilience {
    * @return the gate, or null
    */
   public RateLimitGate gateFor(RequestInfo request, String credentials) {
-    if (!gatePolicy.enabled()) return null;
-    LastGate last = lastGate;
-    if (last != null && last.host.equals(request.host()) && Objects.equals(last.credentials, credentials)) {
-      return last.gate;
-    }
-    String key = quotaKey.keyFor(request, credentials);
-    if (key == null || key.isBlank()) {
-      throw new IllegalStateException("QuotaKey " + quotaKey + " returned no key for " + request);
-    }
-    if (credentials == null && quotaKey == QuotaKey.hostAndCredentials()
-        && warnedAnonymous.compareAndSet(false, true)) {
-      LOG.warn("Calls to {} carry no Authorization header where assignr-resilience sees them, so"
-          + " their rate-limit gate is keyed \"{}\". If an interceptor adds credentials later in the"
-          + " chain, or tokens rotate, name the quota with AssignrResilience.Builder.quotaKey(...)",
-          request.host(), key);
-    }
-    RateLimitGate gate = gates.computeIfAbsent(key, k -> gateStore.gate(
-        new GateStore.Context(k, gatePolicy, policy.rateLimitMargin(), time, listener)));
-    // Caching by host and credentials is only right when they alone decide the key.
-    if (quotaKey == QuotaKey.hostAndCredentials()) lastGate = new LastGate(request.host(), credentials, gate);
-    return gate;
+    return gates.gateFor(request, credentials);
   }
 
   /**
@@ -161,7 +122,7 @@ public final class AssignrResilience {
    * @return the gate, if created
    */
   public Optional<RateLimitGate> gate(String quotaKey) {
-    return Optional.ofNullable(gates.get(quotaKey));
+    return gates.gate(quotaKey);
   }
 
   /**
@@ -170,24 +131,19 @@ public final class AssignrResilience {
    * @return an unmodifiable snapshot
    */
   public Collection<RateLimitGate> gates() {
-    return List.copyOf(gates.values());
+    return gates.all();
   }
 
-  /**
-   * Refuses plain HTTP before anything is sent (loopback only when {@link
-   * Builder#allowInsecureLoopback(boolean)} is on). The executor checks every call.
-   */
+  /** The executor's HTTPS check, for tests of it. */
   void checkSecure(RequestInfo request) throws InsecureRequestException {
-    if ("https".equals(request.scheme())) return;
-    if (allowInsecureLoopback && "http".equals(request.scheme()) && Fingerprints.isLoopback(request.host())) return;
-    throw new InsecureRequestException(request.method(), request.scheme(), request.host(), request.path());
+    executor.settlement().checkSecure(request);
   }
 
   @Override
   public String toString() {
     return "AssignrResilience{" + policy + ", " + gatePolicy + ", quotaKey=" + quotaKey
         + ", circuitBreaker=" + (circuitBreaker == null ? "none" : circuitBreaker.getName())
-        + ", throwOnFailure=" + throwOnFailure + ", gates=" + gates.keySet() + '}';
+        + ", throwOnFailure=" + throwOnFailure + ", gates=" + gates + '}';
   }
 
   /** Setters only store; {@link #build()} validates. */

@@ -21,4 +21,18 @@ public interface AttemptContext {
    * @return nanoseconds, or {@link Long#MAX_VALUE} when the call has no deadline
    */
   long nanosLeft();
+
+  /**
+   * Settles this attempt as soon as its status and headers are known, before its body is read:
+   * the executor feeds the gate and the breaker, fires the events and asks the engine now, once,
+   * and the attempt's completion later uses this decision. For clients that choose a body reader
+   * from the headers ({@code java.net.http}'s {@code BodyHandler}).
+   *
+   * @param status the HTTP status
+   * @param headers the response headers
+   * @return true when the response will be returned to the caller (read its body for them);
+   *     false when it will be retried or turned into an exception (read at most an excerpt,
+   *     then let it go)
+   */
+  boolean settleOnHeaders(int status, HeaderLookup headers);
 }

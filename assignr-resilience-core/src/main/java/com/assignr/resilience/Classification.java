@@ -51,6 +51,12 @@ public enum Classification {
   CONNECT_FAILURE(RetryRule.ALWAYS, true),
   /** An I/O failure after the request may have been sent: retried only for idempotent methods. */
   IO_FAILURE(RetryRule.IDEMPOTENT, true),
+  /**
+   * The TLS handshake failed for a reason no retry can change: an untrusted or mismatched
+   * certificate, no protocol or cipher in common, plaintext on a TLS port. Never retried, never
+   * counted by the breaker (it is this client's configuration, not Assignr's health).
+   */
+  TLS_FAILURE(RetryRule.NEVER, false),
   /** The caller cancelled the call or interrupted the thread. Never retried. */
   CANCELLED(RetryRule.NEVER, false),
   /**

@@ -25,6 +25,7 @@ public final class FailureClassifier {
    */
   public static Classification classify(Throwable failure, boolean cancelled) {
     if (cancelled) return Classification.CANCELLED;
+    if (isPermanentTlsFailure(failure)) return Classification.TLS_FAILURE;
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof CancellationException
           || t instanceof InterruptedException
@@ -51,5 +52,27 @@ public final class FailureClassifier {
     }
     Throwable io = failure instanceof java.io.UncheckedIOException ? failure.getCause() : failure;
     return io instanceof java.io.IOException ? Classification.IO_FAILURE : Classification.UNEXPECTED_FAILURE;
+  }
+
+  /**
+   * A TLS failure is permanent (a certificate, a hostname, protocols or ciphers, plaintext on a
+   * TLS port: the same next time) unless a plain I/O failure caused it: a connection reset or
+   * closed mid-handshake is the network's doing and is retried like any other.
+   */
+  private static boolean isPermanentTlsFailure(Throwable failure) {
+    Throwable tls = null;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        tls = t;
+        break;
+      }
+    }
+    if (tls == null) return false;
+    if (tls instanceof javax.net.ssl.SSLPeerUnverifiedException) return true;
+    for (Throwable t = tls.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.security.GeneralSecurityException) return true;
+      if (t instanceof java.io.IOException && !(t instanceof javax.net.ssl.SSLException)) return false;
+    }
+    return true;
   }
 }

@@ -79,6 +79,18 @@ public final class RateLimitInfo {
     return new RateLimitInfo(headers, (int) remaining, (int) Math.min(untilReset, Integer.MAX_VALUE));
   }
 
+  /**
+   * The seconds to the reset read again from the headers, not saturated (the hot-path field stops
+   * at 68 years): for the instant a far retry would succeed. -1 when absent.
+   */
+  long untilResetSecondsExact() {
+    if (untilResetSeconds < Integer.MAX_VALUE) return untilResetSeconds;
+    long exact = HeaderValues.nonNegative(headers.first(RESET_SECONDS_REMAINING));
+    if (exact >= 0) return exact;
+    long reset = HeaderValues.nonNegative(headers.first(RESET));
+    return reset < 0 ? -1 : resetMinusDate(reset, headers.first(DATE));
+  }
+
   private static long resetMinusDate(long resetEpochSecond, String date) {
     Instant responseDate = HeaderValues.httpDate(date);
     if (responseDate == null) return -1;

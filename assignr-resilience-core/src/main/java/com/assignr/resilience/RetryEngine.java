@@ -94,6 +94,9 @@ public final class RetryEngine {
     long delay;
     boolean serverDirected = serverWait >= 0;
     if (serverDirected && serverWait > capNanos) {
+      if (cls == Classification.RATE_LIMITED && outcome.rateLimit().untilResetSeconds() >= Integer.MAX_VALUE) {
+        return farStop(outcome.rateLimit().untilResetSecondsExact(), cls);
+      }
       return stop(StopReason.WAIT_EXCEEDS_CAP, cls, serverWait);
     }
     if (cls == Classification.RATE_LIMITED && serverDirected) {
@@ -112,6 +115,47 @@ public final class RetryEngine {
   }
 
   /**
+   * The longest wait in the rate-limit gate that a call with {@code nanosUntilDeadline} left will
+   * accept: the cap on server-directed waits, and less than the time left. A gate asked with this
+   * limit hands a place in its release order only to callers that will wait.
+   *
+   * @param nanosUntilDeadline time left before the call's deadline, or {@link Long#MAX_VALUE}
+   * @return nanoseconds
+   */
+  public long gateWaitLimit(long nanosUntilDeadline) {
+    return Math.min(capNanos, nanosUntilDeadline - 1);
+  }
+
+  /**
+   * Decides on a wait the rate-limit gate asks for before attempt {@code attempt}: the same rule
+   * as for a 429's wait, so no caller waits past the cap or the deadline.
+   *
+   * @param waitNanos how long the gate asks this caller to wait
+   * @param nanosUntilDeadline time left before the call's deadline, or {@link Long#MAX_VALUE}
+   * @return null to wait, or the stop (with the instant the wait would end as {@code retryAt})
+   */
+  public Decision.Stop decideGateWait(long waitNanos, long nanosUntilDeadline) {
+    if (waitNanos > capNanos) return stop(StopReason.WAIT_EXCEEDS_CAP, Classification.RATE_LIMITED, waitNanos);
+    if (waitNanos >= nanosUntilDeadline) {
+      return stop(StopReason.DEADLINE_EXCEEDED, Classification.RATE_LIMITED, waitNanos);
+    }
+    return null;
+  }
+
+  /**
+   * Checks again, just before waiting, a retry decided earlier (time may have passed since, for
+   * example while a discarded body drained): a delay that would now pass the deadline stops.
+   *
+   * @param retry the earlier decision
+   * @param nanosUntilDeadline time left now
+   * @return {@code retry}, or the stop
+   */
+  public Decision recheck(Decision.Retry retry, long nanosUntilDeadline) {
+    if (retry.delay().toNanos() < nanosUntilDeadline) return retry;
+    return new Decision.Stop(StopReason.DEADLINE_EXCEEDED, retry.cause(), null);
+  }
+
+  /**
    * The wait the server directs, margin included for a 429's reset, or -1: rate-limit reset for
    * 429, {@code Retry-After} for everything else.
    */
@@ -124,8 +168,13 @@ public final class RetryEngine {
     }
     Optional<Duration> retryAfter = info.retryAfter(clock);
     if (retryAfter.isEmpty()) return -1;
-    long nanos = retryAfter.get().toNanos();
+    long nanos = saturatedNanos(retryAfter.get());
     return cls == Classification.RATE_LIMITED ? nanos + marginNanos : nanos;
+  }
+
+  /** A duration in nanoseconds, saturated instead of overflowing (a far Retry-After is far). */
+  private static long saturatedNanos(Duration d) {
+    return d.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L - 1 ? Long.MAX_VALUE / 2 : d.toNanos();
   }
 
   /** Capped exponential backoff for attempt {@code n}, its top jitter fraction randomised down. */
@@ -134,6 +183,17 @@ public final class RetryEngine {
     double capped = Math.min(base, policy.maxBackoff().toNanos());
     double jittered = capped * (1.0 - policy.backoffJitter() * random.getAsDouble());
     return (long) jittered;
+  }
+
+  /** A reset beyond 68 years: its instant where {@link Instant} can hold it, else none. */
+  private Decision.Stop farStop(long seconds, Classification cls) {
+    Instant retryAt;
+    try {
+      retryAt = clock.instant().plusSeconds(seconds).plusNanos(marginNanos);
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      retryAt = null;
+    }
+    return new Decision.Stop(StopReason.WAIT_EXCEEDS_CAP, cls, retryAt);
   }
 
   private Decision.Stop stop(StopReason reason, Classification cls, long serverWaitNanos) {

@@ -18,6 +18,15 @@ import java.util.Set;
 public final class RetryPolicy {
   private static final Set<String> DEFAULT_IDEMPOTENT =
       Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+  /*
+   * Upper bounds: far above anything useful, far below where nanosecond arithmetic overflows
+   * (about 292 years), so every computed delay and deadline stays exact.
+   */
+  static final int MAX_ATTEMPTS = 100;
+  static final Duration MAX_BACKOFF = Duration.ofHours(1);
+  static final Duration MAX_RATE_LIMIT_MARGIN = Duration.ofMinutes(1);
+  static final Duration MAX_RATE_LIMIT_JITTER = Duration.ofHours(1);
+  static final Duration MAX_WAIT = Duration.ofDays(1);
   private static final RetryPolicy DEFAULTS = builder().build();
 
   private final int maxAttempts;
@@ -212,7 +221,11 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** Methods safe to send twice. Default GET, HEAD, OPTIONS, PUT, DELETE, TRACE. */
+    /**
+     * Methods safe to send twice: RFC 9110's idempotent methods, GET, HEAD, OPTIONS, TRACE, PUT
+     * and DELETE (the default). At Assignr a PUT carries the {@code lock_version}, so a repeated
+     * PUT is refused with 409 rather than applied twice.
+     */
     public Builder idempotentMethods(Set<String> methods) {
       this.idempotentMethods = methods == null ? null : new LinkedHashSet<>(methods);
       return this;
@@ -248,9 +261,12 @@ public final class RetryPolicy {
      */
     public RetryPolicy build() {
       Checks c = new Checks("RetryPolicy");
-      c.check(maxAttempts >= 1, "maxAttempts", maxAttempts, "must be at least 1");
+      c.check(maxAttempts >= 1 && maxAttempts <= MAX_ATTEMPTS, "maxAttempts", maxAttempts,
+          "must be between 1 and " + MAX_ATTEMPTS);
       c.positive("initialBackoff", initialBackoff);
+      c.atMost("initialBackoff", initialBackoff, MAX_BACKOFF);
       c.positive("maxBackoff", maxBackoff);
+      c.atMost("maxBackoff", maxBackoff, MAX_BACKOFF);
       if (initialBackoff != null && maxBackoff != null && !initialBackoff.isNegative() && !maxBackoff.isNegative()) {
         c.check(maxBackoff.compareTo(initialBackoff) >= 0, "maxBackoff", maxBackoff,
             "must not be shorter than initialBackoff (" + initialBackoff + ")");
@@ -260,9 +276,15 @@ public final class RetryPolicy {
       c.check(backoffJitter >= 0.0 && backoffJitter <= 1.0, "backoffJitter", backoffJitter,
           "must be between 0 and 1");
       c.nonNegative("rateLimitMargin", rateLimitMargin);
+      c.atMost("rateLimitMargin", rateLimitMargin, MAX_RATE_LIMIT_MARGIN);
       c.nonNegative("rateLimitJitter", rateLimitJitter);
+      c.atMost("rateLimitJitter", rateLimitJitter, MAX_RATE_LIMIT_JITTER);
       c.positive("maxServerWait", maxServerWait);
-      if (totalTimeout != null) c.positive("totalTimeout", totalTimeout);
+      c.atMost("maxServerWait", maxServerWait, MAX_WAIT);
+      if (totalTimeout != null) {
+        c.positive("totalTimeout", totalTimeout);
+        c.atMost("totalTimeout", totalTimeout, MAX_WAIT);
+      }
       c.check(idempotentMethods != null, "idempotentMethods", null, "must not be null");
       if (idempotentMethods != null) {
         for (String m : idempotentMethods) {

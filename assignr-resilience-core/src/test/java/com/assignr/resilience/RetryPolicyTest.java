@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RetryPolicyTest {
   static Stream<Arguments> invalidSettings() {
     return Stream.of(
-        Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.maxAttempts(0), "maxAttempts must be at least 1 but was 0"),
+        Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.maxAttempts(0), "maxAttempts must be between 1 and 100 but was 0"),
         Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.initialBackoff(Duration.ofMillis(-5)), "initialBackoff must be positive but was PT-0.005S"),
         Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.maxBackoff(null), "maxBackoff must be positive but was null"),
         Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.initialBackoff(Duration.ofSeconds(10)).maxBackoff(Duration.ofSeconds(5)),
@@ -30,7 +30,42 @@ class RetryPolicyTest {
         Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.idempotentMethods(Set.of("get")), "idempotentMethods must hold upper-case method names but was get"),
         Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.retryRule(999, RetryRule.ALWAYS), "retryRule status must be an HTTP status (100-599) but was 999"),
         Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.retryRule(Classification.CANCELLED, RetryRule.ALWAYS),
-            "retryRule for CANCELLED must be NEVER: a cancelled call is never retried but was ALWAYS"));
+            "retryRule for CANCELLED must be NEVER: a cancelled call is never retried but was ALWAYS"),
+        // Absurd values: refused at build(), not left to overflow later (292 years of nanoseconds).
+        Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.maxAttempts(5_000_000), "maxAttempts must be between 1 and 100 but was 5000000"),
+        Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.maxServerWait(Duration.ofDays(365 * 300)), "maxServerWait must be at most PT24H but was PT2628000H"),
+        Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.totalTimeout(Duration.ofDays(365 * 300)), "totalTimeout must be at most PT24H but was PT2628000H"),
+        Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.rateLimitMargin(Duration.ofDays(365 * 300)), "rateLimitMargin must be at most PT1M but was PT2628000H"),
+        Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.rateLimitJitter(Duration.ofDays(2)), "rateLimitJitter must be at most PT1H but was PT48H"),
+        Arguments.of((UnaryOperator<RetryPolicy.Builder>) b -> b.maxBackoff(Duration.ofDays(2)), "maxBackoff must be at most PT1H but was PT48H"));
+  }
+
+  /**
+   * Before: a 300-year maxServerWait passed RetryPolicy.build() and AssignrResilience.build() then
+   * threw a raw ArithmeticException (long overflow).
+   */
+  @Test
+  void durationsThatWouldOverflowNanosecondsAreRefusedByName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AssignrResilience.builder()
+        .policy(RetryPolicy.builder().maxServerWait(Duration.ofDays(365L * 300)).build()).build());
+    assertTrue(e.getMessage().startsWith("Invalid RetryPolicy: maxServerWait must be at most"), e.getMessage());
+  }
+
+  static Stream<Arguments> invalidGateSettings() {
+    return Stream.of(
+        Arguments.of((UnaryOperator<GatePolicy.Builder>) b -> b.reserve(5000), "reserve must be between 0 and 179 (Assignr's smallest window allows 180) but was 5000"),
+        Arguments.of((UnaryOperator<GatePolicy.Builder>) b -> b.coldStartConcurrency(0), "coldStartConcurrency must be between 1 and 1000 but was 0"),
+        Arguments.of((UnaryOperator<GatePolicy.Builder>) b -> b.releaseSpacing(Duration.ofDays(1)), "releaseSpacing must be between PT0S and PT10S but was PT24H"),
+        Arguments.of((UnaryOperator<GatePolicy.Builder>) b -> b.closureWithoutReset(Duration.ZERO), "closureWithoutReset must be positive but was PT0S"),
+        Arguments.of((UnaryOperator<GatePolicy.Builder>) b -> b.closureWithoutReset(Duration.ofDays(1)), "closureWithoutReset must be at most PT1H but was PT24H"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("invalidGateSettings")
+  void gateBuildNamesTheParameterAndTheValue(UnaryOperator<GatePolicy.Builder> setting, String message) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> setting.apply(GatePolicy.builder()).build());
+    assertEquals("Invalid GatePolicy: " + message, e.getMessage());
   }
 
   @ParameterizedTest(name = "{1}")
@@ -45,7 +80,7 @@ class RetryPolicyTest {
   void settersOnlyStoreSoCallOrderDoesNotMatterAndEveryProblemIsReported() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RetryPolicy.builder().maxAttempts(-1).backoffJitter(-0.1).build());
-    assertTrue(e.getMessage().contains("maxAttempts must be at least 1 but was -1"), e.getMessage());
+    assertTrue(e.getMessage().contains("maxAttempts must be between 1 and 100 but was -1"), e.getMessage());
     assertTrue(e.getMessage().contains("backoffJitter must be between 0 and 1 but was -0.1"), e.getMessage());
   }
 

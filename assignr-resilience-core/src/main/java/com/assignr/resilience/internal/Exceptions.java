@@ -33,7 +33,8 @@ public final class Exceptions {
       case SERVER_ERROR:
       case SERVICE_UNAVAILABLE: e = new ServerErrorException(d, cause); break;
       case CONNECT_FAILURE:
-      case IO_FAILURE: e = new TransportException(d, cause); break;
+      case IO_FAILURE:
+      case TLS_FAILURE: e = new TransportException(d, cause); break;
       default: e = new AssignrException(d, cause);
     }
     return withEarlier(e, earlier, cause);
@@ -45,6 +46,15 @@ public final class Exceptions {
 
   public static CircuitOpenException circuitOpen(FailureDetails d, Throwable cause, List<Throwable> earlier) {
     return withEarlier(new CircuitOpenException(d, cause), earlier, cause);
+  }
+
+  /** The failure inside a future's wrappers ({@code CompletionException}, {@code ExecutionException}). */
+  public static Throwable unwrap(Throwable t) {
+    while ((t instanceof java.util.concurrent.CompletionException
+        || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private static <E extends Throwable> E withEarlier(E e, List<Throwable> earlier, Throwable cause) {

@@ -96,7 +96,7 @@ class FaultMatrixTest {
     }
 
     boolean malformed429() {
-      return name().startsWith("RATE_LIMITED_") && this != RATE_LIMITED_HOUR;
+      return name().startsWith("RATE_LIMITED_") && this != RATE_LIMITED_HOUR && this != RATE_LIMITED_HUGE;
     }
   }
 
@@ -143,6 +143,7 @@ class FaultMatrixTest {
         return get ? Expect.fail(ServerErrorException.class, StopReason.ATTEMPTS_EXHAUSTED, 5)
             : Expect.fail(ServerErrorException.class, StopReason.NOT_IDEMPOTENT, 1);
       case RATE_LIMITED_HOUR:
+      case RATE_LIMITED_HUGE: // far is not malformed: believed, so the call gives up at once
         return Expect.fail(RateLimitedException.class, StopReason.WAIT_EXCEEDS_CAP, 1);
       case UNAVAILABLE_FOR_A_DAY:
         return Expect.fail(ServerErrorException.class, StopReason.WAIT_EXCEEDS_CAP, 1);
@@ -230,7 +231,10 @@ class FaultMatrixTest {
       assertEquals(List.of(), waits, "gave up at once, without waiting");
       AssignrException e = (AssignrException) result.error();
       Duration expected = scenario == Scenario.RATE_LIMITED_HOUR
-          ? Duration.ofSeconds(3600).plus(resilience.policy().rateLimitMargin()) : Duration.ofSeconds(86400);
+          ? Duration.ofSeconds(3600).plus(resilience.policy().rateLimitMargin())
+          : scenario == Scenario.RATE_LIMITED_HUGE
+              ? Duration.ofSeconds(1_000_000_000_000L).plus(resilience.policy().rateLimitMargin())
+              : Duration.ofSeconds(86400);
       assertNotNull(e.retryAt(), "the give-up says when a retry would succeed");
       Duration off = Duration.between(start.plus(expected), e.retryAt()).abs();
       assertTrue(off.compareTo(Duration.ofSeconds(2)) <= 0, () -> "retryAt " + e.retryAt() + " vs start " + start);

@@ -1,0 +1,157 @@
+package com.assignr.resilience;
+
+import com.assignr.resilience.internal.Exceptions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The non-blocking loop: every wait is a task scheduled on the {@link TimeSource}, every attempt a
+ * future, every gate admission asked with {@link RateLimitGate#tryAcquireAsync} (a shared store
+ * answers without parking a thread). Cancelling the result withdraws the pending wait and the
+ * attempt in flight before the caller's dependents hear of it, and once more afterwards, in case
+ * a wait was being scheduled.
+ */
+final class AsyncLoop<R> extends CallState<R> {
+  final CompletableFuture<R> result = new CompletableFuture<>() {
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      withdraw();
+      return super.cancel(mayInterruptIfRunning);
+    }
+  };
+  private final RetryExecutor.AsyncAttempt<R> attempts;
+  private volatile TimeSource.Cancellable pendingWait;
+  private volatile CompletableFuture<R> inFlight;
+
+  private AsyncLoop(Settlement s, RequestInfo request, CallOptions options, ResponseAdapter<R> adapter,
+      RateLimitGate gate, RetryExecutor.AsyncAttempt<R> attempts) {
+    super(s, request, options, adapter, gate, s.time.nanoTime());
+    this.attempts = attempts;
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) withdraw();
+    });
+  }
+
+  static <R> CompletableFuture<R> start(Settlement s, RequestInfo request, CallOptions options,
+      RetryExecutor.AsyncAttempt<R> attempts, ResponseAdapter<R> adapter) {
+    RateLimitGate gate;
+    try {
+      gate = s.open(request, options);
+    } catch (InsecureRequestException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    AsyncLoop<R> call = new AsyncLoop<>(s, request, options, adapter, gate, attempts);
+    call.attempt = 1;
+    call.next();
+    return call.result;
+  }
+
+  private void withdraw() {
+    TimeSource.Cancellable wait = pendingWait;
+    if (wait != null) wait.cancel();
+    CompletableFuture<R> attemptFuture = inFlight;
+    if (attemptFuture != null) attemptFuture.cancel(true);
+  }
+
+  @Override
+  boolean isCancelled() {
+    return result.isCancelled() || super.isCancelled();
+  }
+
+  /** Asks for admission of attempt {@code attempt}. */
+  private void next() {
+    pendingWait = null;
+    if (result.isDone()) return;
+    if (isCancelled()) {
+      result.completeExceptionally(GiveUps.cancelled(this, "Canceled"));
+      return;
+    }
+    long now = settlement.time.nanoTime();
+    if (gate == null) {
+      admitted(now, false);
+      return;
+    }
+    CompletionStage<Long> answer;
+    try {
+      answer = gate.tryAcquireAsync(now, settlement.engine.gateWaitLimit(untilDeadline(now)));
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    answer.whenComplete(this::onGateAnswer);
+  }
+
+  private void onGateAnswer(Long wait, Throwable storeFailure) {
+    long now = settlement.time.nanoTime();
+    if (storeFailure != null || wait == null) {
+      // A store that cannot answer must not stop the call: it goes ahead ungated (a store
+      // degrades to its local gate itself; this only guards against one that fails anyway).
+      admitted(now, false);
+      return;
+    }
+    if (wait > 0) {
+      try {
+        long accepted = settlement.gateWait(this, wait, untilDeadline(now));
+        schedule(this::next, accepted);
+      } catch (AssignrException e) {
+        result.completeExceptionally(e);
+      }
+      return;
+    }
+    admitted(now, true);
+  }
+
+  private void admitted(long now, boolean holdsGate) {
+    try {
+      settlement.admitted(this, now, holdsGate);
+    } catch (AssignrException e) {
+      result.completeExceptionally(e);
+      return;
+    }
+    send();
+  }
+
+  private void send() {
+    CompletableFuture<R> future;
+    try {
+      future = attempts.call(this);
+      if (future == null) throw new NullPointerException("AsyncAttempt returned null");
+    } catch (Throwable t) {
+      future = CompletableFuture.failedFuture(t);
+    }
+    inFlight = future;
+    if (result.isCancelled()) future.cancel(true);
+    future.whenComplete(this::completed);
+  }
+
+  private void completed(R response, Throwable error) {
+    inFlight = null;
+    Decision decision = settlement.conclude(this, response, error == null ? null : Exceptions.unwrap(error));
+    if (result.isDone()) {
+      R unused = this.response;
+      this.response = null;
+      if (unused != null) adapter.discard(unused);
+      return;
+    }
+    try {
+      if (decision instanceof Decision.Retry) {
+        long delay = settlement.delayOf(this, (Decision.Retry) decision);
+        discard(this.response, last);
+        this.response = null;
+        attempt++;
+        schedule(this::next, delay);
+        return;
+      }
+      R value = this.response;
+      this.response = null;
+      R returned = GiveUps.finish(settlement, this, (Decision.Stop) decision, last, value);
+      if (!result.complete(returned) && returned != null) adapter.discard(returned);
+    } catch (Throwable t) {
+      result.completeExceptionally(t);
+    }
+  }
+
+  private void schedule(Runnable task, long nanos) {
+    pendingWait = settlement.time.schedule(task, nanos);
+    if (result.isCancelled()) pendingWait.cancel();
+  }
+}

@@ -1,0 +1,101 @@
+package com.assignr.resilience;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One call as the executor sees it: what is asked, its one deadline, where it stands, and the
+ * failures of earlier attempts. It is also the {@link AttemptContext} every attempt is given, so
+ * the adapters read the time left from here and keep no start or budget of their own.
+ */
+class CallState<R> implements AttemptContext {
+  final Settlement settlement;
+  final RequestInfo request;
+  final CallOptions options;
+  final ResponseAdapter<R> adapter;
+  final RateLimitGate gate;
+  final long start;
+  /** Nanoseconds from {@link #start} to the deadline, or {@link Long#MAX_VALUE} for none. */
+  final long budget;
+
+  /** The attempt being made or just made, 1-based. */
+  int attempt;
+  /** When the current attempt was admitted (for the breaker's duration). */
+  long attemptStart;
+  /** Whether the current attempt holds a gate admission not yet answered. */
+  boolean admitted;
+  /** The last outcome, for give-ups that happen before the next attempt. */
+  Outcome last;
+  /** The current attempt's response, while it is not yet returned or discarded; else null. */
+  R response;
+  /** Failures of earlier attempts, attached to the final exception as suppressed. */
+  List<Throwable> earlier;
+  /**
+   * An attempt settled as soon as its headers were known ({@link #settleOnHeaders}): its number,
+   * outcome and decision, used when the attempt completes instead of deciding again.
+   */
+  private volatile Settled settled;
+
+  record Settled(int attempt, Outcome outcome, Decision decision) {}
+
+  CallState(Settlement settlement, RequestInfo request, CallOptions options, ResponseAdapter<R> adapter,
+      RateLimitGate gate, long start) {
+    this.settlement = settlement;
+    this.request = request;
+    this.options = options;
+    this.adapter = adapter;
+    this.gate = gate;
+    this.start = start;
+    this.budget = settlement.budgetNanos(options);
+  }
+
+  @Override
+  public int number() {
+    return attempt;
+  }
+
+  @Override
+  public long nanosLeft() {
+    return untilDeadline(settlement.time.nanoTime());
+  }
+
+  @Override
+  public boolean settleOnHeaders(int status, HeaderLookup headers) {
+    Outcome outcome = Outcome.response(status, headers);
+    Decision decision = settlement.settle(this, outcome, settlement.time.nanoTime());
+    settled = new Settled(attempt, outcome, decision);
+    return settlement.returnsToCaller(decision);
+  }
+
+  /** The settlement made at header time for {@code attempt}, or null; consumed once. */
+  Settled takeSettled(int attempt) {
+    Settled s = settled;
+    if (s == null || s.attempt != attempt) return null;
+    settled = null;
+    return s;
+  }
+
+  long untilDeadline(long now) {
+    return budget == Long.MAX_VALUE ? Long.MAX_VALUE : start + budget - now;
+  }
+
+  /** Whether the caller gave up on this call. */
+  boolean isCancelled() {
+    return options.cancellation().isCancelled();
+  }
+
+  Duration elapsed() {
+    return Duration.ofNanos(settlement.time.nanoTime() - start);
+  }
+
+  /** Releases a response that will not be returned, or remembers a failure for the final exception. */
+  void discard(R response, Outcome outcome) {
+    if (response != null) {
+      adapter.discard(response);
+    } else if (outcome.failure() != null) {
+      if (earlier == null) earlier = new ArrayList<>(2);
+      earlier.add(outcome.failure());
+    }
+  }
+}

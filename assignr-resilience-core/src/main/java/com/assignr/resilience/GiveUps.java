@@ -1,0 +1,106 @@
+package com.assignr.resilience;
+
+import com.assignr.resilience.internal.Exceptions;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+
+/**
+ * How a call ends when the engine stops: the response returned, or the exception that explains
+ * why (attempts, elapsed time, which limit stopped it, earlier failures as suppressed).
+ */
+final class GiveUps {
+  private GiveUps() {}
+
+  /**
+   * Ends {@code call} on {@code stop}: returns {@code response} on success (or, in responses mode,
+   * a failure response), else throws.
+   */
+  static <R> R finish(Settlement s, CallState<R> call, Decision.Stop stop, Outcome outcome, R response)
+      throws IOException {
+    if (stop.succeeded()) return response;
+    int attempts = call.attempt;
+    s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, outcome);
+    if (!outcome.isResponse()) {
+      Throwable failure = outcome.failure();
+      if (outcome.classification() == Classification.CANCELLED) {
+        if (failure instanceof InterruptedIOException) {
+          if (call.earlier != null) call.earlier.forEach(failure::addSuppressed);
+          throw (InterruptedIOException) failure;
+        }
+        InterruptedIOException e = cancelled(call, "Canceled");
+        e.initCause(failure);
+        throw e;
+      }
+      if (outcome.classification() == Classification.UNEXPECTED_FAILURE) {
+        if (call.earlier != null) call.earlier.forEach(failure::addSuppressed);
+        if (failure instanceof RuntimeException) throw (RuntimeException) failure;
+        if (failure instanceof Error) throw (Error) failure;
+      }
+      throw Exceptions.forOutcome(details(call, attempts, stop, outcome, null), failure, call.earlier);
+    }
+    if (!s.throwOnFailure) return response;
+    throw exceptionFor(s, call, stop, outcome, response);
+  }
+
+  /**
+   * The typed exception for a failure response that will not be returned; the response is
+   * discarded after its excerpt is read. Also used when a retry decided at header time can no
+   * longer be waited for (its body already drained into an excerpt).
+   */
+  static <R> AssignrException exceptionFor(Settlement s, CallState<R> call, Decision.Stop stop,
+      Outcome outcome, R response) {
+    String excerpt = null;
+    try {
+      excerpt = call.adapter.bodyExcerpt(response, s.excerptChars);
+    } finally {
+      call.adapter.discard(response);
+    }
+    return Exceptions.forOutcome(details(call, call.attempt, stop, outcome, excerpt), null, call.earlier);
+  }
+
+  /** A retry decided earlier can no longer be waited for: the deadline came first. */
+  static <R> AssignrException tooLateToRetry(Settlement s, CallState<R> call, Decision.Stop stop) {
+    Outcome outcome = call.last;
+    s.listener.onGiveUp(call.request, call.attempt, call.elapsed(), stop, outcome);
+    R response = call.response;
+    call.response = null;
+    if (response != null) return exceptionFor(s, call, stop, outcome, response);
+    return Exceptions.forOutcome(details(call, call.attempt, stop, outcome, null), outcome.failure(), call.earlier);
+  }
+
+  /** The caller would wait in the gate past the cap or the deadline: nothing more is sent. */
+  static AssignrException gateWait(Settlement s, CallState<?> call, Decision.Stop stop) {
+    Outcome last = call.last != null ? call.last
+        : Outcome.failure(new IOException("not sent: the rate-limit gate is closed"), Classification.RATE_LIMITED);
+    int attempts = call.attempt - 1;
+    s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, last);
+    return Exceptions.rateLimited(details(call, attempts, stop, last, null), call.earlier);
+  }
+
+  /** The breaker is open: nothing is sent. */
+  static AssignrException circuitOpen(Settlement s, CallState<?> call, CallNotPermittedException cause) {
+    Decision.Stop stop = new Decision.Stop(StopReason.CIRCUIT_OPEN, Classification.SERVER_ERROR, null);
+    Outcome last = call.last != null ? call.last : Outcome.failure(cause, Classification.SERVER_ERROR);
+    int attempts = call.attempt - 1;
+    s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, last);
+    return Exceptions.circuitOpen(details(call, attempts, stop, last, null), cause, call.earlier);
+  }
+
+  static InterruptedIOException cancelled(CallState<?> call, String message) {
+    InterruptedIOException e = new InterruptedIOException(message);
+    if (call.earlier != null) call.earlier.forEach(e::addSuppressed);
+    return e;
+  }
+
+  private static FailureDetails details(CallState<?> call, int attempts, Decision.Stop stop, Outcome last,
+      String excerpt) {
+    Classification cls = switch (stop.reason()) {
+      case CIRCUIT_OPEN -> Classification.SERVER_ERROR;
+      case WAIT_EXCEEDS_CAP, DEADLINE_EXCEEDED -> stop.classification();
+      default -> last.classification();
+    };
+    return new FailureDetails(call.request, last.status(), cls, last.rateLimit(), attempts, call.elapsed(),
+        stop.reason(), stop.retryAt(), excerpt);
+  }
+}

@@ -1,0 +1,244 @@
+package com.assignr.resilience;
+
+import com.assignr.resilience.internal.Fingerprints;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The steps every call takes, whatever its loop: open it (HTTPS check, gate lookup), admit an
+ * attempt (gate, then breaker), turn the attempt's result into an {@link Outcome}, and settle it.
+ *
+ * <p>Settling is the one place where an outcome feeds the gate and the breaker, fires the events
+ * and is put to the engine; the blocking loop, the async loop and a header-time settlement all
+ * call {@link #settle}. The engine is the only decider: of retries, and of gate waits too ({@link
+ * RetryEngine#decideGateWait}).
+ */
+final class Settlement {
+  final RetryEngine engine;
+  final TimeSource time;
+  final RetryListener listener;
+  final CircuitBreaker breaker;
+  final boolean throwOnFailure;
+  final int excerptChars;
+  private final Gates gates;
+  private final boolean allowInsecureLoopback;
+  private final long policyBudgetNanos;
+
+  Settlement(RetryEngine engine, TimeSource time, RetryListener listener, CircuitBreaker breaker, Gates gates,
+      boolean allowInsecureLoopback, boolean throwOnFailure, int excerptChars, Duration totalTimeout) {
+    this.engine = engine;
+    this.time = time;
+    this.listener = listener;
+    this.breaker = breaker;
+    this.gates = gates;
+    this.allowInsecureLoopback = allowInsecureLoopback;
+    this.throwOnFailure = throwOnFailure;
+    this.excerptChars = excerptChars;
+    this.policyBudgetNanos = totalTimeout == null ? Long.MAX_VALUE : totalTimeout.toNanos();
+  }
+
+  /** The call's budget: the earlier of the caller's timeout and the policy's. */
+  long budgetNanos(CallOptions options) {
+    Duration timeout = options.timeout();
+    return timeout == null ? policyBudgetNanos : Math.min(policyBudgetNanos, timeout.toNanos());
+  }
+
+  /**
+   * Checks the request and finds its gate.
+   *
+   * @throws InsecureRequestException for plain HTTP (loopback only when allowed): nothing is sent
+   */
+  RateLimitGate open(RequestInfo request, CallOptions options) throws InsecureRequestException {
+    checkSecure(request);
+    return gates.gateFor(request, options.credentials());
+  }
+
+  /**
+   * Refuses plain HTTP before anything is sent: Assignr answers {@code http://} with a 302 that
+   * every client follows by turning a POST into a GET. Loopback is allowed only when configured.
+   */
+  void checkSecure(RequestInfo request) throws InsecureRequestException {
+    if ("https".equals(request.scheme())) return;
+    if (allowInsecureLoopback && "http".equals(request.scheme()) && Fingerprints.isLoopback(request.host())) return;
+    throw new InsecureRequestException(request.method(), request.scheme(), request.host(), request.path());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Admission
+
+  /**
+   * Asks the gate, then the breaker, for attempt {@code call.attempt}.
+   *
+   * @return 0 when admitted, else how long to wait before asking again
+   * @throws AssignrException when the engine says the wait passes the cap or the deadline, or the
+   *     breaker is open
+   */
+  long admit(CallState<?> call, long now) throws AssignrException {
+    if (call.gate != null) {
+      long untilDeadline = call.untilDeadline(now);
+      long wait = call.gate.tryAcquire(now, engine.gateWaitLimit(untilDeadline));
+      if (wait > 0) return gateWait(call, wait, untilDeadline);
+    }
+    return admitted(call, now, call.gate != null);
+  }
+
+  /** Asks the gate's answer {@code wait} (0: admitted) to the engine; as {@link #admit}. */
+  long gateWait(CallState<?> call, long wait, long untilDeadline) throws AssignrException {
+    Decision.Stop stop = engine.decideGateWait(wait, untilDeadline);
+    if (stop != null) throw GiveUps.gateWait(this, call, stop);
+    listener.onGateWait(call.request, call.attempt, Duration.ofNanos(wait));
+    return wait;
+  }
+
+  /**
+   * The gate admitted the attempt (or there is none, or its store could not answer): the
+   * breaker's turn.
+   *
+   * @param holdsGate whether the attempt holds a gate admission to be answered
+   */
+  long admitted(CallState<?> call, long now, boolean holdsGate) throws AssignrException {
+    call.admitted = holdsGate;
+    if (breaker != null && !breaker.tryAcquirePermission()) {
+      releaseGate(call);
+      throw GiveUps.circuitOpen(this, call, CallNotPermittedException.createCallNotPermittedException(breaker));
+    }
+    call.attemptStart = now;
+    listener.onAttempt(call.request, call.attempt);
+    return 0;
+  }
+
+  void releaseGate(CallState<?> call) {
+    if (call.admitted) {
+      call.admitted = false;
+      call.gate.release();
+    }
+  }
+
+  /** An attempt that never answers (an Error) must hold neither the gate's budget nor a permission. */
+  void abandon(CallState<?> call) {
+    releaseGate(call);
+    if (breaker != null) breaker.releasePermission();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Attempt -> Outcome, written once
+
+  /**
+   * The outcome of a response. A {@link ResponseAdapter} that throws is a programming error: the
+   * response is discarded and the outcome is {@link Classification#UNEXPECTED_FAILURE} (never
+   * retried, rethrown as is), the same on every path.
+   */
+  <R> Outcome outcomeOf(ResponseAdapter<R> adapter, R response) {
+    try {
+      return Outcome.response(adapter.status(response), adapter.headers(response));
+    } catch (RuntimeException e) {
+      try {
+        adapter.discard(response);
+      } catch (RuntimeException ignored) {
+        // discard must not throw; the adapter is broken either way
+      }
+      return Outcome.failure(e, Classification.UNEXPECTED_FAILURE);
+    }
+  }
+
+  Outcome outcomeOf(Throwable failure, boolean cancelled) {
+    return Outcome.failure(failure, FailureClassifier.classify(failure, cancelled));
+  }
+
+  /**
+   * Concludes the attempt {@code call.attempt} that returned {@code response} or failed with
+   * {@code failure}: its outcome is settled now, unless it was settled when its headers arrived
+   * (then that decision stands, and only a failure reading the body is put to the engine again).
+   * Leaves the response, if any is still to be returned or discarded, in {@code call.response}.
+   */
+  <R> Decision conclude(CallState<R> call, R response, Throwable failure) {
+    long now = time.nanoTime();
+    CallState.Settled early = call.takeSettled(call.attempt);
+    call.response = null;
+    if (failure != null) {
+      Outcome outcome = outcomeOf(failure, call.isCancelled());
+      return early != null ? decide(call, outcome, now) : settle(call, outcome, now);
+    }
+    if (early != null) {
+      call.response = response;
+      return early.decision();
+    }
+    Outcome outcome = outcomeOf(call.adapter, response);
+    if (outcome.isResponse()) call.response = response;
+    return settle(call, outcome, now);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Settlement
+
+  /**
+   * The settlement step: ends the attempt's admission with what it learned, records it with the
+   * breaker, fires the events, and asks the engine. Runs exactly once per attempt.
+   */
+  Decision settle(CallState<?> call, Outcome outcome, long now) {
+    if (call.admitted) {
+      call.admitted = false;
+      if (outcome.isResponse()) call.gate.onResponse(outcome.status(), outcome.rateLimit(), now);
+      else call.gate.release();
+    }
+    if (breaker != null) record(outcome, now - call.attemptStart);
+    return decide(call, outcome, now);
+  }
+
+  /**
+   * The engine's decision on an outcome whose attempt was already settled at header time and then
+   * failed reading its body: the gate and the breaker have heard of this attempt already.
+   */
+  Decision decide(CallState<?> call, Outcome outcome, long now) {
+    call.last = outcome;
+    listener.onOutcome(call.request, call.attempt, outcome);
+    Decision decision = engine.decide(call.request, call.attempt, outcome, call.untilDeadline(now));
+    if (decision instanceof Decision.Retry) {
+      listener.onRetryScheduled(call.request, call.attempt, (Decision.Retry) decision);
+    }
+    return decision;
+  }
+
+  /**
+   * The delay of a retry, checked once more against the deadline just before waiting: a decision
+   * made at header time is older than the body that drained meanwhile.
+   *
+   * @throws AssignrException when the wait would now pass the deadline: the typed give-up (the
+   *     response's body is gone, so it cannot be returned)
+   */
+  long delayOf(CallState<?> call, Decision.Retry retry) throws AssignrException {
+    Decision checked = engine.recheck(retry, call.untilDeadline(time.nanoTime()));
+    if (checked instanceof Decision.Stop) throw GiveUps.tooLateToRetry(this, call, (Decision.Stop) checked);
+    return retry.delay().toNanos();
+  }
+
+  /** Whether a decision hands the response to the caller (rather than retrying or throwing). */
+  boolean returnsToCaller(Decision decision) {
+    return decision instanceof Decision.Stop
+        && (((Decision.Stop) decision).succeeded() || !throwOnFailure);
+  }
+
+  private void record(Outcome outcome, long nanos) {
+    Classification cls = outcome.classification();
+    if (cls.isServiceFailure()) {
+      Throwable failure = outcome.failure() != null ? outcome.failure()
+          : new ServerStatusFailure(outcome.status());
+      breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+    } else if (cls == Classification.RATE_LIMITED || cls == Classification.CANCELLED) {
+      breaker.releasePermission();
+    } else {
+      breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Recorded by the breaker for a 5xx response; never thrown to callers. */
+  static final class ServerStatusFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ServerStatusFailure(int status) {
+      super("HTTP " + status, null, false, false);
+    }
+  }
+}
