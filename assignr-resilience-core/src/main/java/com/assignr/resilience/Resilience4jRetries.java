@@ -12,10 +12,13 @@ import java.util.Objects;
  *
  * <pre>{@code
  * RetryConfig config =
- *     Resilience4jRetries.retryConfig(resilience, "GET", OkHttpResponses.adapter());
+ *     Resilience4jRetries.retryConfig(resilience, "GET", OkHttpResponseAdapter.get());
  * Retry retry = Retry.of("assignr", config);
  * Response response = retry.executeCallable(() -> client.newCall(request).execute());
  * }</pre>
+ *
+ * <p>({@code OkHttpResponseAdapter} is in {@code assignr-resilience-okhttp}; for any other
+ * client, implement {@link ResponseAdapter} in a few lines.)
  *
  * <p>What it cannot do, because a Resilience4j {@code Retry} owns the loop: share the rate-limit
  * gate across threads, stop early when a wait would pass a deadline, or give up on a wait longer

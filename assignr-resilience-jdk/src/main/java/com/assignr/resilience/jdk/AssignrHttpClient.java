@@ -3,7 +3,6 @@ package com.assignr.resilience.jdk;
 import com.assignr.resilience.AssignrException;
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.InsecureRequestException;
-import com.assignr.resilience.jdk.internal.CallerResponses;
 import com.assignr.resilience.jdk.internal.Lifecycle;
 import com.assignr.resilience.jdk.internal.Requests;
 import com.assignr.resilience.jdk.internal.RetryingSender;
@@ -51,13 +50,14 @@ import javax.net.ssl.SSLParameters;
  *       waits are tasks on the configured {@code TimeSource}'s scheduler. Cancelling the returned
  *       future withdraws a pending wait and cancels the attempt in flight. A wrapped client that
  *       throws instead of returning a future is treated as if it had returned a failed one.
- *   <li>Your {@link BodyHandler} sees only the response that is returned. A response that will be
- *       retried (or, with {@code throwOnFailure}, turned into an exception) is read by a
- *       subscriber that keeps at most {@code bodyExcerptChars} bytes and drops the rest as it
- *       arrives, so a huge error page costs no heap. In the rare case that such a response is
- *       returned after all (the deadline passed while its body drained), its kept bytes are
- *       replayed through your handler and, if they are not the whole body, the response carries
- *       {@value #TRUNCATED_BODY_HEADER} with the original length.
+ *   <li>Your {@link BodyHandler} sees only the response that is returned. Each attempt is settled
+ *       by core's executor the moment its status and headers arrive (that is all a decision needs):
+ *       a response that will be retried (or, with {@code throwOnFailure}, turned into an
+ *       exception) is read by a subscriber that keeps at most {@code bodyExcerptChars} bytes and
+ *       drops the rest as it arrives, so a huge error page costs no heap. If the call's deadline
+ *       passes while such a body drains, the retry is not waited for: the call gives up with the
+ *       typed exception (a {@link com.assignr.resilience.RateLimitedException} for a 429, with
+ *       {@code DEADLINE_EXCEEDED}), as a gate wait past the deadline does.
  *   <li>Requests get {@code Accept: application/vnd.assignr.v2.hal+json} and, on POST, {@code
  *       Content-Type:} {@link AssignrResilience#writeContentType()} unless you set them.
  *       Plain-HTTP URLs are refused with {@link InsecureRequestException} before anything is sent
@@ -74,9 +74,9 @@ import javax.net.ssl.SSLParameters;
  *       AssignrException} subclass. I/O failures that survive the retries always throw an {@code
  *       AssignrException} with the original failure as its cause.
  *   <li>With a non-null {@link PushPromiseHandler}, {@link #sendAsync(HttpRequest, BodyHandler,
- *       PushPromiseHandler)} sends once, without retries or gate waits (the gate still learns from
- *       the response): a retried exchange would hand your push handler promises from responses
- *       that are thrown away. Assignr's API does not push.
+ *       PushPromiseHandler)} sends once, never retried (a retried exchange would hand your push
+ *       handler promises from responses that are thrown away), through the gate and the checks
+ *       like every call. Assignr's API does not push.
  *   <li>A client that follows redirects is refused by {@link #wrap}: java.net.http re-sends a
  *       POST answered with 301/302/303 as a GET, and copies {@code Authorization} to the host the
  *       redirect names. With {@code Redirect.NEVER} (the JDK default) a redirect is returned as it
@@ -89,13 +89,6 @@ import javax.net.ssl.SSLParameters;
  * <p>Thread-safe; one instance serves any number of concurrent calls. Build it with {@link #wrap}.
  */
 public final class AssignrHttpClient extends HttpClient {
-  /**
-   * Present only on a response whose body had been drained for a retry and is returned after
-   * all; its value is the original body length, and the body holds its first {@code
-   * bodyExcerptChars} bytes.
-   */
-  public static final String TRUNCATED_BODY_HEADER = CallerResponses.TRUNCATED_HEADER;
-
   private final HttpClient delegate;
   private final AssignrResilience resilience;
   private final RetryingSender sender;
@@ -187,7 +180,7 @@ public final class AssignrHttpClient extends HttpClient {
 
   /**
    * With a null {@code pushPromiseHandler}, the same as {@link #sendAsync(HttpRequest,
-   * BodyHandler)}. Otherwise one attempt, without retries or gate waits; see the class comment.
+   * BodyHandler)}. Otherwise one attempt, never retried; see the class comment.
    */
   @Override
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,

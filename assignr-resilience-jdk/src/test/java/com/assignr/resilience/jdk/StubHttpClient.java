@@ -22,7 +22,7 @@ import javax.net.ssl.SSLParameters;
  * A hand-written {@link HttpClient}, as users write them: each call is answered by a function of
  * the request, which may throw instead of returning a future. Records every future it returned.
  */
-final class StubHttpClient extends HttpClient {
+class StubHttpClient extends HttpClient {
   final Function<HttpRequest, CompletableFuture<HttpResponse<?>>> answer;
   final CopyOnWriteArrayList<CompletableFuture<HttpResponse<?>>> futures = new CopyOnWriteArrayList<>();
   final CopyOnWriteArrayList<HttpRequest> requests = new CopyOnWriteArrayList<>();

@@ -4,23 +4,15 @@ import java.util.Objects;
 
 /**
  * What one attempt's body turned into: the caller's own body type, read by the caller's handler,
- * or a bounded excerpt of a body that was read and thrown away because the response was expected
- * to be retried (or, with {@code throwOnFailure}, to become an exception).
+ * or a bounded excerpt of a body that was read and thrown away because the executor settled the
+ * response, at header time, as one to retry or to turn into an exception.
  *
  * @param <T> the caller's body type
  */
 public sealed interface AttemptBody<T> permits AttemptBody.Delivered, AttemptBody.Discarded {
 
-  /** Whether the caller's handler read this body. */
-  boolean delivered();
-
   /** The body as the caller's handler produced it (possibly null, as for {@code discarding()}). */
-  record Delivered<T>(T value) implements AttemptBody<T> {
-    @Override
-    public boolean delivered() {
-      return true;
-    }
-  }
+  record Delivered<T>(T value) implements AttemptBody<T> {}
 
   /**
    * A body read by {@link ExcerptSubscriber}: its first bytes and its full length.
@@ -36,11 +28,6 @@ public sealed interface AttemptBody<T> permits AttemptBody.Delivered, AttemptBod
     /** Whether the excerpt is the whole body. */
     public boolean complete() {
       return excerpt.length == totalBytes;
-    }
-
-    @Override
-    public boolean delivered() {
-      return false;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.assignr.resilience.jdk.internal;
 
+import com.assignr.resilience.AttemptContext;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.BodySubscribers;
@@ -7,24 +8,26 @@ import java.net.http.HttpResponse.ResponseInfo;
 import java.util.Objects;
 
 /**
- * The body handler given to the wrapped client for one attempt: the caller's handler for a
- * response that may be returned, an {@link ExcerptSubscriber} for one that will not be.
+ * The body handler given to the wrapped client for one attempt. When the status and headers
+ * arrive it asks the executor to settle the attempt ({@link AttemptContext#settleOnHeaders}), once:
+ * a response that will be returned is read by the caller's handler, one that will be retried or
+ * thrown by an {@link ExcerptSubscriber}, which keeps a bounded excerpt and drains the rest.
  */
 final class AttemptHandler<T> implements BodyHandler<AttemptBody<T>> {
   private final BodyHandler<T> callerHandler;
-  private final PreparedCall call;
-  private final int attempt;
+  private final AttemptContext attempt;
+  private final int excerptBytes;
 
-  AttemptHandler(BodyHandler<T> callerHandler, PreparedCall call, int attempt) {
+  AttemptHandler(BodyHandler<T> callerHandler, AttemptContext attempt, int excerptBytes) {
     this.callerHandler = callerHandler;
-    this.call = call;
     this.attempt = attempt;
+    this.excerptBytes = excerptBytes;
   }
 
   @Override
   public BodySubscriber<AttemptBody<T>> apply(ResponseInfo info) {
-    if (call.willDiscard(attempt, info.statusCode(), Responses.lookup(info.headers()))) {
-      return new ExcerptSubscriber<>(call.excerptBytes());
+    if (!attempt.settleOnHeaders(info.statusCode(), Responses.lookup(info.headers()))) {
+      return new ExcerptSubscriber<>(excerptBytes);
     }
     BodySubscriber<T> subscriber = Objects.requireNonNull(callerHandler.apply(info),
         "the BodyHandler returned null");

@@ -5,10 +5,8 @@ import com.assignr.resilience.ResponseAdapter;
 import java.io.InputStream;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.Flow;
 
 /** How the executor sees the wrapped client's responses. */
@@ -22,6 +20,46 @@ final class Responses<T> implements ResponseAdapter<HttpResponse<AttemptBody<T>>
   @Override
   public HeaderLookup headers(HttpResponse<AttemptBody<T>> response) {
     return lookup(response.headers());
+  }
+
+  /**
+   * The response as returned to the caller: the attempt's status line and metadata, the body the
+   * caller's handler read. Only a response the executor settled as "returned" reaches here.
+   */
+  static <T> HttpResponse<T> toCaller(HttpResponse<AttemptBody<T>> response) {
+    if (!(response.body() instanceof AttemptBody.Delivered<T> delivered)) {
+      throw new IllegalStateException("a discarded body reached the caller: " + response.body());
+    }
+    return new Returned<>(response, delivered.value());
+  }
+
+  /** The response as returned: the attempt's status line and metadata, the caller's body. */
+  static final class Returned<T> implements HttpResponse<T> {
+    private final HttpResponse<?> attempt;
+    private final T body;
+
+    Returned(HttpResponse<?> attempt, T body) {
+      this.attempt = attempt;
+      this.body = body;
+    }
+
+    @Override public int statusCode() { return attempt.statusCode(); }
+    /** The request as the final attempt sent it (Assignr's headers included). */
+    @Override public java.net.http.HttpRequest request() { return attempt.request(); }
+    /** Redirects the wrapped client followed in the final attempt; their bodies are null, as in the JDK. */
+    @Override public java.util.Optional<HttpResponse<T>> previousResponse() {
+      return attempt.previousResponse().map(p -> new Returned<T>(p, null));
+    }
+    @Override public HttpHeaders headers() { return attempt.headers(); }
+    @Override public T body() { return body; }
+    @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return attempt.sslSession(); }
+    @Override public java.net.URI uri() { return attempt.uri(); }
+    @Override public java.net.http.HttpClient.Version version() { return attempt.version(); }
+
+    @Override
+    public String toString() {
+      return "(" + request().method() + " " + uri() + ") " + statusCode();
+    }
   }
 
   /**
@@ -49,6 +87,21 @@ final class Responses<T> implements ResponseAdapter<HttpResponse<AttemptBody<T>>
       else return null;
     }
     return text.length() <= maxChars ? text : text.substring(0, maxChars);
+  }
+
+  /** How the executor sees a response whose body is the caller's own type (the push-promise path). */
+  static <T> ResponseAdapter<HttpResponse<T>> plain() {
+    return new ResponseAdapter<>() {
+      @Override public int status(HttpResponse<T> response) { return response.statusCode(); }
+      @Override public HeaderLookup headers(HttpResponse<T> response) { return lookup(response.headers()); }
+      @Override public void discard(HttpResponse<T> response) { release(response.body()); }
+      @Override public String bodyExcerpt(HttpResponse<T> response, int maxChars) {
+        Object value = response.body();
+        String text = value instanceof String s ? s
+            : value instanceof byte[] bytes ? new String(bytes, charset(response.headers())) : null;
+        return text == null || text.length() <= maxChars ? text : text.substring(0, maxChars);
+      }
+    };
   }
 
   static HeaderLookup lookup(HttpHeaders headers) {
@@ -88,60 +141,6 @@ final class Responses<T> implements ResponseAdapter<HttpResponse<AttemptBody<T>>
       }
     } catch (Exception | LinkageError e) {
       // Releasing is best effort: the response is being thrown away either way.
-    }
-  }
-
-  /** A subscription that publishes one list of buffers, then completes. For {@link CallerResponses}. */
-  static final class Replay implements Flow.Subscription {
-    private final Flow.Subscriber<? super List<ByteBuffer>> subscriber;
-    private final byte[] bytes;
-    private final java.util.concurrent.atomic.AtomicInteger wip = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile long demand;
-    private volatile boolean cancelled;
-    private int state; // 0: bytes to send, 1: completion to send, 2: done
-
-    Replay(Flow.Subscriber<? super List<ByteBuffer>> subscriber, byte[] bytes) {
-      this.subscriber = subscriber;
-      this.bytes = bytes;
-      this.state = bytes.length == 0 ? 1 : 0;
-    }
-
-    @Override
-    public void request(long n) {
-      if (n <= 0) {
-        cancelled = true;
-        subscriber.onError(new IllegalArgumentException("non-positive request: " + n));
-        return;
-      }
-      synchronized (this) {
-        long d = demand + n;
-        demand = d < 0 ? Long.MAX_VALUE : d;
-      }
-      drain();
-    }
-
-    @Override
-    public void cancel() {
-      cancelled = true;
-    }
-
-    private void drain() {
-      if (wip.getAndIncrement() != 0) return;
-      do {
-        while (!cancelled && state < 2) {
-          if (state == 0) {
-            synchronized (this) {
-              if (demand == 0) break;
-              demand--;
-            }
-            state = 1;
-            subscriber.onNext(List.of(ByteBuffer.wrap(bytes).asReadOnlyBuffer()));
-          } else {
-            state = 2;
-            subscriber.onComplete();
-          }
-        }
-      } while (wip.decrementAndGet() != 0);
     }
   }
 }

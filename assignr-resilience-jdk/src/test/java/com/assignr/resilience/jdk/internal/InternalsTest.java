@@ -52,25 +52,6 @@ class InternalsTest {
   }
 
   @Test
-  void aDrainedResponseReturnedAfterAllIsReplayedThroughTheCallersHandler() {
-    HttpResponse<AttemptBody<String>> whole = response(503,
-        new AttemptBody.Discarded<>("{\"error\":1}".getBytes(StandardCharsets.UTF_8), 11));
-    HttpResponse<String> replayed = CallerResponses.toCaller(whole, BodyHandlers.ofString()).join();
-    assertEquals("{\"error\":1}", replayed.body());
-    assertTrue(replayed.headers().firstValue(CallerResponses.TRUNCATED_HEADER).isEmpty());
-    assertEquals(503, replayed.statusCode());
-
-    HttpResponse<AttemptBody<String>> cut = response(503,
-        new AttemptBody.Discarded<>("xxxx".getBytes(StandardCharsets.UTF_8), 5_000_000));
-    HttpResponse<String> truncated = CallerResponses.toCaller(cut, BodyHandlers.ofString()).join();
-    assertEquals("xxxx", truncated.body());
-    assertEquals("5000000", truncated.headers().firstValue(CallerResponses.TRUNCATED_HEADER).orElseThrow());
-
-    HttpResponse<AttemptBody<String>> empty = response(503, new AttemptBody.Discarded<>(new byte[0], 0));
-    assertEquals("", CallerResponses.toCaller(empty, BodyHandlers.ofString()).join().body());
-  }
-
-  @Test
   void onlyPublishersThatCanBeResubscribedAreReplayable() throws Exception {
     assertTrue(Requests.isReplayable(request(null)));
     assertTrue(Requests.isReplayable(request(BodyPublishers.noBody())));
@@ -81,34 +62,6 @@ class InternalsTest {
     assertFalse(Requests.isReplayable(request(BodyPublishers.ofByteArrays(List.of()))));
     assertFalse(Requests.isReplayable(request(BodyPublishers.fromPublisher(BodyPublishers.noBody()))));
     assertTrue(Requests.isReplayable(request(Requests.replayable(BodyPublishers.ofInputStream(() -> null)))));
-  }
-
-  @Test
-  void thePreclassifierDiscardsOnlyBodiesTheEngineWillRetryWhateverItsRandomDraw() {
-    AssignrResilience resilience = AssignrResilience.builder()
-        .policy(RetryPolicy.builder().maxAttempts(3).build()).build();
-    Preclassifier pre = new Preclassifier(resilience);
-    RequestInfo get = RequestInfo.of("GET", URL, true);
-    RequestInfo post = RequestInfo.of("POST", URL, true);
-    HeaderLookup none = HeaderLookup.NONE;
-    long forever = Long.MAX_VALUE;
-
-    assertFalse(pre.willDiscard(get, 1, 200, none, forever), "success is returned");
-    assertFalse(pre.willDiscard(get, 1, 404, none, forever), "permanent: returned");
-    assertTrue(pre.willDiscard(get, 1, 503, none, forever));
-    assertFalse(pre.willDiscard(get, 3, 503, none, forever), "the last attempt is returned");
-    assertTrue(pre.willDiscard(get, 1, 500, none, forever));
-    assertFalse(pre.willDiscard(post, 1, 500, none, forever), "POST + 500 is returned");
-    HeaderLookup reset7 = name -> name.equalsIgnoreCase("X-Ratelimit-Reset-Seconds-Remaining") ? "7" : null;
-    assertTrue(pre.willDiscard(post, 1, 429, reset7, Duration.ofSeconds(10).toNanos()));
-    // 7 s + 1 s margin + up to 1 s of jitter: with 8.5 s left, some draws would stop.
-    assertFalse(pre.willDiscard(post, 1, 429, reset7, Duration.ofMillis(8500).toNanos()));
-    // Backoff 500 ms at the longest; with 400 ms left it stops.
-    assertFalse(pre.willDiscard(get, 1, 503, none, Duration.ofMillis(400).toNanos()));
-
-    Preclassifier throwing = new Preclassifier(resilience.toBuilder().throwOnFailure(true).build());
-    assertTrue(throwing.willDiscard(post, 1, 404, none, forever), "thrown, so never returned");
-    assertFalse(throwing.willDiscard(post, 1, 201, none, forever));
   }
 
   @Test

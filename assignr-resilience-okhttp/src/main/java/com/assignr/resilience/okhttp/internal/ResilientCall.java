@@ -1,14 +1,15 @@
 package com.assignr.resilience.okhttp.internal;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.AttemptContext;
 import com.assignr.resilience.CallOptions;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.TimeSource;
+import com.assignr.resilience.internal.Exceptions;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
@@ -83,11 +84,9 @@ public final class ResilientCall implements Call {
   public Response execute() throws IOException {
     markExecuted();
     Request request = OkHttpRequests.prepare(originalRequest, resilience);
-    long budget = timeout.timeoutNanos();
-    long start = resilience.timeSource().nanoTime();
-    return resilience.executor().execute(OkHttpRequests.info(request), options(request, budget),
+    return resilience.executor().execute(OkHttpRequests.info(request), options(request),
         attempt -> {
-          Call call = attemptCall(request, start, budget);
+          Call call = attemptCall(request, attempt);
           inFlight = call;
           try {
             if (canceled) call.cancel();
@@ -109,30 +108,28 @@ public final class ResilientCall implements Call {
       deliver(callback, null, e);
       return;
     }
-    long budget = timeout.timeoutNanos();
-    long start = resilience.timeSource().nanoTime();
     CompletableFuture<Response> result = resilience.executor().executeAsync(
-        OkHttpRequests.info(request), options(request, budget),
-        attempt -> enqueueAttempt(request, attemptCall(request, start, budget)),
+        OkHttpRequests.info(request), options(request),
+        attempt -> enqueueAttempt(request, attemptCall(request, attempt)),
         OkHttpResponses.ADAPTER);
     future = result;
     if (canceled) result.cancel(false);
     result.whenComplete((response, error) -> deliver(callback, response, error));
   }
 
-  private CallOptions options(Request request, long budgetNanos) {
-    return OkHttpRequests.options(request, budgetNanos, this::isCanceled);
+  private CallOptions options(Request request) {
+    return OkHttpRequests.options(request, timeout.timeoutNanos(), this::isCanceled);
   }
 
-  /** One attempt, bounded by what is left of this call's timeout. */
-  private Call attemptCall(Request request, long start, long budgetNanos) {
+  /**
+   * One attempt of the client, bounded by what the executor says is left of the call's deadline
+   * (this call's timeout, or the policy's): the attempt's own call timeout is set from it, and
+   * unbounded only when the call has no deadline at all.
+   */
+  private Call attemptCall(Request request, AttemptContext attempt) {
     Call call = client.newCall(request);
-    if (budgetNanos > 0) {
-      long left = budgetNanos - (resilience.timeSource().nanoTime() - start);
-      call.timeout().timeout(Math.max(1, left), TimeUnit.NANOSECONDS);
-    } else {
-      call.timeout().timeout(0, TimeUnit.NANOSECONDS);
-    }
+    long left = attempt.nanosLeft();
+    call.timeout().timeout(left == Long.MAX_VALUE ? 0 : Math.max(1, left), TimeUnit.NANOSECONDS);
     return call;
   }
 
@@ -179,8 +176,7 @@ public final class ResilientCall implements Call {
   }
 
   private IOException asIOException(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
+    Throwable t = Exceptions.unwrap(error);
     if (t instanceof IOException) return (IOException) t;
     if (t instanceof CancellationException || canceled) {
       InterruptedIOException e = new InterruptedIOException("Canceled");
