@@ -39,7 +39,9 @@ import java.util.Map;
  *       quota if quota is left, except a scripted 429, which, like a real one, is not.
  *   <li>Rate limits: 429 with {@code X-Ratelimit-Remaining: 0} if any rule is exhausted; otherwise
  *       the request is counted — whatever its fate below (401, 404, 422... all count).
- *   <li>Authentication: 401 without {@code Authorization: Bearer <token>}.
+ *   <li>Authentication: 401 without {@code Authorization: Bearer <token>}; with
+ *       {@code requireIssuedTokens}, also for a token the {@link OAuthTokenFilter token endpoint}
+ *       did not issue or that has expired ({@code error="invalid_token"} in the challenge).
  *   <li>The {@link SimulatedAccount API model}.
  *   <li>A scripted {@link ScriptStore.AfterProcessing break}, if step 2 chose one: the answer
  *       steps 3 to 5 decided (and whatever the model did to the account) stands, but the client
@@ -64,6 +66,8 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
 
   private final Clock clock;
   private final String token;
+  private final boolean requireIssuedTokens;
+  private final TokenStore tokens;
   private final boolean httpsOnly;
   private final boolean retryAfter;
   private final FixedWindowRateLimiter limiter;
@@ -73,11 +77,29 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
   private final StatsCounters stats;
   private volatile int httpsPort = -1;
 
-  public AssignrApiFilter(Clock clock, String token, boolean httpsOnly, boolean retryAfter,
+  /**
+   * Creates the filter.
+   *
+   * @param clock the simulator clock
+   * @param token the only Bearer token accepted, or null for any
+   * @param requireIssuedTokens accept only unexpired tokens from {@code tokens}
+   * @param tokens tokens the token endpoint issued
+   * @param httpsOnly whether plain HTTP is redirected
+   * @param retryAfter whether rate-limit 429s carry Retry-After
+   * @param limiter the rate limiter
+   * @param account the API model
+   * @param scripts the API's rules
+   * @param journal the request journal
+   * @param stats the simulator's counters
+   */
+  public AssignrApiFilter(Clock clock, String token, boolean requireIssuedTokens,
+      TokenStore tokens, boolean httpsOnly, boolean retryAfter,
       FixedWindowRateLimiter limiter, SimulatedAccount account, ScriptStore scripts,
       JournalStore journal, StatsCounters stats) {
     this.clock = clock;
     this.token = token;
+    this.requireIssuedTokens = requireIssuedTokens;
+    this.tokens = tokens;
     this.httpsOnly = httpsOnly;
     this.retryAfter = retryAfter;
     this.limiter = limiter;
@@ -220,10 +242,10 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
     }
     stats.admitted.increment();
     Headers headers = baseHeaders(decision, now, false);
-    if (!bearerValid(request)) {
-      headers.set("WWW-Authenticate", "Bearer realm=\"Assignr\"");
-      return json(SimulatedAccount.error(401, "Unauthorized: a valid Bearer token is required"),
-          headers, delay, false);
+    Refusal refusal = bearerRefusal(request, now);
+    if (refusal != null) {
+      headers.set("WWW-Authenticate", refusal.challenge());
+      return json(SimulatedAccount.error(401, refusal.message()), headers, delay, false);
     }
     String base = scheme + "://" + request.getHost() + ":" + request.getPort() + API_PREFIX;
     Map<String, String> params = parseQuery(query);
@@ -284,8 +306,13 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
 
   private Headers dateOnly(long now) {
     Headers headers = new Headers();
-    headers.set("Date", HTTP_DATE.format(Instant.ofEpochMilli(now)));
+    headers.set("Date", httpDate(now));
     return headers;
+  }
+
+  /** An HTTP-date ({@code IMF-fixdate}) for epoch millis. */
+  static String httpDate(long epochMillis) {
+    return HTTP_DATE.format(Instant.ofEpochMilli(epochMillis));
   }
 
   private Headers baseHeaders(FixedWindowRateLimiter.Decision d, long now, boolean limited) {
@@ -300,17 +327,41 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
     return headers;
   }
 
-  private boolean bearerValid(Request request) {
+  /** A 401's message and {@code WWW-Authenticate} challenge. */
+  private record Refusal(String message, String challenge) {}
+
+  /**
+   * Why the request's Bearer token is refused: {@code null} when it is accepted, else the message
+   * and the {@code WWW-Authenticate} challenge (RFC 6750 §3) to send with the 401. Without a
+   * configured token any non-empty Bearer token passes; with {@code requireIssuedTokens} only one
+   * the token endpoint issued and that has not expired.
+   */
+  private Refusal bearerRefusal(Request request, long now) {
+    Refusal missing = new Refusal("Unauthorized: a valid Bearer token is required",
+        "Bearer realm=\"Assignr\"");
     String value = request.getHeader("Authorization");
     if (value == null) {
-      return false;
+      return missing;
     }
     value = value.trim();
     if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
+      return missing;
     }
     String sent = value.substring(7).trim();
-    return token == null ? !sent.isEmpty() : token.equals(sent);
+    if (sent.isEmpty()) {
+      return missing;
+    }
+    if (requireIssuedTokens) {
+      TokenStore.Check check = tokens.check(sent, now);
+      if (check == TokenStore.Check.VALID) {
+        return null;
+      }
+      String why = check == TokenStore.Check.EXPIRED
+          ? "The access token expired" : "The access token is invalid";
+      return new Refusal("Unauthorized: " + why, "Bearer realm=\"Assignr\", "
+          + "error=\"invalid_token\", error_description=\"" + why + "\"");
+    }
+    return token == null || token.equals(sent) ? null : missing;
   }
 
   private static boolean authorizationPresent(Request request) {
@@ -331,7 +382,8 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
     return false;
   }
 
-  private static Map<String, String> parseQuery(String query) {
+  /** Decodes {@code a=1&b=2} (also a form body); the first value of a name wins. */
+  static Map<String, String> parseQuery(String query) {
     Map<String, String> params = new HashMap<>();
     if (query.isEmpty()) {
       return params;

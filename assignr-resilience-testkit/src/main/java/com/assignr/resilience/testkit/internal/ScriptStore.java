@@ -1,5 +1,6 @@
 package com.assignr.resilience.testkit.internal;
 
+import com.assignr.resilience.testkit.MalformedTokenResponse;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
 public final class ScriptStore {
 
   /** What a rule does. */
-  public sealed interface Action permits Respond, Inject, Delay, AfterProcessing {}
+  public sealed interface Action permits Respond, Inject, Delay, AfterProcessing, Malformed {}
 
   /** Serve a scripted response. */
   public record Respond(ScriptedResponse response) implements Action {}
@@ -49,6 +50,9 @@ public final class ScriptStore {
    * @param bodyBytes for {@link Break#TRUNCATE}: body bytes to send, or -1 for half the body
    */
   public record AfterProcessing(Break how, int bodyBytes) implements Action {}
+
+  /** Token endpoint only: answer a valid token request with this defect. */
+  public record Malformed(MalformedTokenResponse defect) implements Action {}
 
   /** When a rule fires. */
   public enum Kind {
