@@ -3,20 +3,27 @@ package com.assignr.resilience.testkit;
 import com.assignr.resilience.testkit.internal.AssignrApiFilter;
 import com.assignr.resilience.testkit.internal.FixedWindowRateLimiter;
 import com.assignr.resilience.testkit.internal.JournalStore;
+import com.assignr.resilience.testkit.internal.OAuthTokenFilter;
 import com.assignr.resilience.testkit.internal.ScriptStore;
 import com.assignr.resilience.testkit.internal.SimulatedAccount;
 import com.assignr.resilience.testkit.internal.SimulatorTls;
 import com.assignr.resilience.testkit.internal.StatsCounters;
+import com.assignr.resilience.testkit.internal.TokenStore;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.Extension;
+import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -45,13 +52,36 @@ import javax.net.ssl.X509TrustManager;
  * }</pre>
  *
  * <p>The simulator owns every path under {@code /api/v2}; other paths fall through to WireMock's
- * own stubs ({@link #wireMock()}), e.g. to stub an OAuth token endpoint. To load the simulator into
- * a WireMock server of your own, {@link Builder#build() build} without starting and register
- * {@link #wireMockExtension()} in your {@code WireMockConfiguration.extensions(...)}; the journal,
- * script and stats then work as usual, while the URL and port accessors need {@link #start()}.
+ * own stubs ({@link #wireMock()}). To load the simulator into a WireMock server of your own,
+ * {@link Builder#build() build} without starting and register {@link #wireMockExtension()} in your
+ * {@code WireMockConfiguration.extensions(...)}; the journal, script and stats then work as usual,
+ * while the URL and port accessors need {@link #start()}.
  *
- * <p>Thread-safe. Time (rate-limit windows, {@code Date}, journal arrival, scripted spans) comes
- * only from the injected {@link Clock}; scripted delays are real time.
+ * <h2>OAuth token endpoint</h2>
+ *
+ * <p>Register a client with {@link Builder#oauthClient(String, String)} and {@link #start()} also
+ * runs Assignr's token endpoint, {@code POST /oauth/token} with the client-credentials grant, on a
+ * second server of its own (Assignr's is on another host, {@code app.assignr.com}), with the same
+ * HTTP/HTTPS settings and certificate: {@link #tokenUri()}. It issues random 43-character Bearer
+ * tokens that live {@link Builder#tokenLifetime(Duration)} on the simulator clock. With
+ * {@link Builder#requireIssuedTokens(boolean)} the API answers 401 to any other token, to an
+ * expired one, and to every token after {@link #expireAllTokens()}. {@link #tokenScript()} scripts
+ * its failures; {@link #tokenRequests()} lists its requests, never with a secret or a token.
+ *
+ * <pre>{@code
+ * try (AssignrSimulator sim = AssignrSimulator.builder().clock(clock)
+ *     .oauthClient("my-app", "s3cret").tokenLifetime(Duration.ofSeconds(60))
+ *     .requireIssuedTokens(true).start()) {
+ *   HttpResponse<String> token = client.send(HttpRequest.newBuilder(sim.tokenUri())
+ *       .header("Content-Type", "application/x-www-form-urlencoded")
+ *       .POST(ofString("grant_type=client_credentials&client_id=my-app&client_secret=s3cret"
+ *           + "&scope=read+write")).build(), ofString());
+ *   // {"access_token":"...","token_type":"Bearer","expires_in":60,"scope":"read write",...}
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Time (rate-limit windows, {@code Date}, journal arrival, scripted spans, token
+ * lifetimes) comes only from the injected {@link Clock}; scripted delays are real time.
  */
 public final class AssignrSimulator implements AutoCloseable {
 
@@ -68,7 +98,12 @@ public final class AssignrSimulator implements AutoCloseable {
   private final AssignrApiFilter filter;
   private final RequestJournal journal;
   private final FaultScript script;
+  private final TokenStore tokens = new TokenStore();
+  private final ScriptStore tokenScripts = new ScriptStore();
+  private final OAuthTokenFilter tokenFilter;
+  private final TokenScript tokenScript;
   private WireMockServer server;
+  private WireMockServer tokenServer;
 
   private AssignrSimulator(Builder b) {
     this.settings = b.copy();
@@ -77,15 +112,20 @@ public final class AssignrSimulator implements AutoCloseable {
     this.account = new SimulatedAccount(b.sites, b.gamesPerSite, b.unpaidSites, b.forbiddenSites,
         b.defaultPageSize);
     this.journalStore = new JournalStore(b.journalCapacity);
-    this.filter = new AssignrApiFilter(clock, b.token, b.httpsOnly, b.retryAfter, limiter, account,
-        scripts, journalStore, stats);
+    this.filter = new AssignrApiFilter(clock, b.token, b.requireIssuedTokens, tokens, b.httpsOnly,
+        b.retryAfter, limiter, account, scripts, journalStore, stats);
     this.journal = new RequestJournal(journalStore);
     this.script = new FaultScript(scripts, clock);
+    this.tokenFilter = b.oauthClients.isEmpty() ? null
+        : new OAuthTokenFilter(clock, b.oauthClients, b.tokenLifetime.toMillis(), b.httpsOnly,
+            tokens, tokenScripts, stats, b.journalCapacity);
+    this.tokenScript = new TokenScript(tokenScripts, clock);
   }
 
   /**
    * A builder with Assignr's defaults: the three real rate-limit rules on the system clock, any
-   * non-empty Bearer token, one site (id 1) with 120 games, page size 25, plain HTTP.
+   * non-empty Bearer token, one site (id 1) with 120 games, page size 25, plain HTTP, no OAuth
+   * token endpoint.
    *
    * @return a new builder
    */
@@ -94,7 +134,8 @@ public final class AssignrSimulator implements AutoCloseable {
   }
 
   /**
-   * Starts the embedded WireMock server on random ports.
+   * Starts the embedded WireMock server on random ports, and the OAuth token endpoint's server
+   * when a client is registered.
    *
    * @return this simulator
    * @throws IllegalStateException if already started
@@ -103,9 +144,34 @@ public final class AssignrSimulator implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("simulator already started");
     }
+    WireMockConfiguration options = options(filter);
+    settings.wireMockOptions.accept(options);
+    WireMockServer started = new WireMockServer(options);
+    started.start();
+    if (settings.https) {
+      filter.httpsPort(started.httpsPort());
+    }
+    if (tokenFilter != null) {
+      WireMockServer tokenStarted = new WireMockServer(options(tokenFilter));
+      try {
+        tokenStarted.start();
+      } catch (RuntimeException e) {
+        started.stop();
+        throw e;
+      }
+      if (settings.https) {
+        tokenFilter.httpsPort(tokenStarted.httpsPort());
+      }
+      tokenServer = tokenStarted;
+    }
+    server = started;
+    return this;
+  }
+
+  private WireMockConfiguration options(Extension extension) {
     WireMockConfiguration options = WireMockConfiguration.options()
         .dynamicPort()
-        .extensions(filter)
+        .extensions(extension)
         .notifier(new Slf4jNotifier(false))
         .jettyAcceptors(1)
         .disableRequestJournal();
@@ -116,19 +182,16 @@ public final class AssignrSimulator implements AutoCloseable {
           .keystorePassword(SimulatorTls.KEYSTORE_PASSWORD)
           .keyManagerPassword(SimulatorTls.KEYSTORE_PASSWORD);
     }
-    settings.wireMockOptions.accept(options);
-    WireMockServer started = new WireMockServer(options);
-    started.start();
-    if (settings.https) {
-      filter.httpsPort(started.httpsPort());
-    }
-    server = started;
-    return this;
+    return options;
   }
 
-  /** Stops the server, if running. Idempotent. */
+  /** Stops the servers, if running. Idempotent. */
   @Override
   public synchronized void close() {
+    if (tokenServer != null) {
+      tokenServer.stop();
+      tokenServer = null;
+    }
     if (server != null) {
       server.stop();
       server = null;
@@ -194,6 +257,71 @@ public final class AssignrSimulator implements AutoCloseable {
       throw new IllegalStateException("HTTPS is not enabled; use builder().https(true)");
     }
     return running().httpsPort();
+  }
+
+  /**
+   * The OAuth token endpoint, on its own server: on HTTPS when HTTPS is enabled, else on plain
+   * HTTP. In {@linkplain Builder#httpsOnly(boolean) HTTPS-only} mode its plain-HTTP port answers
+   * 302 like the API's.
+   *
+   * @return e.g. {@code https://localhost:54330/oauth/token}
+   * @throws IllegalStateException if no OAuth client is registered or the simulator is not started
+   */
+  public URI tokenUri() {
+    WireMockServer running = runningTokenServer();
+    return URI.create((settings.https ? "https" : "http") + "://localhost:"
+        + (settings.https ? running.httpsPort() : running.port()) + OAuthTokenFilter.TOKEN_PATH);
+  }
+
+  /**
+   * The plain-HTTP URI of the OAuth token endpoint, whether or not HTTPS is enabled.
+   *
+   * @return e.g. {@code http://localhost:54329/oauth/token}
+   * @throws IllegalStateException if no OAuth client is registered or the simulator is not started
+   */
+  public URI httpTokenUri() {
+    return URI.create("http://localhost:" + runningTokenServer().port()
+        + OAuthTokenFilter.TOKEN_PATH);
+  }
+
+  /**
+   * The requests the OAuth token endpoint received, oldest first (the most recent
+   * {@code journalCapacity}; {@link SimulatorStats#tokenRequests()} counts them all). Never holds
+   * a client secret or an access token.
+   *
+   * @return an immutable snapshot; empty without a registered client
+   */
+  public List<TokenRequest> tokenRequests() {
+    return tokenFilter == null ? List.of() : tokenFilter.journal();
+  }
+
+  /**
+   * The fault script of the OAuth token endpoint.
+   *
+   * @return the script
+   */
+  public TokenScript tokenScript() {
+    return tokenScript;
+  }
+
+  /**
+   * Ends the lifetime of every access token issued so far, now: with
+   * {@link Builder#requireIssuedTokens(boolean)} the API answers 401 ({@code error="invalid_token"},
+   * "The access token expired") to each of them, until the client fetches a new one.
+   *
+   * @return how many tokens were still valid
+   */
+  public int expireAllTokens() {
+    return tokens.expireAll(clock.millis());
+  }
+
+  /**
+   * Access tokens still valid on the simulator clock, for assertions.
+   *
+   * @return the count
+   */
+  public int activeTokens() {
+    return tokens.active(clock.millis());
   }
 
   /**
@@ -275,7 +403,8 @@ public final class AssignrSimulator implements AutoCloseable {
 
   /**
    * Restores the freshly started state: seed data, rate-limit counters, no scripted rules, an
-   * empty journal, zero stats. The server keeps running on the same ports.
+   * empty journal, zero stats, no issued tokens (tokens issued before are then unknown) and an
+   * empty token journal. The servers keep running on the same ports.
    */
   public void reset() {
     scripts.clear();
@@ -283,6 +412,11 @@ public final class AssignrSimulator implements AutoCloseable {
     account.reset();
     journalStore.clear();
     stats.reset();
+    tokenScripts.clear();
+    tokens.clear();
+    if (tokenFilter != null) {
+      tokenFilter.clearJournal();
+    }
   }
 
   /** Forgets all rate-limit counts, as if no request had arrived in the current windows. */
@@ -329,6 +463,15 @@ public final class AssignrSimulator implements AutoCloseable {
     return server;
   }
 
+  private synchronized WireMockServer runningTokenServer() {
+    if (tokenFilter == null) {
+      throw new IllegalStateException(
+          "no OAuth token endpoint: register a client with builder().oauthClient(id, secret)");
+    }
+    running();
+    return tokenServer;
+  }
+
   /**
    * Configures a simulator. Setters only store; {@link #build()} validates every value and names
    * the offending parameter.
@@ -347,6 +490,10 @@ public final class AssignrSimulator implements AutoCloseable {
     private boolean retryAfter;
     private int journalCapacity = 100_000;
     private Consumer<WireMockConfiguration> wireMockOptions = o -> { };
+    private List<Map.Entry<String, String>> oauthClientList = new ArrayList<>();
+    private Map<String, String> oauthClients = Map.of();
+    private Duration tokenLifetime = Duration.ofSeconds(7200);
+    private boolean requireIssuedTokens;
 
     private Builder() {}
 
@@ -365,6 +512,10 @@ public final class AssignrSimulator implements AutoCloseable {
       b.retryAfter = retryAfter;
       b.journalCapacity = journalCapacity;
       b.wireMockOptions = wireMockOptions;
+      b.oauthClientList = new ArrayList<>(oauthClientList);
+      b.oauthClients = oauthClients;
+      b.tokenLifetime = tokenLifetime;
+      b.requireIssuedTokens = requireIssuedTokens;
       return b;
     }
 
@@ -516,8 +667,49 @@ public final class AssignrSimulator implements AutoCloseable {
     }
 
     /**
+     * Registers an OAuth client of the token endpoint; call once per client. With at least one
+     * client, {@link AssignrSimulator#start()} also starts the endpoint
+     * ({@link AssignrSimulator#tokenUri()}).
+     *
+     * @param clientId the {@code client_id}, not blank, unique
+     * @param clientSecret the {@code client_secret}, not blank
+     * @return this builder
+     */
+    public Builder oauthClient(String clientId, String clientSecret) {
+      oauthClientList.add(new AbstractMap.SimpleImmutableEntry<>(clientId, clientSecret));
+      return this;
+    }
+
+    /**
+     * How long issued access tokens live on the simulator clock; the token answer's
+     * {@code expires_in}. Default 7200 s, as Assignr's. Short lifetimes with a test clock let a
+     * test or a demo watch tokens expire.
+     *
+     * @param lifetime whole seconds, 1 s to 3650 days
+     * @return this builder
+     */
+    public Builder tokenLifetime(Duration lifetime) {
+      this.tokenLifetime = lifetime;
+      return this;
+    }
+
+    /**
+     * Makes the API accept only Bearer tokens the token endpoint issued and that have not expired:
+     * any other token, an expired one, or none gets 401. Needs a registered
+     * {@link #oauthClient(String, String) client}; excludes {@link #token(String)}. Default false:
+     * any non-empty Bearer token is accepted.
+     *
+     * @param require whether to enforce issued tokens
+     * @return this builder
+     */
+    public Builder requireIssuedTokens(boolean require) {
+      this.requireIssuedTokens = require;
+      return this;
+    }
+
+    /**
      * Adjusts the embedded server's WireMock options (e.g. {@code containerThreads}) after the
-     * simulator's own settings.
+     * simulator's own settings. Applies to the API's server only, not to the token endpoint's.
      *
      * @param customizer called once per start
      * @return this builder
@@ -551,6 +743,35 @@ public final class AssignrSimulator implements AutoCloseable {
       check("journalCapacity", journalCapacity, 1, Integer.MAX_VALUE);
       unpaidSites = Set.copyOf(unpaidSites);
       forbiddenSites = Set.copyOf(forbiddenSites);
+      Map<String, String> clients = new LinkedHashMap<>();
+      for (Map.Entry<String, String> client : oauthClientList) {
+        if (client.getKey() == null || client.getKey().isBlank()) {
+          throw new IllegalArgumentException("oauthClient clientId must not be blank");
+        }
+        if (client.getValue() == null || client.getValue().isBlank()) {
+          throw new IllegalArgumentException(
+              "oauthClient clientSecret must not be blank, for client " + client.getKey());
+        }
+        if (clients.put(client.getKey(), client.getValue()) != null) {
+          throw new IllegalArgumentException(
+              "oauthClient clientId registered twice: " + client.getKey());
+        }
+      }
+      oauthClients = Map.copyOf(clients);
+      Objects.requireNonNull(tokenLifetime, "tokenLifetime");
+      if (tokenLifetime.compareTo(Duration.ofSeconds(1)) < 0
+          || tokenLifetime.compareTo(Duration.ofDays(3650)) > 0 || tokenLifetime.getNano() != 0) {
+        throw new IllegalArgumentException(
+            "tokenLifetime must be whole seconds in [1 s, 3650 days], was " + tokenLifetime);
+      }
+      if (requireIssuedTokens && oauthClients.isEmpty()) {
+        throw new IllegalArgumentException(
+            "requireIssuedTokens needs an oauthClient(id, secret) to issue tokens");
+      }
+      if (requireIssuedTokens && token != null) {
+        throw new IllegalArgumentException(
+            "token(...) and requireIssuedTokens(true) exclude each other");
+      }
       if (httpsOnly) {
         https = true;
       }

@@ -18,6 +18,8 @@ import java.util.Objects;
  *     .header("X-Ratelimit-Reset-Seconds-Remaining", "soon")); // the next request
  * sim.script().on("PUT", "/api/v2/games/\\d+").next(2).delay(Duration.ofMillis(300));
  * sim.script().on("GET", null).withProbability(0.05, 42L).respond(ScriptedResponse.status(500));
+ * sim.script().on("POST", "/api/v2/sites/\\d+/games").next(1).processThenReset(); // created, answer lost
+ * sim.script().on("GET", null).everyNth(5).truncateBody();  // half a body, then close
  * }</pre>
  *
  * <h2>Semantics</h2>
@@ -28,11 +30,26 @@ import java.util.Objects;
  * request. A rule's trigger counts the matching requests that reach it. Without a firing rule the
  * API model answers as usual.
  *
+ * <h2>Faults before and after processing</h2>
+ *
+ * <p>{@link Trigger#fault(Fault)} breaks the connection <em>instead of</em> processing: the API
+ * never sees the request (a lost request). {@link Trigger#processThenClose()},
+ * {@link Trigger#processThenReset()} and {@link Trigger#truncateBody()} break it <em>after</em>
+ * processing: the simulator answers as it would (rate limiter, authentication, API model — a
+ * {@code POST /sites/{id}/games} creates its game), then the client gets no response byte, or
+ * only part of the body (a lost answer). This is what makes a blind replay of a write visible:
+ * the journal shows the first arrival {@linkplain JournalEntry#processed() processed}, and
+ * {@link RequestJournal#count(String, String)} counts every arrival. These faults work on any
+ * connection, including a reused keep-alive connection that carried earlier, fully answered
+ * requests — the case in which OkHttp's {@code retryOnConnectionFailure} silently replays a
+ * request.
+ *
  * <h2>Rate-limit accounting</h2>
  *
  * <p>Scripted responses count against the rate-limit quota like real ones (a 503 still cost the
  * caller a request at Assignr), except scripted 429s, which, like real ones, count against
  * nothing. Connection faults ({@link Fault}) are not counted: the request never reached the API.
+ * Faults after processing are counted like the answer they break (the request did reach it).
  * Scripted responses are served even when the quota is exhausted (an outage or an injected error
  * wins over the rate limiter). Scripted rules are evaluated after the HTTPS-only redirect.
  */
@@ -121,6 +138,39 @@ public final class FaultScript {
    */
   public FaultScript fault(Fault fault, int n) {
     return next(n).fault(fault);
+  }
+
+  /**
+   * The API processes each of the next {@code n} requests, then the connection is closed without
+   * a response byte. See {@link Trigger#processThenClose()}.
+   *
+   * @param n at least 1
+   * @return this script
+   */
+  public FaultScript processThenClose(int n) {
+    return next(n).processThenClose();
+  }
+
+  /**
+   * The API processes each of the next {@code n} requests, then the connection is reset without a
+   * response byte. See {@link Trigger#processThenReset()}.
+   *
+   * @param n at least 1
+   * @return this script
+   */
+  public FaultScript processThenReset(int n) {
+    return next(n).processThenReset();
+  }
+
+  /**
+   * The API processes each of the next {@code n} requests, then half of the answer's body is sent
+   * and the connection closed. See {@link Trigger#truncateBody()}.
+   *
+   * @param n at least 1
+   * @return this script
+   */
+  public FaultScript truncateBody(int n) {
+    return next(n).truncateBody();
   }
 
   /**
@@ -282,13 +332,70 @@ public final class FaultScript {
     }
 
     /**
-     * Breaks the connection with a WireMock fault.
+     * Breaks the connection with a WireMock fault instead of processing the request: the API
+     * never sees it. For a fault after processing see {@link #processThenClose()},
+     * {@link #processThenReset()} and {@link #truncateBody()}.
      *
      * @param fault the fault
      * @return the script, for chaining
      */
     public FaultScript fault(Fault fault) {
       return add(new ScriptStore.Inject(Objects.requireNonNull(fault, "fault")));
+    }
+
+    /**
+     * Lets the simulator process the request as usual (a POST creates its game), then closes the
+     * connection without sending a response byte (WireMock's {@link Fault#EMPTY_RESPONSE} applied
+     * to the finished answer). The client sees end of stream where the status line should be.
+     * Journal: {@code status 0}, {@code fault EMPTY_RESPONSE}, {@code apiStatus} the model's.
+     *
+     * @return the script, for chaining
+     */
+    public FaultScript processThenClose() {
+      return add(new ScriptStore.AfterProcessing(ScriptStore.Break.CLOSE, -1));
+    }
+
+    /**
+     * Lets the simulator process the request as usual, then resets the connection (TCP RST through
+     * {@code SO_LINGER 0}, WireMock's {@link Fault#CONNECTION_RESET_BY_PEER}) without sending a
+     * response byte. The client sees "connection reset". Journal: {@code status 0},
+     * {@code fault CONNECTION_RESET_BY_PEER}, {@code apiStatus} the model's.
+     *
+     * @return the script, for chaining
+     */
+    public FaultScript processThenReset() {
+      return add(new ScriptStore.AfterProcessing(ScriptStore.Break.RESET, -1));
+    }
+
+    /**
+     * Lets the simulator process the request as usual, then sends the answer's status and headers
+     * with a {@code Content-Length} for the whole body, but only the first half of the body
+     * (rounded down), and closes the connection. The client sees end of stream inside the body.
+     * Journal: the status sent, {@code bodyTruncated true}.
+     *
+     * @return the script, for chaining
+     * @see #truncateBodyAt(int)
+     */
+    public FaultScript truncateBody() {
+      return add(new ScriptStore.AfterProcessing(ScriptStore.Break.TRUNCATE, -1));
+    }
+
+    /**
+     * Like {@link #truncateBody()}, sending exactly {@code bytesSent} body bytes (at most one
+     * fewer than the body has). The answer also carries {@code Content-Encoding: identity}, which
+     * keeps WireMock's gzip handler from turning the short body into a complete chunked one for
+     * clients that send {@code Accept-Encoding: gzip}. An answer without a body (a 204) declares
+     * {@code Content-Length: 1} and sends nothing; clients that know a 204 has no body may not
+     * notice.
+     *
+     * @param bytesSent zero or more
+     * @return the script, for chaining
+     */
+    public FaultScript truncateBodyAt(int bytesSent) {
+      if (bytesSent < 0) {
+        throw new IllegalArgumentException("bytesSent must be >= 0, was " + bytesSent);
+      }
+      return add(new ScriptStore.AfterProcessing(ScriptStore.Break.TRUNCATE, bytesSent));
     }
 
     /**

@@ -59,7 +59,9 @@ public final class RequestJournal {
   }
 
   /**
-   * Number of requests for one method and path.
+   * Number of requests for one method and path that arrived, processed or not: answered, refused,
+   * scripted, or broken before or after processing. "The server received this POST exactly N
+   * times" is {@code count("POST", path) == N}.
    *
    * @param method e.g. {@code "PUT"}; null or {@code "*"} for any
    * @param pathRegexOrPrefix a path prefix or a regex for the whole path
@@ -67,6 +69,19 @@ public final class RequestJournal {
    */
   public int count(String method, String pathRegexOrPrefix) {
     return entries(method, pathRegexOrPrefix).size();
+  }
+
+  /**
+   * Number of requests for one method and path that the API model {@linkplain
+   * JournalEntry#processed() processed}, whether or not their answer reached the client. "This
+   * POST created exactly one game" is {@code countProcessed("POST", path) == 1}.
+   *
+   * @param method e.g. {@code "POST"}; null or {@code "*"} for any
+   * @param pathRegexOrPrefix a path prefix or a regex for the whole path
+   * @return the number of matching processed entries
+   */
+  public int countProcessed(String method, String pathRegexOrPrefix) {
+    return filter(matcher(method, pathRegexOrPrefix).and(JournalEntry::processed)).size();
   }
 
   /**

@@ -9,6 +9,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.http.HttpHeaders;
 import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +39,13 @@ import java.util.Map;
  *       quota if quota is left, except a scripted 429, which, like a real one, is not.
  *   <li>Rate limits: 429 with {@code X-Ratelimit-Remaining: 0} if any rule is exhausted; otherwise
  *       the request is counted — whatever its fate below (401, 404, 422... all count).
- *   <li>Authentication: 401 without {@code Authorization: Bearer <token>}.
+ *   <li>Authentication: 401 without {@code Authorization: Bearer <token>}; with
+ *       {@code requireIssuedTokens}, also for a token the {@link OAuthTokenFilter token endpoint}
+ *       did not issue or that has expired ({@code error="invalid_token"} in the challenge).
  *   <li>The {@link SimulatedAccount API model}.
+ *   <li>A scripted {@link ScriptStore.AfterProcessing break}, if step 2 chose one: the answer
+ *       steps 3 to 5 decided (and whatever the model did to the account) stands, but the client
+ *       gets no byte of it (close or reset) or only part of its body.
  * </ol>
  *
  * <p>Every response carries the rate-limit headers of the binding rule and a {@code Date} on the
@@ -59,6 +66,8 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
 
   private final Clock clock;
   private final String token;
+  private final boolean requireIssuedTokens;
+  private final TokenStore tokens;
   private final boolean httpsOnly;
   private final boolean retryAfter;
   private final FixedWindowRateLimiter limiter;
@@ -68,11 +77,29 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
   private final StatsCounters stats;
   private volatile int httpsPort = -1;
 
-  public AssignrApiFilter(Clock clock, String token, boolean httpsOnly, boolean retryAfter,
+  /**
+   * Creates the filter.
+   *
+   * @param clock the simulator clock
+   * @param token the only Bearer token accepted, or null for any
+   * @param requireIssuedTokens accept only unexpired tokens from {@code tokens}
+   * @param tokens tokens the token endpoint issued
+   * @param httpsOnly whether plain HTTP is redirected
+   * @param retryAfter whether rate-limit 429s carry Retry-After
+   * @param limiter the rate limiter
+   * @param account the API model
+   * @param scripts the API's rules
+   * @param journal the request journal
+   * @param stats the simulator's counters
+   */
+  public AssignrApiFilter(Clock clock, String token, boolean requireIssuedTokens,
+      TokenStore tokens, boolean httpsOnly, boolean retryAfter,
       FixedWindowRateLimiter limiter, SimulatedAccount account, ScriptStore scripts,
       JournalStore journal, StatsCounters stats) {
     this.clock = clock;
     this.token = token;
+    this.requireIssuedTokens = requireIssuedTokens;
+    this.tokens = tokens;
     this.httpsOnly = httpsOnly;
     this.retryAfter = retryAfter;
     this.limiter = limiter;
@@ -109,19 +136,47 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
 
     Served served = serve(request, method, scheme, path, query, now);
 
-    if (served.fault != null) {
+    if (served.fault != null || served.truncated) {
       stats.connectionFaults.increment();
-    } else {
+    }
+    if (served.fault == null) {
       stats.served(served.status);
     }
     journal.add(new JournalEntry(sequence, method, scheme, path, query, Instant.ofEpochMilli(now),
         served.status, served.fault, acceptValid(request), authorizationPresent(request),
-        served.scripted, served.delayMillis));
-    return RequestFilterAction.stopWith(served.definition.build());
+        served.scripted, served.delayMillis, served.apiStatus, served.truncated));
+    return RequestFilterAction.stopWith(served.definition());
   }
 
-  private record Served(ResponseDefinitionBuilder definition, int status, Fault fault,
-      boolean scripted, long delayMillis) {}
+  /**
+   * What one request gets.
+   *
+   * @param status the status sent, 0 when no response byte is sent
+   * @param headers the headers sent, or null with a fault
+   * @param body the body bytes sent, or null for none
+   * @param fault a connection fault instead of a response
+   * @param scripted whether a script rule chose or broke the answer
+   * @param delayMillis scripted delay
+   * @param apiStatus the API model's status when it processed the request, else 0
+   * @param truncated whether {@code body} is shorter than the declared Content-Length
+   */
+  private record Served(int status, Headers headers, byte[] body, Fault fault, boolean scripted,
+      long delayMillis, int apiStatus, boolean truncated) {
+
+    static Served fault(Fault fault, long delay, int apiStatus) {
+      return new Served(0, null, null, fault, true, delay, apiStatus, false);
+    }
+
+    ResponseDefinition definition() {
+      ResponseDefinitionBuilder def = fault != null
+          ? ResponseDefinitionBuilder.responseDefinition().withFault(fault)
+          : response(status, headers, body);
+      if (delayMillis > 0) {
+        def = def.withFixedDelay((int) Math.min(Integer.MAX_VALUE, delayMillis));
+      }
+      return def.build();
+    }
+  }
 
   private Served serve(Request request, String method, String scheme, String path, String query,
       long now) {
@@ -131,40 +186,49 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
       int port = httpsPort;
       headers.set("Location",
           "https://" + request.getHost() + (port > 0 ? ":" + port : "") + request.getUrl());
-      return new Served(response(302, headers, null), 302, null, false, 0);
+      return new Served(302, headers, null, null, false, 0, 0, false);
     }
 
     ScriptStore.Outcome script = scripts.evaluate(method, path, now);
     long delay = script.delayMillis();
     if (script.terminal() instanceof ScriptStore.Inject inject) {
-      ResponseDefinitionBuilder def = ResponseDefinitionBuilder.responseDefinition()
-          .withFault(inject.fault());
-      return new Served(withDelay(def, delay), 0, inject.fault(), true, delay);
+      return Served.fault(inject.fault(), delay, 0);
     }
     if (script.terminal() instanceof ScriptStore.Respond respond) {
-      ScriptedResponse scripted = respond.response();
-      boolean is429 = scripted.statusCode() == 429;
-      FixedWindowRateLimiter.Decision decision = limiter.acquire(now, !is429);
-      if (decision.admitted() && !is429) {
-        stats.admitted.increment();
-      }
-      Headers headers = scripted.rateLimitHeaders()
-          ? baseHeaders(decision, now, is429)
-          : dateOnly(now);
-      for (String removed : scripted.removedHeaders()) {
-        headers.remove(removed);
-      }
-      Map<String, List<String>> overrides = new LinkedHashMap<>();
-      for (Map.Entry<String, String> h : scripted.headers()) {
-        overrides.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
-      }
-      overrides.forEach(headers::set);
-      byte[] body = scripted.bodyBytes();
-      ResponseDefinitionBuilder def = response(scripted.statusCode(), headers,
-          body.length == 0 ? null : body);
-      return new Served(withDelay(def, delay), scripted.statusCode(), null, true, delay);
+      return scripted(respond.response(), now, delay);
     }
+    Served answer = answer(request, method, scheme, path, query, now, delay);
+    if (script.terminal() instanceof ScriptStore.AfterProcessing after) {
+      return breakAnswer(answer, after);
+    }
+    return answer;
+  }
 
+  private Served scripted(ScriptedResponse scripted, long now, long delay) {
+    boolean is429 = scripted.statusCode() == 429;
+    FixedWindowRateLimiter.Decision decision = limiter.acquire(now, !is429);
+    if (decision.admitted() && !is429) {
+      stats.admitted.increment();
+    }
+    Headers headers = scripted.rateLimitHeaders()
+        ? baseHeaders(decision, now, is429)
+        : dateOnly(now);
+    for (String removed : scripted.removedHeaders()) {
+      headers.remove(removed);
+    }
+    Map<String, List<String>> overrides = new LinkedHashMap<>();
+    for (Map.Entry<String, String> h : scripted.headers()) {
+      overrides.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
+    }
+    overrides.forEach(headers::set);
+    byte[] body = scripted.bodyBytes();
+    return new Served(scripted.statusCode(), headers, body.length == 0 ? null : body, null, true,
+        delay, 0, false);
+  }
+
+  /** Steps 3 to 5: the rate limiter, authentication, the API model. */
+  private Served answer(Request request, String method, String scheme, String path, String query,
+      long now, long delay) {
     FixedWindowRateLimiter.Decision decision = limiter.acquire(now, true);
     if (!decision.admitted()) {
       Headers headers = baseHeaders(decision, now, true);
@@ -174,35 +238,60 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
       }
       return json(SimulatedAccount.error(429, "Rate limit exceeded: " + decision.limit()
           + " requests per " + decision.periodSeconds() + " s; retry in "
-          + decision.secondsRemaining() + " s"), headers, delay);
+          + decision.secondsRemaining() + " s"), headers, delay, false);
     }
     stats.admitted.increment();
     Headers headers = baseHeaders(decision, now, false);
-    if (!bearerValid(request)) {
-      headers.set("WWW-Authenticate", "Bearer realm=\"Assignr\"");
-      return json(SimulatedAccount.error(401, "Unauthorized: a valid Bearer token is required"),
-          headers, delay);
+    Refusal refusal = bearerRefusal(request, now);
+    if (refusal != null) {
+      headers.set("WWW-Authenticate", refusal.challenge());
+      return json(SimulatedAccount.error(401, refusal.message()), headers, delay, false);
     }
     String base = scheme + "://" + request.getHost() + ":" + request.getPort() + API_PREFIX;
     Map<String, String> params = parseQuery(query);
     SimulatedAccount.ApiResponse api = account.handle(method,
         path.substring(API_PREFIX.length()), params::get, request.getBody(), base);
     api.headers().forEach(headers::set);
-    return json(api, headers, delay);
+    return json(api, headers, delay, true);
   }
 
-  private Served json(SimulatedAccount.ApiResponse api, Headers headers, long delay) {
+  /**
+   * Breaks an answer the simulator has already decided (and, when the API model processed the
+   * request, acted on). A truncated answer keeps its status and headers but declares the whole
+   * body's Content-Length and sends only part of it; Jetty then closes the connection because the
+   * content is short. {@code Content-Encoding: identity} keeps WireMock's gzip handler away, which
+   * would otherwise re-encode the body as a complete chunked stream for clients that send
+   * {@code Accept-Encoding: gzip} (OkHttp does by default).
+   */
+  private static Served breakAnswer(Served answer, ScriptStore.AfterProcessing after) {
+    switch (after.how()) {
+      case CLOSE:
+        return Served.fault(Fault.EMPTY_RESPONSE, answer.delayMillis, answer.apiStatus);
+      case RESET:
+        return Served.fault(Fault.CONNECTION_RESET_BY_PEER, answer.delayMillis, answer.apiStatus);
+      case TRUNCATE:
+      default:
+        byte[] full = answer.body == null ? new byte[0] : answer.body;
+        int declared = Math.max(1, full.length);
+        int sent = after.bodyBytes() < 0 ? full.length / 2
+            : Math.min(after.bodyBytes(), declared - 1);
+        Headers headers = answer.headers;
+        headers.set("Content-Length", Integer.toString(declared));
+        headers.set("Content-Encoding", "identity");
+        return new Served(answer.status, headers, Arrays.copyOf(full, sent), null, true,
+            answer.delayMillis, answer.apiStatus, true);
+    }
+  }
+
+  private static Served json(SimulatedAccount.ApiResponse api, Headers headers, long delay,
+      boolean processed) {
     byte[] body = null;
     if (api.body() != null) {
       headers.set("Content-Type", HAL_JSON + "; charset=utf-8");
       body = SimulatedAccount.bytes(api.body());
     }
-    return new Served(withDelay(response(api.status(), headers, body), delay), api.status(), null,
-        false, delay);
-  }
-
-  private static ResponseDefinitionBuilder withDelay(ResponseDefinitionBuilder def, long delay) {
-    return delay > 0 ? def.withFixedDelay((int) Math.min(Integer.MAX_VALUE, delay)) : def;
+    return new Served(api.status(), headers, body, null, false, delay,
+        processed ? api.status() : 0, false);
   }
 
   private static ResponseDefinitionBuilder response(int status, Headers headers, byte[] body) {
@@ -217,8 +306,13 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
 
   private Headers dateOnly(long now) {
     Headers headers = new Headers();
-    headers.set("Date", HTTP_DATE.format(Instant.ofEpochMilli(now)));
+    headers.set("Date", httpDate(now));
     return headers;
+  }
+
+  /** An HTTP-date ({@code IMF-fixdate}) for epoch millis. */
+  static String httpDate(long epochMillis) {
+    return HTTP_DATE.format(Instant.ofEpochMilli(epochMillis));
   }
 
   private Headers baseHeaders(FixedWindowRateLimiter.Decision d, long now, boolean limited) {
@@ -233,17 +327,41 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
     return headers;
   }
 
-  private boolean bearerValid(Request request) {
+  /** A 401's message and {@code WWW-Authenticate} challenge. */
+  private record Refusal(String message, String challenge) {}
+
+  /**
+   * Why the request's Bearer token is refused: {@code null} when it is accepted, else the message
+   * and the {@code WWW-Authenticate} challenge (RFC 6750 §3) to send with the 401. Without a
+   * configured token any non-empty Bearer token passes; with {@code requireIssuedTokens} only one
+   * the token endpoint issued and that has not expired.
+   */
+  private Refusal bearerRefusal(Request request, long now) {
+    Refusal missing = new Refusal("Unauthorized: a valid Bearer token is required",
+        "Bearer realm=\"Assignr\"");
     String value = request.getHeader("Authorization");
     if (value == null) {
-      return false;
+      return missing;
     }
     value = value.trim();
     if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
+      return missing;
     }
     String sent = value.substring(7).trim();
-    return token == null ? !sent.isEmpty() : token.equals(sent);
+    if (sent.isEmpty()) {
+      return missing;
+    }
+    if (requireIssuedTokens) {
+      TokenStore.Check check = tokens.check(sent, now);
+      if (check == TokenStore.Check.VALID) {
+        return null;
+      }
+      String why = check == TokenStore.Check.EXPIRED
+          ? "The access token expired" : "The access token is invalid";
+      return new Refusal("Unauthorized: " + why, "Bearer realm=\"Assignr\", "
+          + "error=\"invalid_token\", error_description=\"" + why + "\"");
+    }
+    return token == null || token.equals(sent) ? null : missing;
   }
 
   private static boolean authorizationPresent(Request request) {
@@ -264,7 +382,8 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
     return false;
   }
 
-  private static Map<String, String> parseQuery(String query) {
+  /** Decodes {@code a=1&b=2} (also a form body); the first value of a name wins. */
+  static Map<String, String> parseQuery(String query) {
     Map<String, String> params = new HashMap<>();
     if (query.isEmpty()) {
       return params;

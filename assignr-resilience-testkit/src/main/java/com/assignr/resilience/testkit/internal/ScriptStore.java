@@ -1,5 +1,6 @@
 package com.assignr.resilience.testkit.internal;
 
+import com.assignr.resilience.testkit.MalformedTokenResponse;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.util.ArrayList;
@@ -12,15 +13,16 @@ import java.util.regex.Pattern;
  * Scripted faults and responses, evaluated in the order they were added.
  *
  * <p>For each request, rules that match its method and path are visited in order: every firing
- * {@link Delay} adds its delay, and the first firing {@link Respond} or {@link Inject} decides the
- * response; later rules are not visited (and do not count that request). A rule fires while its
+ * {@link Delay} adds its delay, and the first firing {@link Respond}, {@link Inject} or
+ * {@link AfterProcessing} decides the response; later rules are not visited (and do not count that
+ * request). A rule fires while its
  * trigger allows: the next N matching requests, until an instant on the simulator clock, every
  * Nth matching request it sees, or with a seeded probability.
  */
 public final class ScriptStore {
 
   /** What a rule does. */
-  public sealed interface Action permits Respond, Inject, Delay {}
+  public sealed interface Action permits Respond, Inject, Delay, AfterProcessing, Malformed {}
 
   /** Serve a scripted response. */
   public record Respond(ScriptedResponse response) implements Action {}
@@ -30,6 +32,27 @@ public final class ScriptStore {
 
   /** Delay whatever response is served. */
   public record Delay(long millis) implements Action {}
+
+  /** How an answer is broken after the request was processed. */
+  public enum Break {
+    /** Close the connection without a response byte (WireMock's {@code EMPTY_RESPONSE}). */
+    CLOSE,
+    /** Reset the connection without a response byte (WireMock's {@code CONNECTION_RESET_BY_PEER}). */
+    RESET,
+    /** Send status, headers and part of the body, then close. */
+    TRUNCATE
+  }
+
+  /**
+   * Let the request be processed as usual, then break its answer.
+   *
+   * @param how the break
+   * @param bodyBytes for {@link Break#TRUNCATE}: body bytes to send, or -1 for half the body
+   */
+  public record AfterProcessing(Break how, int bodyBytes) implements Action {}
+
+  /** Token endpoint only: answer a valid token request with this defect. */
+  public record Malformed(MalformedTokenResponse defect) implements Action {}
 
   /** When a rule fires. */
   public enum Kind {

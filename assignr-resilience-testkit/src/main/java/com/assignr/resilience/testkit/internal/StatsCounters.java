@@ -10,6 +10,8 @@ public final class StatsCounters {
   final LongAdder serverErrors = new LongAdder();
   final LongAdder connectionFaults = new LongAdder();
   final LongAdder admitted = new LongAdder();
+  final LongAdder tokenRequests = new LongAdder();
+  final LongAdder tokensIssued = new LongAdder();
 
   void served(int status) {
     if (status == 429) {
@@ -21,7 +23,7 @@ public final class StatsCounters {
 
   public SimulatorStats snapshot() {
     return new SimulatorStats(total.sum(), rateLimited.sum(), serverErrors.sum(),
-        connectionFaults.sum(), admitted.sum());
+        connectionFaults.sum(), admitted.sum(), tokenRequests.sum(), tokensIssued.sum());
   }
 
   public void reset() {
@@ -30,5 +32,7 @@ public final class StatsCounters {
     serverErrors.reset();
     connectionFaults.reset();
     admitted.reset();
+    tokenRequests.reset();
+    tokensIssued.reset();
   }
 }
