@@ -10,18 +10,34 @@ import java.util.concurrent.locks.LockSupport;
 
 /** The real time source. Not for users: call {@link TimeSource#system()}. */
 public final class SystemTimeSource implements TimeSource {
+
+  /** How the system source parks a thread; a seam so a test can count the wake-ups. */
+  interface Parker {
+    long nanoTime();
+
+    void parkNanos(Object blocker, long nanos);
+  }
+
+  private static final Parker LOCK_SUPPORT = new Parker() {
+    @Override public long nanoTime() { return System.nanoTime(); }
+    @Override public void parkNanos(Object blocker, long nanos) { LockSupport.parkNanos(blocker, nanos); }
+  };
+
+  /** After {@link #LOCK_SUPPORT}: static fields initialise in order. */
   public static final SystemTimeSource INSTANCE = new SystemTimeSource();
 
-  /**
-   * How often a sleeping thread looks at its cancellation signal. OkHttp's {@code Call.cancel()}
-   * does not interrupt the thread, so cancellation is noticed by polling; 10 ms keeps the delay
-   * imperceptible and costs nothing measurable.
-   */
-  private static final long CANCEL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
+  private final Parker parker;
+  private final CancellationWatch watch;
   private volatile ScheduledThreadPoolExecutor scheduler;
 
-  private SystemTimeSource() {}
+  private SystemTimeSource() {
+    this(LOCK_SUPPORT, new CancellationWatch());
+  }
+
+  SystemTimeSource(Parker parker, CancellationWatch watch) {
+    this.parker = parker;
+    this.watch = watch;
+  }
 
   @Override
   public long nanoTime() {
@@ -33,13 +49,24 @@ public final class SystemTimeSource implements TimeSource {
     return Clock.systemUTC();
   }
 
+  /**
+   * Parks until the wake-up time; a cancelled signal is noticed by the {@link CancellationWatch},
+   * which unparks this thread, and an interrupt unparks it directly. Spurious wake-ups park again
+   * for what is left.
+   */
   @Override
   public void sleep(long nanos, CancellationSignal signal) throws InterruptedException {
-    long deadline = System.nanoTime() + nanos;
-    for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-      if (signal.isCancelled()) return;
-      LockSupport.parkNanos(this, Math.min(left, CANCEL_POLL_NANOS));
-      if (Thread.interrupted()) throw new InterruptedException("interrupted while waiting to retry");
+    if (signal.isCancelled()) return;
+    CancellationWatch.Sleeper sleeper = signal == CancellationSignal.NEVER ? null : watch.watch(signal);
+    try {
+      long deadline = parker.nanoTime() + nanos;
+      for (long left = nanos; left > 0; left = deadline - parker.nanoTime()) {
+        parker.parkNanos(this, left);
+        if (Thread.interrupted()) throw new InterruptedException("interrupted while waiting to retry");
+        if (sleeper != null && (sleeper.cancelled() || signal.isCancelled())) return;
+      }
+    } finally {
+      if (sleeper != null) watch.unwatch(sleeper);
     }
   }
 
