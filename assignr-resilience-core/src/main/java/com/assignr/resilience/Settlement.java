@@ -125,22 +125,23 @@ final class Settlement {
   // ---------------------------------------------------------------------------------------------
   // Attempt -> Outcome, written once
 
-  /**
-   * The outcome of a response. A {@link ResponseAdapter} that throws is a programming error: the
-   * response is discarded and the outcome is {@link Classification#UNEXPECTED_FAILURE} (never
-   * retried, rethrown as is), the same on every path.
-   */
+  /** The outcome of a response: its status and headers, as the adapter reads them. */
   <R> Outcome outcomeOf(ResponseAdapter<R> adapter, R response) {
+    return Outcome.response(adapter.status(response), adapter.headers(response));
+  }
+
+  /**
+   * A {@link ResponseAdapter} that throws is a programming error: the response is discarded and
+   * the outcome is {@link Classification#UNEXPECTED_FAILURE} (never retried, rethrown as is), the
+   * same on every path.
+   */
+  static <R> Outcome adapterFailed(ResponseAdapter<R> adapter, R response, RuntimeException e) {
     try {
-      return Outcome.response(adapter.status(response), adapter.headers(response));
-    } catch (RuntimeException e) {
-      try {
-        adapter.discard(response);
-      } catch (RuntimeException ignored) {
-        // discard must not throw; the adapter is broken either way
-      }
-      return Outcome.failure(e, Classification.UNEXPECTED_FAILURE);
+      adapter.discard(response);
+    } catch (RuntimeException ignored) {
+      // discard must not throw; the adapter is broken either way
     }
+    return Outcome.failure(e, Classification.UNEXPECTED_FAILURE);
   }
 
   Outcome outcomeOf(Throwable failure, boolean cancelled) {
@@ -165,8 +166,13 @@ final class Settlement {
       call.response = response;
       return early.decision();
     }
-    Outcome outcome = outcomeOf(call.adapter, response);
-    if (outcome.isResponse()) call.response = response;
+    Outcome outcome;
+    try {
+      outcome = outcomeOf(call.adapter, response);
+      call.response = response;
+    } catch (RuntimeException e) {
+      outcome = adapterFailed(call.adapter, response, e);
+    }
     return settle(call, outcome, now);
   }
 
