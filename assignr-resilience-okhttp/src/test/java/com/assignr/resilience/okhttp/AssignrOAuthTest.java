@@ -243,7 +243,7 @@ class AssignrOAuthTest {
 
   @Test
   void aSlowEndpointHitsTheRequestTimeout() {
-    server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
+    server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withFixedDelay(2_000)));
     TokenSource source = AssignrOAuth.builder(client).tokenUri(tokenUri).clientId("c").clientSecret("s")
         .timeout(Duration.ofMillis(300)).build();
     assertInstanceOf(InterruptedIOException.class, failure(source));
@@ -251,7 +251,7 @@ class AssignrOAuthTest {
 
   @Test
   void cancellingTheFutureCancelsTheCall() {
-    server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withFixedDelay(5_000)));
+    server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200).withFixedDelay(2_000)));
     CompletableFuture<AccessToken> f = source().fetchToken();
     List<Call> calls = new ArrayList<>(client.dispatcher().runningCalls());
     calls.addAll(client.dispatcher().queuedCalls());
