@@ -52,7 +52,8 @@ import java.util.function.DoubleSupplier;
  * one whose deadline ends before that flight may start is refused at once with an {@link
  * AccessTokenException} (cause: the last failure) rather than sent to sleep into its timeout, and
  * a flight that fails fails its waiters with the same. The endpoint is never asked more than once
- * per backoff step, whatever the traffic: over an hour of a dead endpoint that is about 66 requests.
+ * per backoff step, whatever the traffic, and only while a token is wanted: once the steps reach
+ * the cap, one request every 30 to 60 s, 60 to 120 an hour.
  *
  * <p><b>Bad answers cannot cause a tight loop.</b> A lifetime that is not stated is taken as {@code
  * defaultLifetime} (1 h, half of Assignr's); one longer than a day is clamped to a day; one
