@@ -1,0 +1,327 @@
+package com.assignr.resilience.okhttp;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.assignr.resilience.AccessToken;
+import com.assignr.resilience.AccessTokenException;
+import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.Credentials;
+import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.Slf4jRetryListener;
+import com.assignr.resilience.TokenEndpointException;
+import com.assignr.resilience.TokenSource;
+import com.assignr.resilience.testing.CapturingLogger;
+import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.internal.SimulatorTls;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The client-credentials token source on OkHttp against a real token endpoint (WireMock, HTTPS,
+ * random loopback ports): what it sends, how it maps every answer, and that no secret escapes.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AssignrOAuthTest {
+  static final String CLIENT_ID = "cid-SECRETCLIENT-77";
+  static final String SECRET = "cs-SUPERSECRET+/&= 4711";
+  static final String TOKEN = "tok-TOPSECRET-0815";
+  static final List<String> NEVER = List.of("SECRETCLIENT", "SUPERSECRET", "TOPSECRET");
+  static final String PATH = "/oauth/token";
+  /**
+   * Slow answers get a path of their own: a request abandoned by its test may still be answered
+   * and journaled during the next one, and must not count there.
+   */
+  static final String SLOW = "/oauth/slow";
+
+  static WireMockServer server;
+  static OkHttpClient client;
+  static URI tokenUri;
+
+  @BeforeAll
+  static void startTokenEndpoint() {
+    server = new WireMockServer(WireMockConfiguration.options()
+        .bindAddress("127.0.0.1")
+        .dynamicPort()
+        .dynamicHttpsPort()
+        .keystorePath(SimulatorTls.keystoreUrl())
+        .keystoreType(SimulatorTls.KEYSTORE_TYPE)
+        .keystorePassword(SimulatorTls.KEYSTORE_PASSWORD)
+        .keyManagerPassword(SimulatorTls.KEYSTORE_PASSWORD));
+    server.start();
+    client = new OkHttpClient.Builder()
+        .sslSocketFactory(SimulatorTls.sslContext().getSocketFactory(), SimulatorTls.trustManager())
+        .build();
+    tokenUri = URI.create("https://localhost:" + server.httpsPort() + PATH);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.stop();
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+
+  @BeforeEach
+  void reset() {
+    server.resetAll();
+  }
+
+  static void answer(int status, String body) {
+    server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(status)
+        .withHeader("Content-Type", "application/json").withBody(body)));
+  }
+
+  /** Requests that reached the token path in this test. */
+  static int requests() {
+    return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo(PATH))).size();
+  }
+
+  static TokenSource source() {
+    return AssignrOAuth.clientCredentials(client, tokenUri, CLIENT_ID, SECRET, "read write");
+  }
+
+  static AccessToken fetch(TokenSource source) throws Exception {
+    return source.fetchToken().get(20, TimeUnit.SECONDS);
+  }
+
+  static Throwable failure(TokenSource source) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> fetch(source));
+    return e.getCause();
+  }
+
+  static Map<String, String> form(String body) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String pair : body.split("&")) {
+      String[] kv = pair.split("=", 2);
+      fields.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+    }
+    return fields;
+  }
+
+  static String stackTrace(Throwable t) {
+    StringWriter w = new StringWriter();
+    t.printStackTrace(new PrintWriter(w));
+    return w.toString();
+  }
+
+  @Test
+  void postsTheClientCredentialsFormAndReadsTheToken() throws Exception {
+    answer(200, "{\"access_token\":\"" + TOKEN + "\",\"token_type\":\"Bearer\",\"expires_in\":7200,"
+        + "\"scope\":\"read write\",\"created_at\":1764072000}");
+    AccessToken token = fetch(source());
+    assertEquals(TOKEN, token.value());
+    assertEquals(Optional.of(Duration.ofSeconds(7200)), token.lifetime());
+
+    List<LoggedRequest> requests = server.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo(PATH)));
+    assertEquals(1, requests.size());
+    LoggedRequest r = requests.get(0);
+    assertEquals("POST", r.getMethod().value());
+    assertEquals(PATH, r.getUrl());
+    assertEquals("application/x-www-form-urlencoded", r.getHeader("Content-Type"));
+    assertEquals("application/json", r.getHeader("Accept"));
+    assertFalse(r.containsHeader("Authorization"), "the secret travels in the form, nothing in headers");
+    assertEquals(Map.of("grant_type", "client_credentials", "client_id", CLIENT_ID, "client_secret", SECRET,
+        "scope", "read write"), form(r.getBodyAsString()));
+    assertEquals(List.of("grant_type", "client_id", "client_secret", "scope"),
+        List.copyOf(form(r.getBodyAsString()).keySet()));
+  }
+
+  @Test
+  void onlyHttpsUnlessLoopbackHttpIsExplicitlyAllowed() throws Exception {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AssignrOAuth.clientCredentials(
+        client, URI.create("http://app.assignr.com/oauth/token"), CLIENT_ID, SECRET, null));
+    assertTrue(e.getMessage().contains("tokenUri must be https"), e.getMessage());
+    URI plain = URI.create("http://127.0.0.1:" + server.port() + PATH);
+    assertThrows(IllegalArgumentException.class, () -> AssignrOAuth.clientCredentials(client, plain, CLIENT_ID, SECRET, null));
+    assertThrows(IllegalArgumentException.class, () -> AssignrOAuth.builder(client)
+        .tokenUri(URI.create("http://app.assignr.com/oauth/token")).clientId("c").clientSecret("s")
+        .allowInsecureLoopback(true).build(), "the opt-in covers loopback only");
+    assertEquals(0, requests(), "nothing was sent");
+
+    answer(200, "{\"access_token\":\"local\",\"token_type\":\"Bearer\",\"expires_in\":60}");
+    TokenSource local = AssignrOAuth.builder(client).tokenUri(plain).clientId("c").clientSecret("s")
+        .allowInsecureLoopback(true).build();
+    assertEquals("local", fetch(local).value());
+  }
+
+  @Test
+  void errorAnswersBecomeClearExceptionsThatNeverHoldTheBody() throws Exception {
+    String echo = "grant_type=client_credentials&client_id=" + CLIENT_ID + "&client_secret=" + SECRET;
+    record Case(int status, String body, String error, String message) {}
+    List<Case> cases = List.of(
+        new Case(400, "{\"error\":\"invalid_client\",\"error_description\":\"bad " + echo + "\"}", "invalid_client",
+            "Token request to localhost:" + server.httpsPort() + "/oauth/token failed: HTTP 400 (invalid_client):"
+                + " the client id or secret was refused"),
+        new Case(401, "{\"error\":\"" + SECRET + "\"}", null, "HTTP 401: the client id or secret was refused"),
+        new Case(500, "<html><pre>" + echo + "</pre></html>", null, "HTTP 500: the token endpoint failed"),
+        new Case(200, echo, null, "HTTP 200: the body is not a JSON token answer: not a JSON object"),
+        new Case(200, "{\"access_token\":\"" + TOKEN + "\",\"token_type\":\"" + SECRET + "\"}", null,
+            "token_type must be Bearer but was another type (not shown)"),
+        new Case(200, "{\"access_token\":\"" + TOKEN + "\",\"expires_in\":0}", null,
+            "expires_in must be a positive number of seconds but was 0"));
+    for (Case c : cases) {
+      server.resetAll();
+      answer(c.status, c.body);
+      Throwable t = failure(source());
+      TokenEndpointException e = assertInstanceOf(TokenEndpointException.class, t, c.toString());
+      assertEquals(c.status, e.status());
+      assertEquals(c.error, e.error());
+      assertTrue(e.getMessage().contains(c.message), e.getMessage());
+      for (String secret : NEVER) assertFalse(stackTrace(e).contains(secret), "leaked " + secret + ": " + e);
+    }
+  }
+
+  @Test
+  void aRedirectIsAnErrorAndIsNotFollowed() {
+    server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(307)
+        .withHeader("Location", "https://localhost:" + server.httpsPort() + "/elsewhere")));
+    TokenEndpointException e = assertInstanceOf(TokenEndpointException.class, failure(source()));
+    assertEquals(307, e.status());
+    assertTrue(e.getMessage().contains("token requests do not follow redirects; check tokenUri"), e.getMessage());
+    assertEquals(1, requests(), "the secret was not sent again elsewhere");
+  }
+
+  @Test
+  void tokenRequestsBypassYourInterceptorsAndTheLibrarysRetries() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    OkHttpClient yours = client.newBuilder()
+        .addInterceptor(chain -> {
+          seen.add("application " + chain.request().url());
+          return chain.proceed(chain.request());
+        })
+        .addInterceptor(AssignrInterceptor.create(AssignrResilience.builder().listener(RetryListener.NONE).build()))
+        .addNetworkInterceptor(chain -> {
+          seen.add("network " + chain.request().url());
+          return chain.proceed(chain.request());
+        })
+        .build();
+    answer(503, "");
+    TokenSource source = AssignrOAuth.clientCredentials(yours, tokenUri, CLIENT_ID, SECRET, null);
+    TokenEndpointException e = assertInstanceOf(TokenEndpointException.class, failure(source));
+    assertEquals(503, e.status());
+    assertEquals(1, requests(), "a 503 the API's retries would resend, sent once");
+    assertEquals(List.of(), seen);
+    assertFalse(source.toString().contains("SECRET"), source.toString());
+  }
+
+  @Test
+  void anUnreachableEndpointIsTheTransportsOwnFailure() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    TokenSource source = AssignrOAuth.clientCredentials(client,
+        URI.create("https://127.0.0.1:" + closedPort + PATH), CLIENT_ID, SECRET, null);
+    Throwable t = failure(source);
+    assertInstanceOf(IOException.class, t);
+    for (String secret : NEVER) assertFalse(stackTrace(t).contains(secret), stackTrace(t));
+  }
+
+  @Test
+  void aSlowEndpointHitsTheRequestTimeout() {
+    server.stubFor(post(urlEqualTo(SLOW)).willReturn(aResponse().withStatus(200).withFixedDelay(2_000)));
+    URI slow = URI.create("https://localhost:" + server.httpsPort() + SLOW);
+    TokenSource source = AssignrOAuth.builder(client).tokenUri(slow).clientId("c").clientSecret("s")
+        .timeout(Duration.ofMillis(300)).build();
+    assertInstanceOf(InterruptedIOException.class, failure(source));
+  }
+
+  @Test
+  void cancellingTheFutureCancelsTheCall() {
+    server.stubFor(post(urlEqualTo(SLOW)).willReturn(aResponse().withStatus(200).withFixedDelay(2_000)));
+    URI slow = URI.create("https://localhost:" + server.httpsPort() + SLOW);
+    CompletableFuture<AccessToken> f = AssignrOAuth.clientCredentials(client, slow, CLIENT_ID, SECRET, null).fetchToken();
+    List<Call> calls = new ArrayList<>(client.dispatcher().runningCalls());
+    calls.addAll(client.dispatcher().queuedCalls());
+    assertEquals(1, calls.size(), "the token request is an enqueued call on your dispatcher");
+    assertTrue(f.cancel(true));
+    assertTrue(calls.get(0).isCanceled());
+  }
+
+  @Test
+  void badSettingsAreNamedAndTheSecretIsNeverQuoted() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AssignrOAuth.builder(null).timeout(Duration.ZERO).build());
+    assertEquals("Invalid OkHttp client-credentials token source: client must not be null but was null;"
+        + " timeout must be between PT0.001S and PT10M but was PT0S", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> AssignrOAuth.builder(client)
+        .tokenUri(URI.create("https://app.assignr.com/oauth/token?client_secret=" + "SUPERSECRET"))
+        .clientId(CLIENT_ID).clientSecret(" ").build());
+    assertTrue(e.getMessage().contains("clientSecret must be set but was (blank)"), e.getMessage());
+    for (String secret : NEVER) assertFalse(e.getMessage().contains(secret), e.getMessage());
+  }
+
+  @Test
+  void credentialsOnThisSourceRefreshOnceAfterA401AndLeakNothingAtTrace() throws Exception {
+    CapturingLogger logger = new CapturingLogger();
+    RetryListener trace = new RetryListener() {
+      @Override public void onTokenRefreshed(String key, Duration validFor) {
+        logger.trace("refreshed {} {}", key, validFor);
+      }
+      @Override public void onTokenRefreshFailed(String key, Throwable failure) {
+        logger.trace("refresh failed {} {}", key, stackTrace(failure));
+      }
+    };
+    VirtualTime time = VirtualTime.manual();
+    TokenSource source = source();
+    Credentials credentials = Credentials.builder(source).clientId(CLIENT_ID).timeSource(time).random(() -> 0.0)
+        .listener(RetryListener.composite(Slf4jRetryListener.create(logger), trace)).build();
+    List<String> texts = new ArrayList<>();
+
+    answer(200, "{\"access_token\":\"" + TOKEN + "-1\",\"token_type\":\"bearer\",\"expires_in\":7200}");
+    String first = credentials.authorization(Long.MAX_VALUE);
+    assertEquals("Bearer " + TOKEN + "-1", first);
+    answer(200, "{\"access_token\":\"" + TOKEN + "-2\",\"token_type\":\"bearer\",\"expires_in\":7200}");
+    assertEquals(first, credentials.authorization(0), "cached: no request");
+    assertTrue(credentials.invalidate(first)); // the API answered 401 to it
+    assertEquals("Bearer " + TOKEN + "-2", credentials.authorization(Long.MAX_VALUE));
+    assertEquals(2, requests());
+
+    assertTrue(credentials.invalidate("Bearer " + TOKEN + "-2"));
+    answer(400, "{\"error\":\"invalid_client\",\"error_description\":\"client_secret=" + SECRET + "\"}");
+    AccessTokenException e = assertThrows(AccessTokenException.class, () -> credentials.authorization(Long.MAX_VALUE));
+    assertInstanceOf(TokenEndpointException.class, e.getCause());
+    assertTrue(e.getMessage().contains("HTTP 400 (invalid_client)"), e.getMessage());
+    texts.add(stackTrace(e));
+    texts.add(credentials.toString());
+    texts.add(source.toString());
+    texts.addAll(logger.lines);
+    assertTrue(logger.lines.stream().anyMatch(l -> l.startsWith("TRACE refresh failed")), logger.lines.toString());
+    for (String text : texts) {
+      for (String secret : NEVER) assertFalse(text.contains(secret), "leaked " + secret + ": " + text);
+    }
+  }
+}
