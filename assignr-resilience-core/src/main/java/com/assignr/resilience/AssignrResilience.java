@@ -33,6 +33,7 @@ public final class AssignrResilience {
   private final GatePolicy gatePolicy;
   private final GateStore gateStore;
   private final QuotaKey quotaKey;
+  private final Credentials credentials;
   private final List<RetryListener> listeners;
   private final RetryListener listener;
   private final CircuitBreaker circuitBreaker;
@@ -50,7 +51,11 @@ public final class AssignrResilience {
     policy = b.policy;
     gatePolicy = b.gatePolicy;
     gateStore = b.gateStore;
-    quotaKey = b.quotaKey;
+    credentials = b.credentials;
+    // With managed tokens the quota is the OAuth client's: the same in every instance and across
+    // token rotations (a hash of the Authorization value would start a cold gate every refresh).
+    quotaKey = b.quotaKey != null ? b.quotaKey
+        : credentials != null ? QuotaKey.fixed(credentials.quotaKey()) : QuotaKey.hostAndCredentials();
     listeners = List.copyOf(b.listeners);
     listener = RetryListener.composite(listeners.toArray(new RetryListener[0]));
     circuitBreaker = b.circuitBreaker;
@@ -63,7 +68,7 @@ public final class AssignrResilience {
     engine = RetryEngine.create(policy, time.clock(), random);
     gates = new Gates(gatePolicy, gateStore, quotaKey, policy.rateLimitMargin(), time, listener);
     executor = new RetryExecutor(new Settlement(engine, time, listener, circuitBreaker, gates,
-        allowInsecureLoopback, throwOnFailure, bodyExcerptChars, policy.totalTimeout()));
+        credentials, allowInsecureLoopback, throwOnFailure, bodyExcerptChars, policy.totalTimeout()));
   }
 
   public static Builder builder() {
@@ -86,6 +91,8 @@ public final class AssignrResilience {
   public GateStore gateStore() { return gateStore; }
   /** How a request's quota is named. */
   public QuotaKey quotaKey() { return quotaKey; }
+  /** The access tokens the library adds to requests without {@code Authorization}, or null. */
+  public Credentials credentials() { return credentials; }
   /** Every listener's events, in the order they were added (the SLF4J one first by default). */
   public RetryListener listener() { return listener; }
   /** The listeners, in order. */
@@ -151,7 +158,9 @@ public final class AssignrResilience {
     private RetryPolicy policy = RetryPolicy.defaults();
     private GatePolicy gatePolicy = GatePolicy.defaults();
     private GateStore gateStore = GateStore.local();
-    private QuotaKey quotaKey = QuotaKey.hostAndCredentials();
+    /** Null until set: the default depends on whether credentials are managed. */
+    private QuotaKey quotaKey;
+    private Credentials credentials;
     private final List<RetryListener> listeners = new ArrayList<>(List.of(Slf4jRetryListener.create()));
     private CircuitBreaker circuitBreaker;
     private TimeSource time = TimeSource.system();
@@ -168,6 +177,7 @@ public final class AssignrResilience {
       gatePolicy = r.gatePolicy;
       gateStore = r.gateStore;
       quotaKey = r.quotaKey;
+      credentials = r.credentials;
       listeners.clear();
       listeners.addAll(r.listeners);
       circuitBreaker = r.circuitBreaker;
@@ -190,8 +200,19 @@ public final class AssignrResilience {
      */
     public Builder gateStore(GateStore gateStore) { this.gateStore = gateStore; return this; }
 
-    /** How a request's quota is named. Default {@link QuotaKey#hostAndCredentials()}. */
-    public Builder quotaKey(QuotaKey quotaKey) { this.quotaKey = quotaKey; return this; }
+    /**
+     * How a request's quota is named. Default {@link QuotaKey#hostAndCredentials()}, or with
+     * {@link #credentials} the OAuth client's {@link Credentials#quotaKey()}.
+     */
+    public Builder quotaKey(QuotaKey quotaKey) { this.quotaKey = Objects.requireNonNull(quotaKey, "quotaKey"); return this; }
+
+    /**
+     * Access tokens the library manages: every request without an {@code Authorization} header is
+     * sent with {@code Authorization: Bearer <token>}, and a 401 to that token refreshes it once
+     * (one token request however many callers) and sends the request once more. Requests that
+     * carry their own {@code Authorization} keep it. Default: none.
+     */
+    public Builder credentials(Credentials credentials) { this.credentials = credentials; return this; }
 
     /**
      * Adds a listener after those already there (by default the {@link Slf4jRetryListener}), so
@@ -257,9 +278,10 @@ public final class AssignrResilience {
       c.notNull("policy", policy);
       c.notNull("gate", gatePolicy);
       c.notNull("gateStore", gateStore);
-      c.notNull("quotaKey", quotaKey);
       c.notNull("timeSource", time);
       c.notNull("random", random);
+      c.check(credentials == null || credentials.timeSource() == time, "credentials", credentials,
+          "must use this builder's timeSource (Credentials.builder(...).timeSource(...))");
       c.check(writeContentType != null && !writeContentType.isBlank(), "writeContentType",
           writeContentType, "must be a media type");
       c.check(bodyExcerptChars >= 0 && bodyExcerptChars <= 1 << 20, "bodyExcerptChars",

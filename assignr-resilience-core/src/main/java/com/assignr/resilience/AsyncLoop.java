@@ -67,6 +67,24 @@ final class AsyncLoop<R> extends CallState<R> {
       return;
     }
     long now = settlement.time.nanoTime();
+    if (!settlement.addsToken(options)) {
+      askGate(now);
+      return;
+    }
+    settlement.credentials.authorizationAsync(untilDeadline(now)).whenComplete((token, error) -> {
+      if (error != null) {
+        Throwable failure = Exceptions.unwrap(error);
+        result.completeExceptionally(failure instanceof AccessTokenException
+            ? GiveUps.noToken(settlement, this, (AccessTokenException) failure) : failure);
+        return;
+      }
+      addedAuthorization = token;
+      askGate(settlement.time.nanoTime());
+    });
+  }
+
+  /** Asks the gate (if any) to admit attempt {@code attempt}, without parking this thread. */
+  private void askGate(long now) {
     if (gate == null) {
       admitted(now, false);
       return;
@@ -138,7 +156,8 @@ final class AsyncLoop<R> extends CallState<R> {
         discard(this.response, last);
         this.response = null;
         attempt++;
-        schedule(this::next, delay);
+        if (delay == 0) next(); // a retry that needs no wait (after a 401's renewal) needs no scheduler
+        else schedule(this::next, delay);
         return;
       }
       R value = this.response;

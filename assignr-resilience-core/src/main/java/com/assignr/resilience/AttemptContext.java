@@ -23,6 +23,14 @@ public interface AttemptContext {
   long nanosLeft();
 
   /**
+   * The {@code Authorization} value the adapter must send with this attempt: the library's current
+   * access token when it manages {@link Credentials} and the request carries none of its own.
+   *
+   * @return {@code "Bearer …"} (a secret: never log it), or null to send the request as it is
+   */
+  String authorization();
+
+  /**
    * Settles this attempt as soon as its status and headers are known, before its body is read:
    * the executor feeds the gate and the breaker, fires the events and asks the engine now, once,
    * and the attempt's completion later uses this decision. For clients that choose a body reader

@@ -11,7 +11,7 @@ final class BlockingLoop {
       RetryExecutor.Attempt<R> attempt, ResponseAdapter<R> adapter) throws IOException {
     RateLimitGate gate = s.open(request, options);
     long start = s.time.nanoTime();
-    if (s.breaker != null) {
+    if (s.breaker != null || s.addsToken(options)) {
       CallState<R> call = new CallState<>(s, request, options, adapter, gate, start);
       return loop(s, call, attempt, start, null, null, false);
     }
@@ -26,7 +26,7 @@ final class BlockingLoop {
     }
 
     // The common case, kept free of per-call state: admitted at once, no breaker, answered 2xx.
-    FirstAttempt<R> first = new FirstAttempt<>(s, request, options, adapter, gate, start, budget);
+    FirstAttempt<R> first = new FirstAttempt<>(s, request, options, adapter, gate, start, budget, null);
     s.listener.onAttempt(request, 1);
     R response = null;
     Throwable failure = null;
@@ -73,6 +73,7 @@ final class BlockingLoop {
     if (call.attempt == 0) call.attempt = 1;
     for (; ; call.attempt++) {
       if (!made) {
+        call.addedAuthorization = s.tokenFor(call, now);
         for (long wait = s.admit(call, now); wait > 0; wait = s.admit(call, now)) {
           sleep(s, call, wait);
           now = s.time.nanoTime();

@@ -29,6 +29,10 @@ class CallState<R> implements AttemptContext {
   Outcome last;
   /** The current attempt's response, while it is not yet returned or discarded; else null. */
   R response;
+  /** The Authorization value the library adds to the current attempt, or null. A secret. */
+  String addedAuthorization;
+  /** Whether this call already had its one retry after a 401 for a token the library added. */
+  boolean renewedCredentials;
   /** Failures of earlier attempts, attached to the final exception as suppressed. */
   List<Throwable> earlier;
   /**
@@ -53,6 +57,11 @@ class CallState<R> implements AttemptContext {
   @Override
   public int number() {
     return attempt;
+  }
+
+  @Override
+  public String authorization() {
+    return addedAuthorization;
   }
 
   @Override

@@ -14,10 +14,11 @@ final class FirstAttempt<R> implements AttemptContext {
   private final RateLimitGate gate;
   private final long start;
   private final long budget;
+  private final String authorization;
   private CallState<R> promoted;
 
   FirstAttempt(Settlement settlement, RequestInfo request, CallOptions options, ResponseAdapter<R> adapter,
-      RateLimitGate gate, long start, long budget) {
+      RateLimitGate gate, long start, long budget, String authorization) {
     this.settlement = settlement;
     this.request = request;
     this.options = options;
@@ -25,6 +26,12 @@ final class FirstAttempt<R> implements AttemptContext {
     this.gate = gate;
     this.start = start;
     this.budget = budget;
+    this.authorization = authorization;
+  }
+
+  @Override
+  public String authorization() {
+    return authorization;
   }
 
   @Override
@@ -54,6 +61,7 @@ final class FirstAttempt<R> implements AttemptContext {
       call.attempt = 1;
       call.attemptStart = start;
       call.admitted = gate != null;
+      call.addedAuthorization = authorization;
       promoted = call;
     }
     return promoted;

@@ -69,6 +69,20 @@ final class GiveUps {
     return Exceptions.forOutcome(details(call, call.attempt, stop, outcome, null), outcome.failure(), call.earlier);
   }
 
+  /** No access token could be obtained for the next attempt: nothing more is sent. */
+  static UnauthorizedException noToken(Settlement s, CallState<?> call, AccessTokenException cause) {
+    Decision.Stop stop = new Decision.Stop(StopReason.NOT_RETRYABLE, Classification.UNAUTHORIZED, null);
+    Outcome last = Outcome.failure(cause, Classification.UNAUTHORIZED);
+    int attempts = call.attempt - 1;
+    s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, last);
+    FailureDetails details = new FailureDetails(call.request, 0, Classification.UNAUTHORIZED,
+        RateLimitInfo.none(), attempts, call.elapsed(), stop.reason(), null, null);
+    UnauthorizedException e = new UnauthorizedException(details,
+        "No access token could be obtained; the cause says what the token endpoint answered", cause);
+    if (call.earlier != null) call.earlier.forEach(e::addSuppressed);
+    return e;
+  }
+
   /** The caller would wait in the gate past the cap or the deadline: nothing more is sent. */
   static AssignrException gateWait(Settlement s, CallState<?> call, Decision.Stop stop) {
     Outcome last = call.last != null ? call.last

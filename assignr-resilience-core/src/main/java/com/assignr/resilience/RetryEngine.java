@@ -75,9 +75,27 @@ public final class RetryEngine {
    * @param nanosUntilDeadline time left before the call's deadline, or {@link Long#MAX_VALUE}
    */
   public Decision decide(RequestInfo request, int attempt, Outcome outcome, long nanosUntilDeadline) {
+    return decide(request, attempt, outcome, nanosUntilDeadline, false);
+  }
+
+  /**
+   * {@link #decide(RequestInfo, int, Outcome, long)}, knowing whether the credentials were just
+   * renewed after this attempt's 401: a 401 means Assignr did not act on the request, so with a
+   * fresh token it is sent once more at once, for every method (a one-shot body excepted).
+   *
+   * @param credentialsRenewed whether the library dropped the token this 401 answered, once per call
+   */
+  public Decision decide(RequestInfo request, int attempt, Outcome outcome, long nanosUntilDeadline,
+      boolean credentialsRenewed) {
     Classification cls = outcome.classification();
     if (cls == Classification.SUCCESS) return SUCCEEDED;
     if (cls == Classification.CANCELLED) return stop(StopReason.CANCELLED, cls, -1);
+    if (credentialsRenewed && cls == Classification.UNAUTHORIZED) {
+      if (!request.replayableBody()) return stop(StopReason.BODY_NOT_REPLAYABLE, cls, -1);
+      if (attempt >= policy.maxAttempts()) return stop(StopReason.ATTEMPTS_EXHAUSTED, cls, -1);
+      if (nanosUntilDeadline <= 0) return stop(StopReason.DEADLINE_EXCEEDED, cls, -1);
+      return new Decision.Retry(Duration.ZERO, cls, false);
+    }
 
     RetryRule rule = policy.ruleFor(outcome.status(), cls);
     long serverWait = serverWaitNanos(outcome, cls);

@@ -23,11 +23,15 @@ final class Settlement {
   final boolean throwOnFailure;
   final int excerptChars;
   private final Gates gates;
+  /** The tokens the library adds, or null when the caller brings its own credentials. */
+  final Credentials credentials;
   private final boolean allowInsecureLoopback;
   private final long policyBudgetNanos;
 
   Settlement(RetryEngine engine, TimeSource time, RetryListener listener, CircuitBreaker breaker, Gates gates,
-      boolean allowInsecureLoopback, boolean throwOnFailure, int excerptChars, Duration totalTimeout) {
+      Credentials credentials, boolean allowInsecureLoopback, boolean throwOnFailure, int excerptChars,
+      Duration totalTimeout) {
+    this.credentials = credentials;
     this.engine = engine;
     this.time = time;
     this.listener = listener;
@@ -63,6 +67,30 @@ final class Settlement {
     if ("https".equals(request.scheme())) return;
     if (allowInsecureLoopback && "http".equals(request.scheme()) && Fingerprints.isLoopback(request.host())) return;
     throw new InsecureRequestException(request.method(), request.scheme(), request.host(), request.path());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Credentials
+
+  /** Whether the library adds a token to this call's attempts: it manages them and the request has none. */
+  boolean addsToken(CallOptions options) {
+    return credentials != null && options.credentials() == null;
+  }
+
+  /**
+   * The token for the next attempt of {@code call}, asked before its admission so that waiting for
+   * a token holds no gate place; bounded by the deadline and the cancellation.
+   *
+   * @throws UnauthorizedException when no token could be obtained (the cause says why)
+   * @throws java.io.InterruptedIOException when the deadline passed or the call was cancelled meanwhile
+   */
+  String tokenFor(CallState<?> call, long now) throws java.io.IOException {
+    if (!addsToken(call.options)) return null;
+    try {
+      return credentials.authorization(call.untilDeadline(now), call.options.cancellation());
+    } catch (AccessTokenException e) {
+      throw GiveUps.noToken(this, call, e);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -200,7 +228,15 @@ final class Settlement {
   Decision decide(CallState<?> call, Outcome outcome, long now) {
     call.last = outcome;
     listener.onOutcome(call.request, call.attempt, outcome);
-    Decision decision = engine.decide(call.request, call.attempt, outcome, call.untilDeadline(now));
+    boolean renewed = false;
+    if (outcome.status() == 401 && call.addedAuthorization != null && !call.renewedCredentials) {
+      // Assignr refused the token the library added: drop it (unless a newer one already replaced
+      // it) and let the engine send the request once more with the next one.
+      credentials.invalidate(call.addedAuthorization);
+      call.renewedCredentials = true;
+      renewed = true;
+    }
+    Decision decision = engine.decide(call.request, call.attempt, outcome, call.untilDeadline(now), renewed);
     if (decision instanceof Decision.Retry) {
       listener.onRetryScheduled(call.request, call.attempt, (Decision.Retry) decision);
     }

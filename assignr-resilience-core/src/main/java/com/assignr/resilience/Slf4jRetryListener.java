@@ -67,6 +67,30 @@ public final class Slf4jRetryListener implements RetryListener {
   }
 
   @Override
+  public void onStoreDegraded(String quotaKey, Throwable cause) {
+    if (log.isWarnEnabled()) {
+      log.warn("rate-limit store for {} is not answering ({}); this instance uses its local gate until it does",
+          quotaKey, cause == null ? "no cause" : cause.getClass().getSimpleName());
+    }
+  }
+
+  @Override
+  public void onStoreRecovered(String quotaKey) {
+    if (log.isInfoEnabled()) log.info("rate-limit store for {} answers again; the fleet's gate applies", quotaKey);
+  }
+
+  @Override
+  public void onTokenRefreshed(String quotaKey, Duration validFor) {
+    if (log.isDebugEnabled()) log.debug("new access token for {}, valid for {} s", quotaKey, validFor.toSeconds());
+  }
+
+  /** The failure's message is the library's own (token endpoints' answers are reduced to codes). */
+  @Override
+  public void onTokenRefreshFailed(String quotaKey, Throwable failure) {
+    if (log.isWarnEnabled()) log.warn("access token for {} could not be obtained: {}", quotaKey, failure.toString());
+  }
+
+  @Override
   public void onGiveUp(RequestInfo request, int attempts, Duration elapsed, Decision.Stop stop, Outcome last) {
     if (stop.reason() == StopReason.NOT_RETRYABLE && last.isResponse()) {
       if (log.isDebugEnabled()) log.debug("{} -> {} (not retryable)", request, last);

@@ -100,7 +100,10 @@ public final class AssignrInterceptor implements Interceptor {
     return resilience.executor().execute(
         OkHttpRequests.info(request),
         OkHttpRequests.options(request, call.timeout().timeoutNanos(), call::isCanceled),
-        attempt -> OkHttpRedirects.undoMethodChange(request, chain.proceed(request)),
+        attempt -> {
+          Request sent = OkHttpRequests.forAttempt(request, attempt);
+          return OkHttpRedirects.undoMethodChange(sent, chain.proceed(sent));
+        },
         OkHttpResponses.ADAPTER);
   }
 

@@ -62,12 +62,23 @@ final class PreparedCall {
     return CallOptions.none().withTimeout(callerTimeout).withCancellation(cancellation).withCredentials(credentials);
   }
 
-  /** The request for one attempt: the prepared one, its timeout cut to the time the executor says is left. */
+  /**
+   * The request for one attempt: the prepared one, its timeout cut to the time the executor says
+   * is left, and the library's access token when it manages one for this call.
+   */
   HttpRequest forAttempt(AttemptContext attempt) {
-    if (callerTimeout == null) return request;
-    long left = attempt.nanosLeft();
-    if (left >= callerTimeout.toNanos() - UNSPENT_SLACK_NANOS) return request;
-    Duration timeout = Duration.ofNanos(Math.max(left, MIN_ATTEMPT_TIMEOUT_NANOS));
-    return HttpRequest.newBuilder(request, (name, value) -> true).timeout(timeout).build();
+    String authorization = attempt.authorization();
+    Duration timeout = null;
+    if (callerTimeout != null) {
+      long left = attempt.nanosLeft();
+      if (left < callerTimeout.toNanos() - UNSPENT_SLACK_NANOS) {
+        timeout = Duration.ofNanos(Math.max(left, MIN_ATTEMPT_TIMEOUT_NANOS));
+      }
+    }
+    if (authorization == null && timeout == null) return request;
+    HttpRequest.Builder copy = HttpRequest.newBuilder(request, (name, value) -> true);
+    if (timeout != null) copy.timeout(timeout);
+    if (authorization != null) copy.setHeader("Authorization", authorization);
+    return copy.build();
   }
 }

@@ -1,6 +1,7 @@
 package com.assignr.resilience.okhttp.internal;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.AttemptContext;
 import com.assignr.resilience.CallOptions;
 import com.assignr.resilience.CancellationSignal;
 import com.assignr.resilience.InsecureRequestException;
@@ -34,6 +35,15 @@ public final class OkHttpRequests {
     if (addAccept) builder.header("Accept", AssignrResilience.ASSIGNR_MEDIA_TYPE);
     if (addContentType) builder.header("Content-Type", resilience.writeContentType());
     return builder.build();
+  }
+
+  /**
+   * {@code request} as attempt {@code attempt} sends it: with the library's access token when the
+   * executor manages one for it (the request then had no {@code Authorization}).
+   */
+  public static Request forAttempt(Request request, AttemptContext attempt) {
+    String authorization = attempt.authorization();
+    return authorization == null ? request : request.newBuilder().header("Authorization", authorization).build();
   }
 
   /** The method, host, path (no query) and whether the body may be sent again. */

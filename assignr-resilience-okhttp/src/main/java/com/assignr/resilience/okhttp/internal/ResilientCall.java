@@ -90,7 +90,7 @@ public final class ResilientCall implements Call {
           inFlight = call;
           try {
             if (canceled) call.cancel();
-            return OkHttpRedirects.undoMethodChange(request, call.execute());
+            return OkHttpRedirects.undoMethodChange(call.request(), call.execute());
           } finally {
             inFlight = null;
           }
@@ -110,7 +110,10 @@ public final class ResilientCall implements Call {
     }
     CompletableFuture<Response> result = resilience.executor().executeAsync(
         OkHttpRequests.info(request), options(request),
-        attempt -> enqueueAttempt(request, attemptCall(request, attempt)),
+        attempt -> {
+          Call call = attemptCall(request, attempt);
+          return enqueueAttempt(call.request(), call);
+        },
         OkHttpResponses.ADAPTER);
     future = result;
     if (canceled) result.cancel(false);
@@ -127,7 +130,7 @@ public final class ResilientCall implements Call {
    * unbounded only when the call has no deadline at all.
    */
   private Call attemptCall(Request request, AttemptContext attempt) {
-    Call call = client.newCall(request);
+    Call call = client.newCall(OkHttpRequests.forAttempt(request, attempt));
     long left = attempt.nanosLeft();
     call.timeout().timeout(left == Long.MAX_VALUE ? 0 : Math.max(1, left), TimeUnit.NANOSECONDS);
     return call;
