@@ -50,6 +50,7 @@ class InterceptorTest {
   static final String GAMES = "/sites/1/games";
   static final String CONFIRM = "/assignments/10011/confirm";
   static final SwitchableClock clock = new SwitchableClock();
+  static final boolean SPRING_7 = org.springframework.core.SpringVersion.getVersion().startsWith("7.");
   static AssignrSimulator sim;
 
   VirtualTime vt;
@@ -206,7 +207,13 @@ class InterceptorTest {
     api.send(HttpMethod.POST, url(CONFIRM), "{}");
 
     assertEquals(1, outer.get());
-    assertEquals(3, inner.get(), "execute was called once per attempt, and ran the next interceptor each time");
+    if (SPRING_7) {
+      assertEquals(3, inner.get(), "execute was called once per attempt, and ran the next interceptor each time");
+    } else {
+      // Spring 6 walks the chain with one iterator: retries go straight to the request factory,
+      // skipping the interceptors after ours (hence "add it last" on Spring 6).
+      assertEquals(1, inner.get(), "on Spring 6 only the first attempt passes the later interceptors");
+    }
     assertEquals(List.of(503, 503, 200), arrivals("POST", CONFIRM).stream().map(JournalEntry::status).toList());
   }
 

@@ -3,10 +3,10 @@ package com.assignr.resilience.spring;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.List;
-import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.RequestEntity;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -46,17 +46,15 @@ enum SpringClient {
       RestTemplate template = new RestTemplate(new SimpleClientHttpRequestFactory());
       template.getInterceptors().addAll(interceptors);
       return new Api() {
+        // RequestEntity, not HttpEntity(HttpHeaders): that constructor differs between Spring 6 and 7.
         @Override public String get(String url) {
-          HttpHeaders headers = new HttpHeaders();
-          headers.set(HttpHeaders.AUTHORIZATION, TOKEN);
-          return template.exchange(URI.create(url), HttpMethod.GET, new HttpEntity<>(headers), String.class).getBody();
+          return template.exchange(RequestEntity.get(URI.create(url)).header(HttpHeaders.AUTHORIZATION, TOKEN).build(),
+              String.class).getBody();
         }
 
         @Override public ResponseEntity<String> send(HttpMethod method, String url, String json) {
-          HttpHeaders headers = new HttpHeaders();
-          headers.set(HttpHeaders.AUTHORIZATION, TOKEN);
-          headers.setContentType(ASSIGNR);
-          return template.exchange(URI.create(url), method, new HttpEntity<>(json, headers), String.class);
+          return template.exchange(RequestEntity.method(method, URI.create(url)).header(HttpHeaders.AUTHORIZATION, TOKEN)
+              .contentType(ASSIGNR).body(json), String.class);
         }
       };
     }
