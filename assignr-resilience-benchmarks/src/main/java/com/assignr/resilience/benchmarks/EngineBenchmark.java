@@ -11,11 +11,13 @@ import com.assignr.resilience.ResponseAdapter;
 import com.assignr.resilience.RetryEngine;
 import com.assignr.resilience.RetryExecutor;
 import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.micrometer.AssignrMetrics;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -45,6 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       onResponse}, {@code engine.decide};
  *   <li>{@code oursExecutor}: the whole {@code RetryExecutor.execute} loop around the attempt, with
  *       the gate and no listener;
+ *   <li>{@code oursExecutorWithMetrics}: the same with the Micrometer binder as the only listener
+ *       (monitoring the gate, on a {@code SimpleMeterRegistry}): the binder's cost is the difference;
  *   <li>{@code resilience4jRetry}: a Resilience4j {@code Retry} retrying on a 429/5xx result;
  *   <li>{@code failsafeRetryPolicy}: Failsafe's executor with a {@code RetryPolicy} on a 429/5xx
  *       result.
@@ -93,6 +97,7 @@ public class EngineBenchmark {
   private RateLimitGate gate;
   private RetryEngine engine;
   private RetryExecutor executor;
+  private RetryExecutor metered;
   private RetryExecutor.Attempt<FakeResponse> attempt;
   private Supplier<FakeResponse> supplier;
   private Supplier<FakeResponse> r4jDecorated;
@@ -108,6 +113,10 @@ public class EngineBenchmark {
     options = CallOptions.none().withCredentials("Bearer benchmark");
     engine = resilience.engine();
     executor = resilience.executor();
+    AssignrMetrics metrics = AssignrMetrics.create(new SimpleMeterRegistry());
+    AssignrResilience withMetrics = metrics.monitor(AssignrResilience.builder().listener(metrics).build());
+    withMetrics.gateFor(request, "Bearer benchmark");
+    metered = withMetrics.executor();
     FakeResponse response = ok;
     attempt = ctx -> response;
     supplier = () -> response;
@@ -149,6 +158,11 @@ public class EngineBenchmark {
   @Benchmark
   public FakeResponse oursExecutor() throws IOException {
     return executor.execute(request, options, attempt, ADAPTER);
+  }
+
+  @Benchmark
+  public FakeResponse oursExecutorWithMetrics() throws IOException {
+    return metered.execute(request, options, attempt, ADAPTER);
   }
 
   @Benchmark

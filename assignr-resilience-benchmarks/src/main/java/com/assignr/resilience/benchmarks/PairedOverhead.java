@@ -47,13 +47,36 @@ public final class PairedOverhead implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Row> rows = run(rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L, jdkOnly);
+    List<Row> rows;
+    if (springOnly || binderOnly) {
+      rows = new ArrayList<>();
+      if (binderOnly) binderRows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
+      if (springOnly) springRows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
+    } else {
+      rows = run(rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L, jdkOnly);
+    }
     System.out.println(table(rows));
     return 0;
   }
 
   @Option(names = "--jdk-only", description = "only the java.net.http rows")
   boolean jdkOnly;
+
+  @Option(names = "--spring-only", description = "only the Spring RestClient rows")
+  boolean springOnly;
+
+  @Option(names = "--binder", description = "only the executor with and without the Micrometer binder (no I/O)")
+  boolean binderOnly;
+
+  /** The executor alone, then with the binder as its listener: the binder's cost per call. */
+  static void binderRows(List<Row> rows, int rounds, long sliceNanos, long warmupNanos) throws Exception {
+    EngineBenchmark engine = new EngineBenchmark();
+    engine.setUp();
+    Map<String, Op> variants = new LinkedHashMap<>();
+    variants.put("oursExecutor", () -> engine.oursExecutor().status);
+    variants.put("oursExecutorWithMetrics", () -> engine.oursExecutorWithMetrics().status);
+    rows.addAll(compare("engine", variants, rounds, sliceNanos, warmupNanos));
+  }
 
   static List<Row> run(int rounds, long sliceNanos, long warmupNanos) throws Exception {
     return run(rounds, sliceNanos, warmupNanos, false);
@@ -75,7 +98,21 @@ public final class PairedOverhead implements Callable<Integer> {
         ok.tearDown();
       }
     }
+    if (!jdkOnly) springRows(rows, rounds, sliceNanos, warmupNanos);
     return jdkRows(rows, rounds, sliceNanos, warmupNanos);
+  }
+
+  private static void springRows(List<Row> rows, int rounds, long sliceNanos, long warmupNanos) throws Exception {
+    SpringOverheadBenchmark spring = new SpringOverheadBenchmark();
+    spring.setUp();
+    try {
+      Map<String, Op> variants = new LinkedHashMap<>();
+      variants.put("bareRestClient", spring::bareRestClient);
+      variants.put("interceptedRestClient", spring::interceptedRestClient);
+      rows.addAll(compare("spring", variants, rounds, sliceNanos, warmupNanos));
+    } finally {
+      spring.tearDown();
+    }
   }
 
   private static List<Row> jdkRows(List<Row> rows, int rounds, long sliceNanos, long warmupNanos) throws Exception {

@@ -1,0 +1,151 @@
+package com.assignr.resilience.spring.boot;
+
+import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.micrometer.AssignrMetrics;
+import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
+import com.assignr.resilience.spring.boot.internal.AssignrHealthIndicator;
+import com.assignr.resilience.spring.boot.internal.InterceptorCustomizer;
+import com.assignr.resilience.spring.boot.internal.MetricsBinding;
+import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientBuilderConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Auto-configuration of assignr-resilience for Spring Boot 4. Beans, each backing off when the
+ * application defines its own:
+ *
+ * <ul>
+ *   <li>{@link AssignrResilience} from {@code assignr.resilience.*} and every {@link
+ *       AssignrResilienceCustomizer};
+ *   <li>{@link AssignrClientHttpRequestInterceptor} on it, and a prototype {@code @AssignrRestClient
+ *       RestClient.Builder} (Boot's builder with the interceptor, the base URL and the token);
+ *       with {@code assignr.resilience.rest-client.apply-to-all=true}, a {@code RestClientCustomizer}
+ *       that adds the interceptor to every builder;
+ *   <li>with Micrometer and a {@code MeterRegistry}: {@link AssignrMetrics}, added as a listener
+ *       (the SLF4J one stays) and given each gate's gauges;
+ *   <li>with Actuator's health support: the {@code assignr} health indicator.
+ * </ul>
+ */
+@AutoConfiguration(after = RestClientAutoConfiguration.class,
+    afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "assignr.resilience.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(AssignrResilienceProperties.class)
+public class AssignrResilienceAutoConfiguration {
+
+  /**
+   * The configuration every Assignr client of the application shares, so that they share its
+   * rate-limit gates.
+   *
+   * @param properties {@code assignr.resilience.*}
+   * @param customizers applied after the properties, in order
+   * @return the configuration
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public AssignrResilience assignrResilience(AssignrResilienceProperties properties,
+      ObjectProvider<AssignrResilienceCustomizer> customizers) {
+    AssignrResilience.Builder builder = PropertiesMapping.builder(properties);
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    return builder.build();
+  }
+
+  /** The Spring side: the interceptor and the builders that get it. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({RestClient.class, RestClientCustomizer.class})
+  static class RestClientConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    AssignrClientHttpRequestInterceptor assignrClientHttpRequestInterceptor(AssignrResilience resilience) {
+      return AssignrClientHttpRequestInterceptor.create(resilience);
+    }
+
+    /**
+     * A new Boot builder per injection point, marked, with the interceptor, base URL and token. Its
+     * requests go through the JDK's {@code HttpClient} with Boot's {@code spring.http.client.*}
+     * settings but no redirects: Apache HttpClient 5, which Boot prefers whenever it is on the
+     * classpath, retries 429 and 503 by itself (POSTs included) below any interceptor, and a
+     * followed 302 turns a POST into a GET.
+     */
+    @Bean(defaultCandidate = false)
+    @AssignrRestClient
+    @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+    @ConditionalOnMissingBean(annotation = AssignrRestClient.class)
+    RestClient.Builder assignrRestClientBuilder(ObjectProvider<RestClientBuilderConfigurer> configurer,
+        ObjectProvider<HttpClientSettings> settings, AssignrClientHttpRequestInterceptor interceptor,
+        AssignrResilienceProperties properties) {
+      RestClient.Builder builder = RestClient.builder();
+      RestClientBuilderConfigurer boot = configurer.getIfAvailable();
+      if (boot != null) builder = boot.configure(builder);
+      builder.requestFactory(ClientHttpRequestFactoryBuilder.jdk()
+          .build(settings.getIfAvailable(HttpClientSettings::defaults).withRedirects(HttpRedirects.DONT_FOLLOW)));
+      new InterceptorCustomizer(interceptor).customize(builder);
+      builder.baseUrl(properties.getBaseUrl());
+      String token = properties.getCredentials().getToken();
+      if (token != null) builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+      return builder;
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "assignr.resilience.rest-client.apply-to-all")
+    @ConditionalOnMissingBean(name = "assignrRestClientCustomizer")
+    RestClientCustomizer assignrRestClientCustomizer(AssignrClientHttpRequestInterceptor interceptor) {
+      return new InterceptorCustomizer(interceptor);
+    }
+  }
+
+  /** Meters, when Micrometer is on the classpath and a registry is a bean. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({MeterRegistry.class, AssignrMetrics.class})
+  @ConditionalOnBean(MeterRegistry.class)
+  @ConditionalOnBooleanProperty(name = "assignr.resilience.metrics.enabled", matchIfMissing = true)
+  static class MetricsConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    AssignrMetrics assignrMetrics(MeterRegistry registry, AssignrResilienceProperties properties) {
+      return AssignrMetrics.builder(registry).maxQuotas(properties.getMetrics().getMaxQuotas()).build();
+    }
+
+    /** Adds the binder as a listener to the auto-configured bean; the SLF4J listener stays. */
+    @Bean
+    AssignrResilienceCustomizer assignrMetricsListener(AssignrMetrics metrics) {
+      return builder -> builder.addListener(metrics);
+    }
+
+    @Bean
+    MetricsBinding assignrMetricsBinding(AssignrMetrics metrics, ObjectProvider<AssignrResilience> configurations) {
+      return new MetricsBinding(metrics, configurations);
+    }
+  }
+
+  /** The {@code assignr} health component, with Actuator's health support. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthIndicator.class)
+  static class HealthConfiguration {
+    @Bean
+    @ConditionalOnEnabledHealthIndicator("assignr") // its condition class needs Actuator: here, not on the class
+    @ConditionalOnMissingBean(name = "assignrHealthIndicator")
+    HealthIndicator assignrHealthIndicator(AssignrResilience resilience) {
+      return new AssignrHealthIndicator(resilience);
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package com.assignr.resilience.spring.boot;
+
+import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * The {@code assignr.resilience.*} properties. Every default here is core's own (a test checks
+ * that they agree); every value is checked by core's builders when the context starts, and a bad
+ * one fails startup naming the property, its value and the rule.
+ *
+ * <pre>
+ * assignr.resilience.credentials.token=${ASSIGNR_TOKEN}
+ * assignr.resilience.retry.max-attempts=4
+ * assignr.resilience.gate.reserve=5
+ * </pre>
+ */
+@ConfigurationProperties("assignr.resilience")
+public class AssignrResilienceProperties implements Validator {
+  /** Whether to configure assignr-resilience at all. */
+  private boolean enabled = true;
+  /** The Assignr API's base URL, for the {@code @AssignrRestClient} builder. */
+  private String baseUrl = "https://api.assignr.com/api/v2";
+  /**
+   * Throw the library's typed exceptions ({@code ConflictException}…, as the cause of Spring's
+   * {@code ResourceAccessException}) instead of returning the final response to Spring's status
+   * handling.
+   */
+  private boolean throwOnFailure = false;
+  /** Allow plain HTTP to loopback hosts, for a local simulator. */
+  private boolean allowInsecureLoopback = false;
+  /**
+   * Names the quota every call draws on, instead of the API host plus a hash of the credentials.
+   * Set it when tokens rotate or an interceptor adds {@code Authorization} after ours.
+   */
+  private String quotaKey;
+  /** The Content-Type added to POST requests that set none. */
+  private String writeContentType = "application/vnd.assignr.v2.hal+json";
+  /** The most characters of an error body kept in an exception. */
+  private int bodyExcerptChars = 4096;
+
+  private final Retry retry = new Retry();
+  private final Gate gate = new Gate();
+  private final Credentials credentials = new Credentials();
+  private final RestClient restClient = new RestClient();
+  private final Metrics metrics = new Metrics();
+
+  public boolean isEnabled() { return enabled; }
+  public void setEnabled(boolean enabled) { this.enabled = enabled; }
+  public String getBaseUrl() { return baseUrl; }
+  public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
+  public boolean isThrowOnFailure() { return throwOnFailure; }
+  public void setThrowOnFailure(boolean throwOnFailure) { this.throwOnFailure = throwOnFailure; }
+  public boolean isAllowInsecureLoopback() { return allowInsecureLoopback; }
+  public void setAllowInsecureLoopback(boolean allow) { this.allowInsecureLoopback = allow; }
+  public String getQuotaKey() { return quotaKey; }
+  public void setQuotaKey(String quotaKey) { this.quotaKey = quotaKey; }
+  public String getWriteContentType() { return writeContentType; }
+  public void setWriteContentType(String writeContentType) { this.writeContentType = writeContentType; }
+  public int getBodyExcerptChars() { return bodyExcerptChars; }
+  public void setBodyExcerptChars(int bodyExcerptChars) { this.bodyExcerptChars = bodyExcerptChars; }
+  public Retry getRetry() { return retry; }
+  public Gate getGate() { return gate; }
+  public Credentials getCredentials() { return credentials; }
+  public RestClient getRestClient() { return restClient; }
+  public Metrics getMetrics() { return metrics; }
+
+  /** The retry policy ({@code RetryPolicy}). */
+  public static class Retry {
+    /** Attempts in all, the first included. */
+    private int maxAttempts = 5;
+    /** The first backoff delay (503, 5xx, I/O). */
+    private Duration initialBackoff = Duration.ofMillis(500);
+    /** The cap on any single backoff delay. */
+    private Duration maxBackoff = Duration.ofSeconds(30);
+    /** Growth of the backoff per attempt. */
+    private double backoffMultiplier = 2.0;
+    /** The fraction of each backoff randomised downwards, 0 to 1. */
+    private double backoffJitter = 0.5;
+    /** Added to every server-directed wait (Assignr rounds seconds down). */
+    private Duration rateLimitMargin = Duration.ofSeconds(1);
+    /** The width of the positive-only jitter after a server-directed wait. */
+    private Duration rateLimitJitter = Duration.ofSeconds(1);
+    /** The longest server-directed wait sat through; longer ones give up at once with retryAt(). */
+    private Duration maxServerWait = Duration.ofSeconds(65);
+    /** A deadline for the whole call, retries and waits included. */
+    private Duration totalTimeout = Duration.ofMinutes(3);
+    /** Retry POST and PATCH after a 500 or an I/O failure too (only for endpoints safe to repeat). */
+    private boolean retryNonIdempotent = false;
+
+    public int getMaxAttempts() { return maxAttempts; }
+    public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
+    public Duration getInitialBackoff() { return initialBackoff; }
+    public void setInitialBackoff(Duration initialBackoff) { this.initialBackoff = initialBackoff; }
+    public Duration getMaxBackoff() { return maxBackoff; }
+    public void setMaxBackoff(Duration maxBackoff) { this.maxBackoff = maxBackoff; }
+    public double getBackoffMultiplier() { return backoffMultiplier; }
+    public void setBackoffMultiplier(double backoffMultiplier) { this.backoffMultiplier = backoffMultiplier; }
+    public double getBackoffJitter() { return backoffJitter; }
+    public void setBackoffJitter(double backoffJitter) { this.backoffJitter = backoffJitter; }
+    public Duration getRateLimitMargin() { return rateLimitMargin; }
+    public void setRateLimitMargin(Duration rateLimitMargin) { this.rateLimitMargin = rateLimitMargin; }
+    public Duration getRateLimitJitter() { return rateLimitJitter; }
+    public void setRateLimitJitter(Duration rateLimitJitter) { this.rateLimitJitter = rateLimitJitter; }
+    public Duration getMaxServerWait() { return maxServerWait; }
+    public void setMaxServerWait(Duration maxServerWait) { this.maxServerWait = maxServerWait; }
+    public Duration getTotalTimeout() { return totalTimeout; }
+    public void setTotalTimeout(Duration totalTimeout) { this.totalTimeout = totalTimeout; }
+    public boolean isRetryNonIdempotent() { return retryNonIdempotent; }
+    public void setRetryNonIdempotent(boolean retryNonIdempotent) { this.retryNonIdempotent = retryNonIdempotent; }
+  }
+
+  /** The shared rate-limit gate ({@code GatePolicy}). */
+  public static class Gate {
+    /** Whether calls pass through the gate at all. */
+    private boolean enabled = true;
+    /** Requests per window left unused for the account's other traffic (0 to 179). */
+    private int reserve = 2;
+    /** Attempts in flight while the gate knows no budget yet. */
+    private int coldStartConcurrency = 10;
+    /** The gap between callers released after the gate reopens. */
+    private Duration releaseSpacing = Duration.ofMillis(20);
+    /** Spread admissions evenly over what is left of the window. */
+    private boolean pacing = false;
+    /** How long the gate closes after "none left" without a usable reset time. */
+    private Duration closureWithoutReset = Duration.ofMillis(500);
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public int getReserve() { return reserve; }
+    public void setReserve(int reserve) { this.reserve = reserve; }
+    public int getColdStartConcurrency() { return coldStartConcurrency; }
+    public void setColdStartConcurrency(int n) { this.coldStartConcurrency = n; }
+    public Duration getReleaseSpacing() { return releaseSpacing; }
+    public void setReleaseSpacing(Duration releaseSpacing) { this.releaseSpacing = releaseSpacing; }
+    public boolean isPacing() { return pacing; }
+    public void setPacing(boolean pacing) { this.pacing = pacing; }
+    public Duration getClosureWithoutReset() { return closureWithoutReset; }
+    public void setClosureWithoutReset(Duration closure) { this.closureWithoutReset = closure; }
+  }
+
+  /**
+   * Credentials for the {@code @AssignrRestClient} builder. A static access token works now; the
+   * OAuth client-credentials settings are placeholders for core's token source, which is being
+   * built: setting them fails startup rather than silently sending calls without credentials.
+   */
+  public static class Credentials {
+    /** An access token, sent as {@code Authorization: Bearer <token>} by the Assignr builder. */
+    private String token;
+    /** Not supported yet: the OAuth client id (client-credentials grant). */
+    private String clientId;
+    /** Not supported yet: the OAuth client secret. */
+    private String clientSecret;
+
+    public String getToken() { return token; }
+    public void setToken(String token) { this.token = token; }
+    public String getClientId() { return clientId; }
+    public void setClientId(String clientId) { this.clientId = clientId; }
+    public String getClientSecret() { return clientSecret; }
+    public void setClientSecret(String clientSecret) { this.clientSecret = clientSecret; }
+
+    @Override
+    public String toString() {
+      return "Credentials{token=" + (token == null ? "none" : "<hidden>") + '}';
+    }
+  }
+
+  /** Which {@code RestClient.Builder}s get the interceptor. */
+  public static class RestClient {
+    /**
+     * Add the interceptor to every {@code RestClient.Builder} Boot makes, not only to those
+     * injected with {@code @AssignrRestClient}. Only for applications that call nothing but Assignr.
+     */
+    private boolean applyToAll = false;
+
+    public boolean isApplyToAll() { return applyToAll; }
+    public void setApplyToAll(boolean applyToAll) { this.applyToAll = applyToAll; }
+  }
+
+  /** Micrometer meters, when a {@code MeterRegistry} is present. */
+  public static class Metrics {
+    /** Whether to record meters. */
+    private boolean enabled = true;
+    /** The most quotas that get gauges. */
+    private int maxQuotas = 16;
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public int getMaxQuotas() { return maxQuotas; }
+    public void setMaxQuotas(int maxQuotas) { this.maxQuotas = maxQuotas; }
+  }
+
+  @Override
+  public boolean supports(Class<?> type) {
+    return AssignrResilienceProperties.class.isAssignableFrom(type);
+  }
+
+  /** Builds core's policies from these values; each rule core refuses is reported on its property. */
+  @Override
+  public void validate(Object target, Errors errors) {
+    PropertiesMapping.validate((AssignrResilienceProperties) target, errors);
+  }
+}

@@ -1,0 +1,141 @@
+package com.assignr.resilience.spring;
+
+import com.assignr.resilience.AssignrException;
+import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.spring.internal.SpringRequests;
+import com.assignr.resilience.spring.internal.SpringResponses;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * A Spring {@link ClientHttpRequestInterceptor} that makes every call of a {@code RestClient} or
+ * {@code RestTemplate} to Assignr obey its rate limits and error rules, as configured by one
+ * {@link AssignrResilience}: the same executor, gate and policy as the OkHttp and JDK adapters.
+ *
+ * <pre>{@code
+ * RestClient assignr = RestClient.builder()
+ *     .baseUrl("https://api.assignr.com/api/v2")
+ *     .requestInterceptor(AssignrClientHttpRequestInterceptor.create(resilience))
+ *     .build();
+ *
+ * RestTemplate template = new RestTemplate();
+ * template.getInterceptors().add(AssignrClientHttpRequestInterceptor.create(resilience));
+ * }</pre>
+ *
+ * <p>For each call it:
+ *
+ * <ul>
+ *   <li>adds {@code Accept: application/vnd.assignr.v2.hal+json} unless the request has an {@code
+ *       Accept} (note that {@code RestTemplate}'s {@code getForObject}/{@code exchange} set one from
+ *       their message converters), and on a POST with a body and no {@code Content-Type}, {@link
+ *       AssignrResilience#writeContentType()};
+ *   <li>refuses plain {@code http://} before anything is sent (loopback only when allowed);
+ *   <li>passes every attempt through the rate-limit gate of the request's host and {@code
+ *       Authorization}, and retries as core's engine decides. Spring hands interceptors the body as
+ *       bytes, so every attempt can send it again: a POST is resent after a 429 or 503, never after
+ *       a 500;
+ *   <li>calls {@code execution.execute} once per attempt. In Spring Framework 7 each call runs the
+ *       rest of the chain again (the interceptors after this one, then a new request from the
+ *       factory); every response it does not return is closed before the next attempt.
+ * </ul>
+ *
+ * <p><b>Responses or exceptions.</b> By default the final response is returned whatever its status,
+ * so Spring's usual status handling applies: {@code retrieve()} and {@code RestTemplate} throw
+ * {@code HttpClientErrorException.Conflict} for a 409, {@code HttpServerErrorException} for a 5xx
+ * that was not retried or kept failing. With {@link AssignrResilience#throwOnFailure()} the
+ * interceptor throws the library's typed exception instead ({@code ConflictException}, {@code
+ * RateLimitedException} with {@code retryAt()}…). Those are {@link IOException}s, and both Spring
+ * clients wrap every {@code IOException} an interceptor throws in a {@code ResourceAccessException};
+ * {@link #assignrException(Throwable)} finds it again.
+ *
+ * <p>Add this interceptor after any that sets {@code Authorization}, or name the quota with {@code
+ * QuotaKey.fixed(...)}. Waits hold the calling thread; interrupting it ends a wait with an {@code
+ * InterruptedIOException}. Spring's clients have no per-call deadline, so the policy's {@code
+ * totalTimeout} bounds each call. On Spring Framework 6.x, where the chain is walked with one
+ * iterator, retries skip the interceptors after this one: add it last there.
+ */
+public final class AssignrClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
+  private final AssignrResilience resilience;
+
+  private AssignrClientHttpRequestInterceptor(AssignrResilience resilience) {
+    this.resilience = Objects.requireNonNull(resilience, "resilience");
+  }
+
+  /**
+   * An interceptor for {@code resilience}; every client and adapter derived from one instance
+   * shares its rate-limit gates.
+   *
+   * @param resilience the configuration
+   * @return a new interceptor
+   */
+  public static AssignrClientHttpRequestInterceptor create(AssignrResilience resilience) {
+    return new AssignrClientHttpRequestInterceptor(resilience);
+  }
+
+  /**
+   * The configuration this interceptor applies.
+   *
+   * @return the configuration
+   */
+  public AssignrResilience resilience() {
+    return resilience;
+  }
+
+  /**
+   * Sends the request, retrying as configured.
+   *
+   * @param request the request, whose headers this may complete
+   * @param body the request body (empty when there is none)
+   * @param execution the rest of the chain, called once per attempt
+   * @return the final response
+   * @throws IOException an {@link com.assignr.resilience.InsecureRequestException} for plain HTTP,
+   *     an {@link java.io.InterruptedIOException} when interrupted, an {@link AssignrException} when
+   *     the call cannot succeed and exceptions were asked for (or no response is left to return)
+   */
+  @Override
+  public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+      throws IOException {
+    SpringRequests.prepare(request, body, resilience);
+    return resilience.executor().execute(
+        SpringRequests.info(request),
+        SpringRequests.options(request),
+        attempt -> SpringResponses.attempted(execution.execute(request, body)),
+        SpringResponses.ADAPTER).response();
+  }
+
+  /**
+   * The library's typed exception behind a Spring client's exception: with {@code
+   * throwOnFailure(true)}, {@code RestClient} and {@code RestTemplate} throw a {@code
+   * ResourceAccessException} whose cause it is.
+   *
+   * <pre>{@code
+   * try {
+   *   assignr.put().uri("/games/{id}", id).body(game).retrieve().toBodilessEntity();
+   * } catch (ResourceAccessException e) {
+   *   if (AssignrClientHttpRequestInterceptor.assignrException(e).orElse(null) instanceof ConflictException) {
+   *     // GET the game again and PUT with the fresh lock_version
+   *   }
+   * }
+   * }</pre>
+   *
+   * @param thrown what the client threw
+   * @return the first {@link AssignrException} among {@code thrown} and its causes
+   */
+  public static Optional<AssignrException> assignrException(Throwable thrown) {
+    Throwable t = thrown;
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) { // a cycle ends too
+      if (t instanceof AssignrException) return Optional.of((AssignrException) t);
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return "AssignrClientHttpRequestInterceptor{" + resilience + '}';
+  }
+}

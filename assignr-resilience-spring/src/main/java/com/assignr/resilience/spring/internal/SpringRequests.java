@@ -1,0 +1,42 @@
+package com.assignr.resilience.spring.internal;
+
+import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.CallOptions;
+import com.assignr.resilience.RequestInfo;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+
+/** Turns a Spring request into what core needs. Not for users. */
+public final class SpringRequests {
+  private SpringRequests() {}
+
+  /**
+   * Adds Assignr's {@code Accept} unless the request has one, and on a POST with a body and no
+   * {@code Content-Type}, the configured write content type. The request's own headers always win.
+   * Spring lets interceptors change the request's headers until it is sent.
+   */
+  public static void prepare(HttpRequest request, byte[] body, AssignrResilience resilience) {
+    HttpHeaders headers = request.getHeaders();
+    if (headers.getFirst(HttpHeaders.ACCEPT) == null) {
+      headers.set(HttpHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
+    }
+    if ("POST".equals(request.getMethod().name()) && body.length > 0
+        && headers.getFirst(HttpHeaders.CONTENT_TYPE) == null) {
+      headers.set(HttpHeaders.CONTENT_TYPE, resilience.writeContentType());
+    }
+  }
+
+  /** The method, host and path (no query); the body is a byte array, so it can always be sent again. */
+  public static RequestInfo info(HttpRequest request) {
+    return RequestInfo.of(request.getMethod().name(), request.getURI(), true);
+  }
+
+  /**
+   * The credentials for the quota key. Spring's clients have no per-call deadline or cancellation
+   * of their own: the policy's {@code totalTimeout} is the deadline, and interrupting the calling
+   * thread cancels a wait.
+   */
+  public static CallOptions options(HttpRequest request) {
+    return CallOptions.none().withCredentials(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+  }
+}

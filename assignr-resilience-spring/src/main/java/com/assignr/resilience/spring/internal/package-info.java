@@ -1,0 +1,2 @@
+/** Implementation of the Spring adapter. Not for users: it may change in any release. */
+package com.assignr.resilience.spring.internal;
