@@ -104,7 +104,7 @@ public final class AssignrClientHttpRequestInterceptor implements ClientHttpRequ
     return resilience.executor().execute(
         SpringRequests.info(request),
         SpringRequests.options(request),
-        attempt -> SpringResponses.attempted(execution.execute(request, body)),
+        attempt -> SpringResponses.attempted(execution.execute(SpringRequests.forAttempt(request, attempt), body)),
         SpringResponses.ADAPTER).response();
   }
 

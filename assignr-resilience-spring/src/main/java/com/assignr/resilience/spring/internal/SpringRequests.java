@@ -1,6 +1,7 @@
 package com.assignr.resilience.spring.internal;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.AttemptContext;
 import com.assignr.resilience.CallOptions;
 import com.assignr.resilience.RequestInfo;
 import org.springframework.http.HttpHeaders;
@@ -38,5 +39,16 @@ public final class SpringRequests {
    */
   public static CallOptions options(HttpRequest request) {
     return CallOptions.none().withCredentials(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+  }
+
+  /**
+   * {@code request} as one attempt sends it: with the library's access token when the executor
+   * manages one for this call (the request then had no {@code Authorization}). An interceptor's
+   * request headers are writable, and every attempt sets the current token again.
+   */
+  public static HttpRequest forAttempt(HttpRequest request, AttemptContext attempt) {
+    String authorization = attempt.authorization();
+    if (authorization != null) request.getHeaders().set("Authorization", authorization);
+    return request;
   }
 }
