@@ -12,7 +12,7 @@ import org.springframework.validation.Errors;
 /**
  * Properties to core's builders, and core's refusals back to properties. Core's builders own every
  * rule ("one owner per rule"): this class only renames. Core reports {@code "Invalid RetryPolicy:
- * maxAttempts must be at least 1 but was 0; …"}; each problem is put on the property its
+ * maxAttempts must be between 1 and 100 but was 0; …"}; each problem is put on the property its
  * parameter comes from, so Boot's startup failure names {@code assignr.resilience.retry.max-attempts}.
  * Not for users.
  */
