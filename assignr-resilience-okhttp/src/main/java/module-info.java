@@ -6,13 +6,17 @@
 module com.assignr.resilience.okhttp {
   requires transitive com.assignr.resilience;
   requires org.slf4j;
-  // OkHttp is provided: the application brings the version it runs (5.x is the module okhttp3,
-  // which requires okio and kotlin.stdlib transitively; 4.12 is the automatic module okhttp3).
-  // The adapter touches okio.Timeout and kotlin's KClass/Function0 directly (Call's Kotlin
-  // signatures), so it reads both itself too: with OkHttp 4.12 nothing else would make it.
-  requires static transitive okhttp3;
-  requires static okio;
-  requires static kotlin.stdlib;
+  // OkHttp is a provided dependency so that the application picks its version (5.x is the
+  // module okhttp3; 4.12 is the automatic module okhttp3), not because the adapter could run
+  // without it. Hence no `static`: a static okhttp3 is not resolved at run time unless the
+  // application itself requires it, and an application that only requires this module (its
+  // API hands out okhttp3 types, so javac lets it) fails with NoClassDefFoundError.
+  requires transitive okhttp3;
+  // The adapter uses okio.Timeout and Kotlin's KClass/Function0 (Call's Kotlin signatures)
+  // directly. OkHttp 5 would give both transitively; OkHttp 4.12's automatic module requires
+  // nothing, so without these kotlin.stdlib is never resolved and OkHttp 4.12 itself fails.
+  requires okio;
+  requires kotlin.stdlib;
 
   exports com.assignr.resilience.okhttp;
 }
