@@ -23,6 +23,8 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Each program under {@code src/test/apps} is a small named module, as a user would write it,
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * OkHttp 5 with okio and kotlin-stdlib). Resilience4j-retry, core's optional dependency, is not on
  * it: its {@code requires static} must hold.
  */
+@Execution(ExecutionMode.CONCURRENT) // independent programs; see junit-platform.properties
 class ModulePathIT {
   private static final Path APPS = Path.of("src/test/apps");
 
@@ -141,7 +144,7 @@ class ModulePathIT {
     runtimePath.addAll(modulePath);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "--module-path", join(runtimePath)));
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--module-path", join(runtimePath)));
     if (!classPath.isEmpty()) command.addAll(List.of("--class-path", join(classPath)));
     command.addAll(List.of("--module", "app/app.Main"));
 
