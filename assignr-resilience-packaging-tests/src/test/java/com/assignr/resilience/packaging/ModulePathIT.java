@@ -62,6 +62,11 @@ class ModulePathIT {
     assertLoggedTheRetry(run);
   }
 
+  /**
+   * OkHttp 4.12 is an automatic module that requires nothing, so the adapter's own {@code requires
+   * kotlin.stdlib} is what resolves Kotlin. It runs with the okio and kotlin-stdlib of the module
+   * path, OkHttp 5's, which are newer than 4.12's own and compatible with them.
+   */
   @Test
   void theOkHttpAdapterOnOkHttp4AnAutomaticModule(@TempDir Path dir) throws Exception {
     Path okhttp4;
