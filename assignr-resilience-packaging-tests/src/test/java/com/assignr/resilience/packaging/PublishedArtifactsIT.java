@@ -87,7 +87,8 @@ class PublishedArtifactsIT {
   private Path jar(Module module, String classifier) {
     Path jar = module.dir().resolve("target")
         .resolve(module.artifactId() + "-" + version + classifier + ".jar");
-    assertTrue(Files.isRegularFile(jar), "missing " + jar);
+    assertTrue(Files.isRegularFile(jar), "missing " + jar + " (every published module must be a "
+        + "dependency of assignr-resilience-packaging-tests, so that it is packaged first)");
     return jar;
   }
 
