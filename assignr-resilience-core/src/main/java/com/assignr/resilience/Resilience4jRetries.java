@@ -23,7 +23,7 @@ import java.util.Objects;
  * <p>What it cannot do, because a Resilience4j {@code Retry} owns the loop: share the rate-limit
  * gate across threads, stop early when a wait would pass a deadline, or give up on a wait longer
  * than {@code maxServerWait} (such a 429 is simply not retried). Requires {@code
- * resilience4j-retry} on the class path (an optional dependency of core).
+ * resilience4j-retry} on the class or module path (an optional dependency of core).
  */
 public final class Resilience4jRetries {
   private Resilience4jRetries() {}
@@ -32,6 +32,7 @@ public final class Resilience4jRetries {
    * A config for calls with {@code method}, whose responses are read through {@code adapter}.
    * Discarded responses are released through {@link ResponseAdapter#discard} before each retry.
    */
+  @SuppressWarnings("exports") // resilience4j-retry is optional: see module-info.java
   public static <R> RetryConfig retryConfig(AssignrResilience resilience, String method,
       ResponseAdapter<R> adapter) {
     Objects.requireNonNull(adapter, "adapter");

@@ -12,7 +12,7 @@ import com.assignr.resilience.reliability.Rig.Adapter;
 import com.assignr.resilience.reliability.Rig.CallSpec;
 import com.assignr.resilience.reliability.Rig.Mode;
 import com.assignr.resilience.reliability.Rig.Result;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;

@@ -22,7 +22,7 @@ import com.assignr.resilience.testing.CapturingLogger;
 import com.assignr.resilience.reliability.Rig.EventLog;
 import com.assignr.resilience.reliability.Rig.Mode;
 import com.assignr.resilience.reliability.Rig.Result;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import com.github.tomakehurst.wiremock.http.Fault;

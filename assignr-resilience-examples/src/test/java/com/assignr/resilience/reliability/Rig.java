@@ -13,7 +13,7 @@ import com.assignr.resilience.jdk.AssignrHttpClient;
 import com.assignr.resilience.okhttp.AssignrCallFactory;
 import com.assignr.resilience.okhttp.AssignrInterceptor;
 import com.assignr.resilience.testing.CapturingLogger;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.RateLimitRule;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.ServerErrorException;
 import com.assignr.resilience.jdk.internal.AttemptBody;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import java.net.Authenticator;
 import java.net.CookieManager;
 import java.net.PasswordAuthentication;

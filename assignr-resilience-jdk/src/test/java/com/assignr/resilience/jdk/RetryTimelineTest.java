@@ -10,7 +10,7 @@ import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.InsecureRequestException;
 import com.assignr.resilience.RateLimitedException;
 import com.assignr.resilience.StopReason;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import java.io.ByteArrayInputStream;

@@ -15,7 +15,7 @@ import com.assignr.resilience.RateLimitedException;
 import com.assignr.resilience.ServerErrorException;
 import com.assignr.resilience.UnauthorizedException;
 import com.assignr.resilience.ValidationException;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

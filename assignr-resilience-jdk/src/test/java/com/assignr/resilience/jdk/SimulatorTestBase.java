@@ -2,8 +2,8 @@ package com.assignr.resilience.jdk;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.RetryListener;
-import com.assignr.resilience.testing.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
+import com.assignr.resilience.testkit.VirtualTime;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

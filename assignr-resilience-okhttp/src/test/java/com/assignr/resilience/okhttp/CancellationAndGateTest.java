@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.okhttp.OkHttpHarness.Mode;
-import com.assignr.resilience.testing.VirtualTime;
 import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.ScriptedResponse;
+import com.assignr.resilience.testkit.VirtualTime;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;

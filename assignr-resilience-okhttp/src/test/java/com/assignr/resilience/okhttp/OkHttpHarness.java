@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.RetryListener;
-import com.assignr.resilience.testing.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.ScriptedResponse;
+import com.assignr.resilience.testkit.VirtualTime;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -36,9 +36,9 @@ import javax.net.ssl.X509TrustManager;
  * scriptable outages and faults, and a request journal.
  *
  * <pre>{@code
- * MutableClock clock = ...; // any java.time.Clock
+ * VirtualTime time = VirtualTime.autoAdvancing(); // or any java.time.Clock
  * try (AssignrSimulator sim = AssignrSimulator.builder()
- *     .clock(clock)
+ *     .clock(time.clock())
  *     .rateLimits(RateLimitRule.of(20, Duration.ofSeconds(2)))  // time-compressed
  *     .https(true)
  *     .start()) {
@@ -523,7 +523,7 @@ public final class AssignrSimulator implements AutoCloseable {
      * The clock for rate-limit windows, {@code Date} headers, journal times and scripted spans.
      * Default {@link Clock#systemUTC()}.
      *
-     * @param clock e.g. a test's mutable clock
+     * @param clock e.g. a {@link VirtualTime#clock()}
      * @return this builder
      */
     public Builder clock(Clock clock) {

@@ -12,13 +12,22 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Runs an {@link AssignrSimulator} for JUnit 5 tests.
  *
  * <pre>{@code
- * static final MutableClock CLOCK = ...;
+ * class GamesSyncTest {
+ *   static final VirtualTime TIME = VirtualTime.autoAdvancing();   // or any java.time.Clock
  *
- * @RegisterExtension
- * static AssignrSimulatorExtension sim = AssignrSimulatorExtension.of(
- *     AssignrSimulator.builder().clock(CLOCK).rateLimits(RateLimitRule.of(20, Duration.ofSeconds(2))));
+ *   @RegisterExtension
+ *   static final AssignrSimulatorExtension SIM = AssignrSimulatorExtension.of(
+ *       AssignrSimulator.builder()
+ *           .clock(TIME.clock())
+ *           .rateLimits(RateLimitRule.of(20, Duration.ofSeconds(2))));
  *
- * @Test void syncs(AssignrSimulator simulator) { ... sim.baseUrl() ... }
+ *   @Test
+ *   void syncs(AssignrSimulator simulator) {
+ *     URI games = URI.create(simulator.baseUrl() + "/sites/1/games");
+ *     // ... send it with a client built on AssignrResilience.builder().timeSource(TIME) ...
+ *     assertEquals(1, SIM.journal().count("GET", "/api/v2/sites/1/games"));
+ *   }
+ * }
  * }</pre>
  *
  * <p>In a {@code static} field the server starts once per test class; in an instance field, once

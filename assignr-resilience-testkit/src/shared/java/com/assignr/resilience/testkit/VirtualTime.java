@@ -1,4 +1,4 @@
-package com.assignr.resilience.testing;
+package com.assignr.resilience.testkit;
 
 import com.assignr.resilience.CancellationSignal;
 import com.assignr.resilience.TimeSource;
@@ -12,19 +12,44 @@ import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link TimeSource} on virtual time, for tests that must never sleep. Shared by the adapters'
- * tests through core's test-jar.
+ * A {@link TimeSource} on virtual time, for tests that must never sleep: give it to {@link
+ * com.assignr.resilience.AssignrResilience.Builder#timeSource(TimeSource)} and its {@link #clock()}
+ * to {@code AssignrSimulator.builder().clock(...)}, and minutes of retry delays, gate waits and
+ * rate-limit windows pass in milliseconds of real time.
+ *
+ * <pre>{@code
+ * VirtualTime time = VirtualTime.autoAdvancing();
+ * AssignrResilience resilience = AssignrResilience.builder()
+ *     .timeSource(time)                       // every wait of the library goes through it
+ *     .allowInsecureLoopback(true)            // the simulator speaks plain HTTP on loopback
+ *     .build();
+ * try (AssignrSimulator sim = AssignrSimulator.builder()
+ *     .clock(time.clock())                    // the rate-limit windows move with the waits
+ *     .rateLimits(RateLimitRule.of(5, Duration.ofMinutes(1)))
+ *     .start()) {
+ *   // ... calls through a client built with `resilience`, then:
+ *   Duration waited = time.elapsed();       // how long the waits took, in virtual time
+ * }
+ * }</pre>
+ *
+ * <p>Two modes:
  *
  * <ul>
- *   <li>{@link #autoAdvancing(Instant)}: every {@code sleep} advances the clock by its length and
+ *   <li>{@link #autoAdvancing()}: every {@code sleep} advances the clock by its length and
  *       returns at once, and every scheduled task runs at once on a helper thread after the clock
- *       is moved to its due time. For one call at a time: the waits are recorded and asserted.
- *   <li>{@link #manual(Instant)}: sleepers block and scheduled tasks wait until the test calls
- *       {@link #advance(Duration)}, for timelines with several callers.
+ *       is moved to its due time. For one call at a time: the waits are recorded ({@link
+ *       #sleeps()}, {@link #scheduledDelays()}) and can be asserted.
+ *   <li>{@link #manual()}: sleepers block and scheduled tasks wait until the test calls {@link
+ *       #advance(Duration)}, for timelines with several callers ({@link #awaitSleepers(int,
+ *       Duration)} tells when they are all waiting).
  * </ul>
  *
- * <p>Blocked sleepers look at their cancellation signal every millisecond of real time, since
- * OkHttp's {@code Call.cancel()} wakes nobody.
+ * <p>Thread-safe. Blocked sleepers look at their cancellation signal every millisecond of real
+ * time, since OkHttp's {@code Call.cancel()} wakes nobody. The clock starts at
+ * {@code 2026-11-25T12:00:00Z} unless an epoch is given.
+ *
+ * <p>This source is also compiled into core's own tests, which cannot depend on the testkit (it
+ * depends on core), so it uses nothing but core and the JDK (see the testkit's {@code pom.xml}).
  */
 public final class VirtualTime implements TimeSource {
   private final boolean auto;
@@ -43,18 +68,40 @@ public final class VirtualTime implements TimeSource {
     this.epoch = epoch;
   }
 
+  /**
+   * Virtual time in which sleeping advances the clock and returns at once.
+   *
+   * @param epoch the wall-clock instant at virtual time zero
+   * @return a new time source
+   */
   public static VirtualTime autoAdvancing(Instant epoch) {
     return new VirtualTime(true, epoch);
   }
 
+  /**
+   * {@link #autoAdvancing(Instant)} from {@code 2026-11-25T12:00:00Z}.
+   *
+   * @return a new time source
+   */
   public static VirtualTime autoAdvancing() {
     return autoAdvancing(Instant.parse("2026-11-25T12:00:00Z"));
   }
 
+  /**
+   * Virtual time that moves only when the test calls {@link #advance(Duration)}.
+   *
+   * @param epoch the wall-clock instant at virtual time zero
+   * @return a new time source
+   */
   public static VirtualTime manual(Instant epoch) {
     return new VirtualTime(false, epoch);
   }
 
+  /**
+   * {@link #manual(Instant)} from {@code 2026-11-25T12:00:00Z}.
+   *
+   * @return a new time source
+   */
   public static VirtualTime manual() {
     return manual(Instant.parse("2026-11-25T12:00:00Z"));
   }
@@ -64,11 +111,21 @@ public final class VirtualTime implements TimeSource {
     return nanos;
   }
 
-  /** Virtual time elapsed since the start. */
+  /**
+   * Virtual time elapsed since the start.
+   *
+   * @return the elapsed virtual time
+   */
   public synchronized Duration elapsed() {
     return Duration.ofNanos(nanos);
   }
 
+  /**
+   * A UTC clock that reads this virtual time; give it to the simulator so that its rate-limit
+   * windows, {@code Date} headers and journal follow the same time as the waits.
+   *
+   * @return a clock on this virtual time
+   */
   @Override
   public Clock clock() {
     VirtualTime self = this;
@@ -79,6 +136,11 @@ public final class VirtualTime implements TimeSource {
     };
   }
 
+  /**
+   * The current virtual wall-clock instant: the epoch plus {@link #elapsed()}.
+   *
+   * @return the current instant
+   */
   public synchronized Instant instant() {
     return epoch.plusNanos(nanos);
   }
@@ -144,7 +206,10 @@ public final class VirtualTime implements TimeSource {
 
   /**
    * Moves the clock forward, running every scheduled task that falls due, in order. Returns once
-   * every thread whose sleep fell due has woken up, so what it does next happens at the new time.
+   * every thread whose sleep fell due has woken up (waiting at most 5 s of real time for them), so
+   * what they do next happens at the new time.
+   *
+   * @param by how far to move the clock
    */
   public void advance(Duration by) {
     advanceClock(by);
@@ -183,7 +248,14 @@ public final class VirtualTime implements TimeSource {
     }
   }
 
-  /** Blocks (in real time, at most {@code timeout}) until {@code count} threads are sleeping. */
+  /**
+   * Blocks, in real time and at most {@code timeout}, until {@code count} threads are sleeping.
+   *
+   * @param count how many sleepers to wait for
+   * @param timeout the real-time bound
+   * @return whether that many were sleeping in time
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public synchronized boolean awaitSleepers(int count, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (sleepers < count) {
@@ -194,7 +266,15 @@ public final class VirtualTime implements TimeSource {
     return true;
   }
 
-  /** Blocks (in real time, at most {@code timeout}) until {@code count} tasks are scheduled. */
+  /**
+   * Blocks, in real time and at most {@code timeout}, until {@code count} tasks are pending (in
+   * {@linkplain #manual() manual} mode; auto-advancing time runs tasks at once).
+   *
+   * @param count how many pending tasks to wait for
+   * @param timeout the real-time bound
+   * @return whether that many were pending in time
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
   public synchronized boolean awaitScheduled(int count, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (tasks.size() < count) {
@@ -205,20 +285,38 @@ public final class VirtualTime implements TimeSource {
     return true;
   }
 
+  /**
+   * Threads blocked in {@link #sleep(long, CancellationSignal)} now (manual mode).
+   *
+   * @return the number of sleeping threads
+   */
   public synchronized int sleepingThreads() {
     return sleepers;
   }
 
+  /**
+   * Scheduled tasks not yet due (manual mode).
+   *
+   * @return the number of pending tasks
+   */
   public synchronized int pendingTasks() {
     return tasks.size();
   }
 
-  /** Every sleep asked for, in nanoseconds, in order. */
+  /**
+   * Every sleep asked for, in order.
+   *
+   * @return the sleeps' lengths
+   */
   public synchronized List<Duration> sleeps() {
     return sleeps.stream().map(Duration::ofNanos).toList();
   }
 
-  /** Every scheduling delay asked for, in order. */
+  /**
+   * Every scheduling delay asked for, in order.
+   *
+   * @return the delays
+   */
   public synchronized List<Duration> scheduledDelays() {
     return scheduled.stream().map(Duration::ofNanos).toList();
   }
