@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.internal.ClientCredentialsGrant;
 import com.assignr.resilience.testing.CapturingLogger;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.URI;

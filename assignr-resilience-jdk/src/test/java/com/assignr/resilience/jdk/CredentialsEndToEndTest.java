@@ -14,7 +14,7 @@ import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.UnauthorizedException;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import java.net.URI;
 import java.net.http.HttpClient;

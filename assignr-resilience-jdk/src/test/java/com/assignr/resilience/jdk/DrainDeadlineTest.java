@@ -10,7 +10,7 @@ import com.assignr.resilience.RateLimitedException;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.RetryPolicy;
 import com.assignr.resilience.StopReason;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;

@@ -15,7 +15,7 @@ import com.assignr.resilience.RateLimitGate;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.Slf4jRetryListener;
 import com.assignr.resilience.jdk.AssignrHttpClient;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.RateLimitRule;
 import com.assignr.resilience.testkit.ScriptedResponse;

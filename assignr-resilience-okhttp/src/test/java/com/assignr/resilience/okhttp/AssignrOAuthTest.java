@@ -18,7 +18,7 @@ import com.assignr.resilience.Slf4jRetryListener;
 import com.assignr.resilience.TokenEndpointException;
 import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.testing.CapturingLogger;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.internal.SimulatorTls;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;

@@ -6,7 +6,7 @@ import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.Credentials;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TokenSource;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import java.io.IOException;
 import java.time.Duration;

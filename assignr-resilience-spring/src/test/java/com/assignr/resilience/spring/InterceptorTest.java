@@ -11,7 +11,7 @@ import com.assignr.resilience.InsecureRequestException;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.StopReason;
 import com.assignr.resilience.jdk.AssignrHttpClient;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.ScriptedResponse;

@@ -3,7 +3,7 @@ package com.assignr.resilience.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.assignr.resilience.micrometer.AssignrMetrics;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.JournalEntry;
 import io.micrometer.core.instrument.MeterRegistry;
