@@ -69,13 +69,15 @@ import javax.net.ssl.X509TrustManager;
  * its failures; {@link #tokenRequests()} lists its requests, never with a secret or a token.
  *
  * <pre>{@code
- * try (AssignrSimulator sim = AssignrSimulator.builder().clock(clock)
+ * VirtualTime time = VirtualTime.manual();
+ * HttpClient client = HttpClient.newHttpClient();
+ * try (AssignrSimulator sim = AssignrSimulator.builder().clock(time.clock())
  *     .oauthClient("my-app", "s3cret").tokenLifetime(Duration.ofSeconds(60))
  *     .requireIssuedTokens(true).start()) {
  *   HttpResponse<String> token = client.send(HttpRequest.newBuilder(sim.tokenUri())
  *       .header("Content-Type", "application/x-www-form-urlencoded")
- *       .POST(ofString("grant_type=client_credentials&client_id=my-app&client_secret=s3cret"
- *           + "&scope=read+write")).build(), ofString());
+ *       .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=my-app"
+ *           + "&client_secret=s3cret&scope=read+write")).build(), HttpResponse.BodyHandlers.ofString());
  *   // {"access_token":"...","token_type":"Bearer","expires_in":60,"scope":"read write",...}
  * }
  * }</pre>

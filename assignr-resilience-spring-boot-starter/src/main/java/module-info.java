@@ -1,0 +1,27 @@
+/**
+ * Spring Boot auto-configuration for assignr-resilience: properties, the {@code @AssignrRestClient}
+ * builder, Micrometer meters and an Actuator health indicator.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module com.assignr.resilience.spring.boot {
+  requires transitive com.assignr.resilience;
+  requires transitive com.assignr.resilience.spring;
+  requires com.assignr.resilience.micrometer;
+  requires transitive spring.boot;
+  requires transitive spring.boot.autoconfigure;
+  requires spring.boot.restclient;
+  requires spring.boot.http.client;
+  requires spring.web;
+  requires spring.context;
+  requires spring.beans;
+  requires spring.core;
+  requires micrometer.core;
+  requires org.slf4j;
+  // Actuator's health support is optional: the indicator is configured only when it is present.
+  requires static spring.boot.health;
+
+  exports com.assignr.resilience.spring.boot;
+  // Spring creates the auto-configuration's beans and binds the properties reflectively.
+  opens com.assignr.resilience.spring.boot to spring.core, spring.beans, spring.context, spring.boot;
+  opens com.assignr.resilience.spring.boot.internal to spring.core, spring.beans, spring.context, spring.boot;
+}

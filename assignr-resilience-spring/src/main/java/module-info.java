@@ -1,0 +1,13 @@
+/**
+ * A Spring {@code ClientHttpRequestInterceptor} for {@code RestClient} and {@code RestTemplate}.
+ * Start with {@link com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor}.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module com.assignr.resilience.spring {
+  requires transitive com.assignr.resilience;
+  // The interceptor implements spring-web's interface. Not static although spring-web is a
+  // provided dependency: the application brings it, and this module cannot run without it.
+  requires transitive spring.web;
+
+  exports com.assignr.resilience.spring;
+}
