@@ -12,6 +12,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.PushPromiseHandler;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The adapter proper: runs {@code send} and {@code sendAsync} of the wrapped client through the
@@ -22,11 +25,17 @@ public final class RetryingSender {
   private final HttpClient delegate;
   private final AssignrResilience resilience;
   private final RetryExecutor executor;
+  /** The most bytes of a single-use body copied so that it can be sent again; 0 for none. */
+  private final long copyLimit;
+  /** Where a single-use body is read for {@code sendAsync}: the client's executor, if it has one. */
+  private final Executor bodyReader;
 
-  public RetryingSender(HttpClient delegate, AssignrResilience resilience) {
+  public RetryingSender(HttpClient delegate, AssignrResilience resilience, long copyLimit) {
     this.delegate = delegate;
     this.resilience = resilience;
     this.executor = resilience.executor();
+    this.copyLimit = copyLimit;
+    this.bodyReader = delegate.executor().orElse(ForkJoinPool.commonPool());
   }
 
   /**
@@ -36,13 +45,31 @@ public final class RetryingSender {
    */
   public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
       throws IOException, InterruptedException {
-    PreparedCall call = PreparedCall.prepare(request, resilience, false);
+    PreparedCall call = PreparedCall.prepare(withCopiedBody(request), resilience, false);
     Thread caller = Thread.currentThread();
     try {
       return Responses.toCaller(executor.execute(call.info(), call.options(caller::isInterrupted),
           attempt -> sendOnce(call, handler, attempt), new Responses<>()));
     } catch (InterruptedIOException e) {
       throw asInterrupted(e);
+    }
+  }
+
+  /**
+   * {@code request}, or, when its body is single-use and within the copy limit, the request with
+   * the body {@link BodyCopy} makes of it, read on this thread before anything is sent.
+   */
+  private HttpRequest withCopiedBody(HttpRequest request) throws IOException, InterruptedException {
+    if (!BodyCopy.wanted(request, copyLimit)) return request;
+    BodyCopy copy = BodyCopy.start(request, copyLimit, Runnable::run);
+    try {
+      return BodyCopy.carrying(request, copy.body().get());
+    } catch (InterruptedException e) {
+      copy.cancel();
+      Thread.currentThread().interrupt();
+      throw e;
+    } catch (ExecutionException e) {
+      throw new IOException("reading the request body failed", e.getCause());
     }
   }
 
@@ -86,6 +113,33 @@ public final class RetryingSender {
    * cancels the attempt in flight (the JDK aborts its exchange).
    */
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, BodyHandler<T> handler) {
+    if (!BodyCopy.wanted(request, copyLimit)) return sendAsyncPrepared(request, handler);
+    // A single-use body within the limit is read first (on the client's executor, or the common
+    // pool), then the call starts knowing whether it can be sent again.
+    CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
+    BodyCopy copy = BodyCopy.start(request, copyLimit, bodyReader);
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) copy.cancel();
+    });
+    copy.body().whenComplete((body, error) -> {
+      if (error != null) {
+        result.completeExceptionally(new IOException("reading the request body failed", Exceptions.unwrap(error)));
+        return;
+      }
+      if (result.isDone()) return;
+      CompletableFuture<HttpResponse<T>> sent = sendAsyncPrepared(BodyCopy.carrying(request, body), handler);
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) sent.cancel(true);
+      });
+      sent.whenComplete((response, failure) -> {
+        if (failure != null) result.completeExceptionally(Exceptions.unwrap(failure));
+        else if (!result.complete(response)) Responses.release(response.body());
+      });
+    });
+    return result;
+  }
+
+  private <T> CompletableFuture<HttpResponse<T>> sendAsyncPrepared(HttpRequest request, BodyHandler<T> handler) {
     PreparedCall call = PreparedCall.prepare(request, resilience, false);
     CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
     CompletableFuture<HttpResponse<AttemptBody<T>>> retries = executor.executeAsync(call.info(),
