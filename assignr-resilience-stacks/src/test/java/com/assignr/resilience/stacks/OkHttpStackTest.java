@@ -28,6 +28,24 @@ class OkHttpStackTest {
     assertEquals(System.getProperty("okhttp.expected.version"), Rig.okHttpVersion());
   }
 
+  /** The README's setup. */
+  @TestFactory
+  Stream<DynamicTest> interceptorConfigured() {
+    return RIG.matrix(OKHTTP + ", AssignrInterceptor.configure", false, r -> {
+      OkHttpClient client = AssignrInterceptor.configure(RIG.okHttp(), r).build();
+      return new OkHttpStack(client, client, RIG.base(), false);
+    });
+  }
+
+  @TestFactory
+  Stream<DynamicTest> interceptorConfiguredEnqueue() {
+    return RIG.matrix(OKHTTP + ", AssignrInterceptor.configure, enqueue", false, r -> {
+      OkHttpClient client = AssignrInterceptor.configure(RIG.okHttp(), r).build();
+      return new OkHttpStack(client, client, RIG.base(), true);
+    });
+  }
+
+  /** The interceptor alone, without configure's redirect setting, still keeps writes from OkHttp's replay. */
   @TestFactory
   Stream<DynamicTest> interceptorAddedByHand() {
     return RIG.matrix(OKHTTP + ", interceptor via addInterceptor", false, r -> {

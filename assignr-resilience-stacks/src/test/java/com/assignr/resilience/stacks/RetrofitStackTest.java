@@ -72,6 +72,15 @@ class RetrofitStackTest {
   }
 
   @TestFactory
+  Stream<DynamicTest> overAConfiguredClient() {
+    return RIG.matrix(RETROFIT + " on OkHttp " + Rig.okHttpVersion() + ", client(AssignrInterceptor.configure)", false, r -> {
+      OkHttpClient client = AssignrInterceptor.configure(RIG.okHttpWithToken(), r).build();
+      Retrofit retrofit = new Retrofit.Builder().baseUrl(RIG.base() + "/").client(client).build();
+      return new RetrofitClient(retrofit.create(Api.class), client);
+    });
+  }
+
+  @TestFactory
   Stream<DynamicTest> overAnInterceptorClient() {
     return RIG.matrix(RETROFIT + " on OkHttp " + Rig.okHttpVersion() + ", client(interceptor via addInterceptor)", false, r -> {
       OkHttpClient client = RIG.okHttpWithToken().addInterceptor(AssignrInterceptor.create(r)).build();

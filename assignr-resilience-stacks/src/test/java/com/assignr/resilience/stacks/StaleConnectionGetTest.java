@@ -98,6 +98,14 @@ class StaleConnectionGetTest {
   }
 
   @Test
+  void theConfiguredInterceptorKeepsOkHttpsRecoveryForReads() throws Exception {
+    assertRecoveredBelowUs(measure("AssignrInterceptor.configure", r -> {
+      OkHttpClient client = AssignrInterceptor.configure(RIG.okHttp(), r).build();
+      return new OkHttpStack(client, client, RIG.base(), false);
+    }));
+  }
+
+  @Test
   void theInterceptorAddedByHandKeepsOkHttpsRecovery() throws Exception {
     assertRecoveredBelowUs(measure("interceptor via addInterceptor", r -> {
       OkHttpClient client = RIG.okHttp().addInterceptor(AssignrInterceptor.create(r)).build();
