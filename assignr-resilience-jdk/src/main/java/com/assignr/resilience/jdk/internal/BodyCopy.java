@@ -93,10 +93,11 @@ final class BodyCopy implements Flow.Subscriber<ByteBuffer> {
     return result;
   }
 
-  /** The call was abandoned before its body was read: stop reading it. */
+  /** The call was abandoned before its body was read: stop reading it (once). */
   void cancel() {
     Flow.Subscription s;
     synchronized (lock) {
+      if (cancelled) return;
       cancelled = true;
       queue.clear();
       s = upstream;

@@ -11,7 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.PushPromiseHandler;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -63,14 +68,28 @@ public final class RetryingSender {
     if (!BodyCopy.wanted(request, copyLimit)) return request;
     BodyCopy copy = BodyCopy.start(request, copyLimit, Runnable::run);
     try {
-      return BodyCopy.carrying(request, copy.body().get());
+      Duration timeout = request.timeout().orElse(null);
+      BodyPublisher body = timeout == null ? copy.body().get()
+          : copy.body().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return BodyCopy.carrying(request, body);
     } catch (InterruptedException e) {
       copy.cancel();
       Thread.currentThread().interrupt();
       throw e;
+    } catch (TimeoutException e) {
+      copy.cancel();
+      throw bodyTimedOut();
     } catch (ExecutionException e) {
       throw new IOException("reading the request body failed", e.getCause());
     }
+  }
+
+  /**
+   * The JDK's own timeout covers sending the body; reading it ahead for the copy is held to the
+   * same {@code timeout()}, or a stalled body would hold the call forever.
+   */
+  private static HttpTimeoutException bodyTimedOut() {
+    return new HttpTimeoutException("request timed out while its body was read");
   }
 
   private <T> HttpResponse<AttemptBody<T>> sendOnce(PreparedCall call, BodyHandler<T> handler,
@@ -121,9 +140,15 @@ public final class RetryingSender {
     result.whenComplete((r, e) -> {
       if (result.isCancelled()) copy.cancel();
     });
-    copy.body().whenComplete((body, error) -> {
+    CompletableFuture<BodyPublisher> read = request.timeout()
+        .map(t -> copy.body().copy().orTimeout(t.toNanos(), TimeUnit.NANOSECONDS))
+        .orElse(copy.body());
+    read.whenComplete((body, error) -> {
       if (error != null) {
-        result.completeExceptionally(new IOException("reading the request body failed", Exceptions.unwrap(error)));
+        copy.cancel();
+        Throwable cause = Exceptions.unwrap(error);
+        result.completeExceptionally(cause instanceof TimeoutException ? bodyTimedOut()
+            : new IOException("reading the request body failed", cause));
         return;
       }
       if (result.isDone()) return;

@@ -183,4 +183,34 @@ class BodyCopyTest {
 
     assertEquals(List.of("cancelled"), signals, "the body's reading was stopped");
   }
+
+  /** The JDK's timeout covers sending the body; reading it ahead is held to the same timeout. */
+  @Test
+  void aBodyStalledPastTheRequestsTimeoutFailsTheCallAsTheJdkWouldAndIsCancelled() throws Exception {
+    for (boolean async : new boolean[] {false, true}) {
+      List<String> signals = new java.util.concurrent.CopyOnWriteArrayList<>();
+      BodyPublisher stalled = BodyPublishers.fromPublisher(subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+        @Override public void request(long n) { }
+        @Override public void cancel() { signals.add("cancelled"); }
+      }));
+      java.net.http.HttpClient client = com.assignr.resilience.jdk.AssignrHttpClient.wrap(
+          java.net.http.HttpClient.newBuilder().executor(threads).build(),
+          com.assignr.resilience.AssignrResilience.defaults());
+      HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:1/api/v2/sites/1/games"))
+          .timeout(java.time.Duration.ofMillis(200)).POST(stalled).build();
+
+      Throwable failure;
+      if (async) {
+        failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> client.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.discarding()).get(10, TimeUnit.SECONDS))
+            .getCause();
+      } else {
+        failure = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+            () -> client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()));
+      }
+
+      assertInstanceOf(java.net.http.HttpTimeoutException.class, failure, "async=" + async);
+      assertEquals(List.of("cancelled"), signals, "async=" + async);
+    }
+  }
 }
