@@ -32,10 +32,9 @@ final class OkHttpApi implements AssignrApi {
       X509TrustManager trust, ObjectMapper mapper) {
     OkHttpClient.Builder builder = new OkHttpClient.Builder()
         .connectTimeout(10, TimeUnit.SECONDS)
-        .readTimeout(30, TimeUnit.SECONDS)
-        .addInterceptor(AssignrInterceptor.create(resilience));
+        .readTimeout(30, TimeUnit.SECONDS);
     if (ssl != null) builder.sslSocketFactory(ssl.getSocketFactory(), trust);
-    this.client = builder.build();
+    this.client = AssignrInterceptor.configure(builder, resilience).build();
     this.authorization = authorization;
     this.mapper = mapper;
   }

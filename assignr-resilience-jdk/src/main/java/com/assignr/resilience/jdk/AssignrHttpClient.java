@@ -66,9 +66,13 @@ import javax.net.ssl.SSLParameters;
  *       included (as is the policy's {@code totalTimeout}): no wait is started that would end
  *       after it. With a {@code timeout()} set, each attempt is also sent with no more than the
  *       time left; without one, an attempt in flight is bounded as the bare client bounds it.
- *   <li>Request bodies are sent again only if the publisher can be re-subscribed: no body, {@code
- *       BodyPublishers.noBody/ofString/ofByteArray/ofFile}, or one marked with {@link
- *       #replayable(BodyPublisher)}. Any other body is sent once.
+ *   <li>Request bodies are sent again only when the rules allow it (a 429, a 503, a connection
+ *       never established; for idempotent methods also a 5xx or an I/O failure) and the bytes can
+ *       be had again: no body, {@code BodyPublishers.noBody/ofString/ofByteArray/ofFile}, one marked
+ *       with {@link #replayable(BodyPublisher)}, or a single-use body (such as {@code
+ *       fromPublisher}, {@code ofInputStream}, Spring's {@code RestClient} bodies) of at most
+ *       {@link WrapOptions#replayCopyLimit()} bytes (1 MiB by default), which is copied as it is
+ *       first read, before the call starts. A larger single-use body is sent once.
  *   <li>The final response is returned, whatever its status (as from the JDK client), unless
  *       {@code throwOnFailure} is on; then a non-success outcome throws the typed {@link
  *       AssignrException} subclass. I/O failures that survive the retries always throw an {@code
@@ -91,12 +95,14 @@ import javax.net.ssl.SSLParameters;
 public final class AssignrHttpClient extends HttpClient {
   private final HttpClient delegate;
   private final AssignrResilience resilience;
+  private final WrapOptions options;
   private final RetryingSender sender;
 
-  private AssignrHttpClient(HttpClient delegate, AssignrResilience resilience) {
+  private AssignrHttpClient(HttpClient delegate, AssignrResilience resilience, WrapOptions options) {
     this.delegate = delegate;
     this.resilience = resilience;
-    this.sender = new RetryingSender(delegate, resilience);
+    this.options = options;
+    this.sender = new RetryingSender(delegate, resilience, options.replayCopyLimit());
   }
 
   /**
@@ -112,8 +118,23 @@ public final class AssignrHttpClient extends HttpClient {
    *     redirect's host, whichever it is
    */
   public static AssignrHttpClient wrap(HttpClient delegate, AssignrResilience resilience) {
+    return wrap(delegate, resilience, WrapOptions.defaults());
+  }
+
+  /**
+   * As {@link #wrap(HttpClient, AssignrResilience)}, with options of this decorator's own (how
+   * much of a single-use request body it copies so that it can be sent again).
+   *
+   * @param delegate the client that sends each attempt (see {@link #wrap(HttpClient, AssignrResilience)})
+   * @param resilience the policy, gates, listener, breaker and time seam
+   * @param options the decorator's options
+   * @return the wrapping client
+   * @throws IllegalArgumentException as {@link #wrap(HttpClient, AssignrResilience)}
+   */
+  public static AssignrHttpClient wrap(HttpClient delegate, AssignrResilience resilience, WrapOptions options) {
     Objects.requireNonNull(delegate, "delegate");
     Objects.requireNonNull(resilience, "resilience");
+    Objects.requireNonNull(options, "options");
     if (delegate instanceof AssignrHttpClient wrapped) {
       throw new IllegalArgumentException("the client is already wrapped (" + wrapped.resilience
           + "); wrapping twice would retry every retry");
@@ -125,7 +146,7 @@ public final class AssignrHttpClient extends HttpClient {
           + " a read, and java.net.http copies the Authorization header to whatever host the"
           + " redirect names");
     }
-    return new AssignrHttpClient(delegate, resilience);
+    return new AssignrHttpClient(delegate, resilience, options);
   }
 
   /**
@@ -148,6 +169,11 @@ public final class AssignrHttpClient extends HttpClient {
   /** The configuration this client follows. */
   public AssignrResilience resilience() {
     return resilience;
+  }
+
+  /** This decorator's own options. */
+  public WrapOptions options() {
+    return options;
   }
 
   /**

@@ -17,6 +17,7 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
@@ -139,19 +140,82 @@ class RetryTimelineTest extends SimulatorTestBase {
         .filter(entry -> entry.method().equals("GET")).toList(), "the simulator saw Assignr's Accept");
   }
 
+  static final String NEW_GAME = "{\"game\":{\"date\":\"2026-12-01\",\"start_time\":\"09:00\"}}";
+
+  /** A body the JDK can publish once: the stream is handed out a single time. */
+  static BodyPublisher singleUse(String text) {
+    ByteArrayInputStream in = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    return BodyPublishers.ofInputStream(() -> in);
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void neverReplaysAOneShotBody(Mode mode) throws Exception {
+  void replaysASingleUseBodyFromItsCopyAfterA503(Mode mode) throws Exception {
     VirtualTime vt = auto();
     HttpClient client = AssignrHttpClient.wrap(jdk, config(vt).build());
     sim.script().serviceUnavailable(1);
-    HttpRequest oneShot = request(CONFIRM).POST(BodyPublishers.ofInputStream(
-        () -> new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)))).build();
+    int games = sim.gameCount(1);
 
-    HttpResponse<String> response = mode.call(client, oneShot, BodyHandlers.ofString());
+    HttpResponse<String> response = mode.call(client, request(GAMES).POST(singleUse(NEW_GAME)).build(),
+        BodyHandlers.ofString());
+
+    assertEquals(201, response.statusCode(), "the copy was sent again, whole: the game was created");
+    assertEquals(2, served("POST", GAMES));
+    assertEquals(games + 1, sim.gameCount(1));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void neverReplaysASingleUseBodyWithoutACopy(Mode mode) throws Exception {
+    VirtualTime vt = auto();
+    HttpClient client = AssignrHttpClient.wrap(jdk, config(vt).build(),
+        WrapOptions.builder().replayCopyLimit(0).build());
+    sim.script().serviceUnavailable(1);
+
+    HttpResponse<String> response = mode.call(client, request(GAMES).POST(singleUse(NEW_GAME)).build(),
+        BodyHandlers.ofString());
 
     assertEquals(503, response.statusCode(), "a 503 is retried for POST, but not with a one-shot body");
-    assertEquals(1, served("POST", CONFIRM));
+    assertEquals(1, served("POST", GAMES));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void sendsABodyOverTheLimitOnceAndWhole(Mode mode) throws Exception {
+    VirtualTime vt = auto();
+    HttpClient client = AssignrHttpClient.wrap(jdk, config(vt).build(),
+        WrapOptions.builder().replayCopyLimit(NEW_GAME.length() - 1).build());
+    sim.script().serviceUnavailable(1);
+
+    HttpResponse<String> refused = mode.call(client, request(GAMES).POST(singleUse(NEW_GAME)).build(),
+        BodyHandlers.ofString());
+    assertEquals(503, refused.statusCode(), "over the limit: sent once");
+    assertEquals(1, served("POST", GAMES));
+
+    int games = sim.gameCount(1);
+    HttpResponse<String> created = mode.call(client, request(GAMES).POST(singleUse(NEW_GAME)).build(),
+        BodyHandlers.ofString());
+    assertEquals(201, created.statusCode(), "the bytes read ahead, then the rest: the whole body");
+    assertEquals(games + 1, sim.gameCount(1));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aBodyDeclaredOverTheLimitIsNeverReadAhead(Mode mode) throws Exception {
+    VirtualTime vt = auto();
+    HttpClient client = AssignrHttpClient.wrap(jdk, config(vt).build(),
+        WrapOptions.builder().replayCopyLimit(8).build());
+    sim.script().serviceUnavailable(1);
+    byte[] bytes = NEW_GAME.getBytes(StandardCharsets.UTF_8);
+    BodyPublisher declared = BodyPublishers.fromPublisher(singleUse(NEW_GAME), bytes.length);
+
+    HttpResponse<String> response = mode.call(client, request(GAMES).POST(declared).build(),
+        BodyHandlers.ofString());
+
+    assertEquals(503, response.statusCode());
+    assertEquals(1, served("POST", GAMES));
+    assertEquals(bytes.length, response.request().bodyPublisher().orElseThrow().contentLength());
+    assertTrue(response.request().bodyPublisher().orElseThrow() == declared, "sent as it was");
   }
 
   @ParameterizedTest

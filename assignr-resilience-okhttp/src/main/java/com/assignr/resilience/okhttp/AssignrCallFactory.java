@@ -1,7 +1,7 @@
 package com.assignr.resilience.okhttp;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.okhttp.internal.OkHttpRedirects;
+import com.assignr.resilience.okhttp.internal.OkHttpReplays;
 import com.assignr.resilience.okhttp.internal.ResilientCall;
 import java.util.Objects;
 import okhttp3.Call;
@@ -32,20 +32,36 @@ import okhttp3.Request;
  * fresh, unexecuted call. Each attempt is a separate call of the client, so its {@code
  * EventListener} sees one call per attempt.
  *
- * <p>Methods other than GET and HEAD are sent through a copy of the client that does not follow
- * redirects: OkHttp follows 301/302/303 by re-sending a POST (PUT, DELETE…) as a GET, which would
- * turn a write into a read. Such a redirect is returned (or thrown, with {@code throwOnFailure})
- * as it is; core classifies a 302 as {@code INSECURE_REDIRECT} and never retries it.
+ * <h2>Writes are sent once, unless the engine decides otherwise</h2>
+ *
+ * <p>Methods other than GET and HEAD are sent through a copy of the client with {@code
+ * followRedirects(false)} and {@code retryOnConnectionFailure(false)} (sharing its pool, dispatcher
+ * and everything else):
+ *
+ * <ul>
+ *   <li>OkHttp's own {@code retryOnConnectionFailure} replays a request whose exchange failed on a
+ *       reused connection, below any interceptor and whatever its method: a POST that Assignr
+ *       processed and whose answer was lost would be sent again and create a second game. Without
+ *       it, the failure reaches core, which retries a connection that was never established for
+ *       every method, and a failure after sending only for idempotent methods.
+ *   <li>OkHttp follows 301/302/303 by re-sending a POST (PUT, DELETE…) as a GET, which would turn
+ *       a write into a read. Such a redirect is returned (or thrown, with {@code throwOnFailure})
+ *       as it is; core classifies a 302 as {@code INSECURE_REDIRECT} and never retries it.
+ * </ul>
+ *
+ * <p>GET and HEAD keep your client as it is, and with it OkHttp's cheap recovery from a stale
+ * pooled connection (a GET resent at once on a fresh connection, which the call sees as one
+ * attempt).
  */
 public final class AssignrCallFactory implements Call.Factory {
   private final OkHttpClient client;
-  /** The client for methods a followed redirect would turn into a GET. */
+  /** The client for writes (every method but GET and HEAD): no redirects, no replays. */
   private final OkHttpClient writeClient;
   private final AssignrResilience resilience;
 
   private AssignrCallFactory(OkHttpClient client, AssignrResilience resilience) {
     this.client = client;
-    this.writeClient = OkHttpRedirects.withoutRedirects(client);
+    this.writeClient = OkHttpReplays.writeClient(client);
     this.resilience = resilience;
   }
 
@@ -99,7 +115,7 @@ public final class AssignrCallFactory implements Call.Factory {
   @Override
   public Call newCall(Request request) {
     Objects.requireNonNull(request, "request");
-    OkHttpClient sender = OkHttpRedirects.followingChangesMethod(request.method()) ? writeClient : client;
+    OkHttpClient sender = OkHttpReplays.isWrite(request.method()) ? writeClient : client;
     return ResilientCall.create(sender, resilience, request);
   }
 

@@ -2,12 +2,14 @@ package com.assignr.resilience.okhttp;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.okhttp.internal.OkHttpRedirects;
+import com.assignr.resilience.okhttp.internal.OkHttpReplays;
 import com.assignr.resilience.okhttp.internal.OkHttpRequests;
 import com.assignr.resilience.okhttp.internal.OkHttpResponses;
 import java.io.IOException;
 import java.util.Objects;
 import okhttp3.Call;
 import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
@@ -16,10 +18,13 @@ import okhttp3.Response;
  * and error rules, as configured by one {@link AssignrResilience}.
  *
  * <pre>{@code
- * OkHttpClient client = existingClient.newBuilder()
- *     .addInterceptor(AssignrInterceptor.create(resilience))
+ * OkHttpClient client = AssignrInterceptor.configure(existingClient.newBuilder(), resilience)
  *     .build();
  * }</pre>
+ *
+ * <p>{@link #configure} is the setup to use: it adds the interceptor last among the application
+ * interceptors and turns off redirect following (see below). Added by hand with {@code
+ * addInterceptor}, it works the same except for redirects.
  *
  * <p>For each call it:
  *
@@ -37,11 +42,21 @@ import okhttp3.Response;
  *       response it will not return is closed before the next attempt, the one it returns is left
  *       open for the caller;
  *   <li>never replays a one-shot ({@code RequestBody.isOneShot()}) or duplex body;
+ *   <li>keeps OkHttp from resending a write on its own: {@code retryOnConnectionFailure} (on by
+ *       default) replays a request whose exchange failed on a reused connection, below every
+ *       application interceptor, even when Assignr processed it and only the answer was lost. So
+ *       the body of every write (any method but GET and HEAD) is handed down marked one-shot, which
+ *       OkHttp replays only when none of it was sent; the engine alone decides on a resend (a
+ *       connection never established: every method; a failure after sending: idempotent methods
+ *       only). GETs go down untouched and keep OkHttp's cheap recovery from a stale pooled
+ *       connection. A network interceptor below sees the marked body (a logging interceptor there
+ *       then omits write bodies as one-shot; one added before this interceptor logs them);
  *   <li>never reports a redirected write as a read: OkHttp follows 301/302/303 below application
  *       interceptors by re-sending a POST (PUT, DELETE…) as a GET; when that happened, the
  *       interceptor returns the redirect response instead of the GET's, so the write is not
- *       mistaken for a success. Build the client with {@code followRedirects(false)} to keep
- *       OkHttp from sending that GET at all ({@link AssignrCallFactory} does so for its writes);
+ *       mistaken for a success. {@link #configure} builds the client with {@code
+ *       followRedirects(false)}, which keeps OkHttp from sending that GET at all ({@link
+ *       AssignrCallFactory} does so for its writes);
  *   <li>treats {@code Call.cancel()} as final: a wait ends promptly with an {@link
  *       java.io.InterruptedIOException} and nothing more is sent;
  *   <li>uses the call timeout ({@code OkHttpClient.Builder.callTimeout}) as the deadline: it gives
@@ -53,8 +68,13 @@ import okhttp3.Response;
  *
  * <p>Waits hold the calling thread; for {@code enqueue} that is one of the dispatcher's threads
  * (64 at most, 5 per host by default). Callers that enqueue many calls should prefer {@link
- * AssignrCallFactory}, which schedules its waits instead. Do not install it as a network
- * interceptor, and do not combine it with an {@link AssignrCallFactory} on the same client.
+ * AssignrCallFactory}, which schedules its waits instead.
+ *
+ * <p>Installed where it cannot work, it fails the first call with an {@link
+ * IllegalStateException} that says so, before anything is sent: as a network interceptor (it would
+ * run again for each of OkHttp's replays and redirects), or twice on one client (each would retry
+ * every attempt of the other). Do not combine it with an {@link AssignrCallFactory} on the same
+ * client either ({@link AssignrCallFactory#create} refuses such a client).
  */
 public final class AssignrInterceptor implements Interceptor {
   private final AssignrResilience resilience;
@@ -75,6 +95,35 @@ public final class AssignrInterceptor implements Interceptor {
   }
 
   /**
+   * Configures {@code builder} for Assignr, in one call: it removes any {@code AssignrInterceptor}
+   * already on it (as an application or a network interceptor), adds a new one for {@code
+   * resilience} <em>last</em> among the application interceptors (after yours, so the gate sees
+   * the {@code Authorization} they set, and before OkHttp's own retries and redirects), and turns
+   * off redirect following ({@code followRedirects(false)}): OkHttp would follow a 301/302/303 to a
+   * POST by sending a GET, and Assignr redirects nothing else (its one redirect is the 302 from
+   * plain HTTP, which is refused before it is sent). {@code retryOnConnectionFailure} is left as it
+   * is, so GETs keep OkHttp's recovery from a stale connection; writes are kept from it by the
+   * interceptor itself (see the class comment). Call it after adding your own interceptors.
+   *
+   * <pre>{@code
+   * OkHttpClient client = AssignrInterceptor.configure(new OkHttpClient.Builder()
+   *         .addInterceptor(yourAuthorizationInterceptor), resilience)
+   *     .build();
+   * }</pre>
+   *
+   * @param builder the builder of the client that will call Assignr
+   * @param resilience the configuration; clients configured with one instance share its gates
+   * @return {@code builder}
+   */
+  public static OkHttpClient.Builder configure(OkHttpClient.Builder builder, AssignrResilience resilience) {
+    Objects.requireNonNull(builder, "builder");
+    AssignrInterceptor interceptor = create(resilience);
+    builder.interceptors().removeIf(AssignrInterceptor.class::isInstance);
+    builder.networkInterceptors().removeIf(AssignrInterceptor.class::isInstance);
+    return builder.addInterceptor(interceptor).followRedirects(false);
+  }
+
+  /**
    * The configuration this interceptor applies.
    *
    * @return the configuration
@@ -92,16 +141,19 @@ public final class AssignrInterceptor implements Interceptor {
    *     an {@link java.io.InterruptedIOException} when cancelled, an {@link
    *     com.assignr.resilience.AssignrException} when the call cannot succeed and exceptions were
    *     asked for (or no response is left to return)
+   * @throws IllegalStateException when installed as a network interceptor, or twice on one client
    */
   @Override
   public Response intercept(Chain chain) throws IOException {
+    OkHttpReplays.checkPlacement(chain);
     Request request = OkHttpRequests.prepare(chain.request(), resilience);
     Call call = chain.call();
+    Request down = OkHttpReplays.forChain(request, call);
     return resilience.executor().execute(
         OkHttpRequests.info(request),
         OkHttpRequests.options(request, call.timeout().timeoutNanos(), call::isCanceled),
         attempt -> {
-          Request sent = OkHttpRequests.forAttempt(request, attempt);
+          Request sent = OkHttpRequests.forAttempt(down, attempt);
           return OkHttpRedirects.undoMethodChange(sent, chain.proceed(sent));
         },
         OkHttpResponses.ADAPTER);

@@ -234,11 +234,12 @@ class InterceptorTest {
 
   /**
    * The other way to use the library with Spring: the JDK decorator as {@code RestClient}'s request
-   * factory. Reads are retried; Spring's JDK factory streams request bodies through a publisher the
-   * decorator cannot send twice, so a write answered 503 is returned, not resent.
+   * factory. Reads are retried; Spring's JDK factory streams request bodies through a single-use
+   * publisher, which the decorator copies (up to {@code WrapOptions.replayCopyLimit()}, 1 MiB) so a
+   * write answered 503 is resent too.
    */
   @Test
-  void the_jdk_decorator_as_request_factory_retries_reads_and_sends_writes_once() {
+  void the_jdk_decorator_as_request_factory_retries_reads_and_writes_after_503() {
     HttpClient wrapped = AssignrHttpClient.wrap(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
         config().build());
     RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory(wrapped))
@@ -247,11 +248,10 @@ class InterceptorTest {
     sim.script().serviceUnavailable(1);
     String games = client.get().uri(URI.create(url(GAMES))).retrieve().body(String.class);
     sim.script().serviceUnavailable(1);
-    assertThrows(HttpServerErrorException.ServiceUnavailable.class,
-        () -> client.post().uri(URI.create(url(CONFIRM))).body("{}").retrieve().toBodilessEntity());
+    client.post().uri(URI.create(url(CONFIRM))).body("{}").retrieve().toBodilessEntity();
 
     assertTrue(games.contains("\"games\""), games);
     assertEquals(List.of(503, 200), arrivals("GET", GAMES).stream().map(JournalEntry::status).toList());
-    assertEquals(List.of(503), arrivals("POST", CONFIRM).stream().map(JournalEntry::status).toList());
+    assertEquals(List.of(503, 200), arrivals("POST", CONFIRM).stream().map(JournalEntry::status).toList());
   }
 }

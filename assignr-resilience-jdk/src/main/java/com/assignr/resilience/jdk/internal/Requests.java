@@ -24,6 +24,9 @@ import java.util.concurrent.Flow;
  * {@code AssignrHttpClient.replayable(publisher)}. The JDK classes are recognised by name because
  * they are not exported; a JDK that renames them only makes such bodies one-shot (never retried),
  * which is safe.
+ *
+ * <p>A one-shot body within the decorator's {@code replayCopyLimit} is replayed all the same, from
+ * the copy {@link BodyCopy} takes as it is first read.
  */
 public final class Requests {
   private static final Set<String> REPLAYABLE_JDK_PUBLISHERS = Set.of(
@@ -40,6 +43,7 @@ public final class Requests {
     if (body.isEmpty()) return true;
     BodyPublisher publisher = body.get();
     return publisher instanceof ReplayablePublisher
+        || publisher instanceof BodyCopy.Copied
         || REPLAYABLE_JDK_PUBLISHERS.contains(publisher.getClass().getName());
   }
 

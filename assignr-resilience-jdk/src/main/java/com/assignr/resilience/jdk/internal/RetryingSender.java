@@ -11,7 +11,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.PushPromiseHandler;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The adapter proper: runs {@code send} and {@code sendAsync} of the wrapped client through the
@@ -22,11 +30,17 @@ public final class RetryingSender {
   private final HttpClient delegate;
   private final AssignrResilience resilience;
   private final RetryExecutor executor;
+  /** The most bytes of a single-use body copied so that it can be sent again; 0 for none. */
+  private final long copyLimit;
+  /** Where a single-use body is read for {@code sendAsync}: the client's executor, if it has one. */
+  private final Executor bodyReader;
 
-  public RetryingSender(HttpClient delegate, AssignrResilience resilience) {
+  public RetryingSender(HttpClient delegate, AssignrResilience resilience, long copyLimit) {
     this.delegate = delegate;
     this.resilience = resilience;
     this.executor = resilience.executor();
+    this.copyLimit = copyLimit;
+    this.bodyReader = delegate.executor().orElse(ForkJoinPool.commonPool());
   }
 
   /**
@@ -36,7 +50,7 @@ public final class RetryingSender {
    */
   public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler)
       throws IOException, InterruptedException {
-    PreparedCall call = PreparedCall.prepare(request, resilience, false);
+    PreparedCall call = PreparedCall.prepare(withCopiedBody(request), resilience, false);
     Thread caller = Thread.currentThread();
     try {
       return Responses.toCaller(executor.execute(call.info(), call.options(caller::isInterrupted),
@@ -44,6 +58,38 @@ public final class RetryingSender {
     } catch (InterruptedIOException e) {
       throw asInterrupted(e);
     }
+  }
+
+  /**
+   * {@code request}, or, when its body is single-use and within the copy limit, the request with
+   * the body {@link BodyCopy} makes of it, read on this thread before anything is sent.
+   */
+  private HttpRequest withCopiedBody(HttpRequest request) throws IOException, InterruptedException {
+    if (!BodyCopy.wanted(request, copyLimit)) return request;
+    BodyCopy copy = BodyCopy.start(request, copyLimit, Runnable::run);
+    try {
+      Duration timeout = request.timeout().orElse(null);
+      BodyPublisher body = timeout == null ? copy.body().get()
+          : copy.body().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return BodyCopy.carrying(request, body);
+    } catch (InterruptedException e) {
+      copy.cancel();
+      Thread.currentThread().interrupt();
+      throw e;
+    } catch (TimeoutException e) {
+      copy.cancel();
+      throw bodyTimedOut();
+    } catch (ExecutionException e) {
+      throw new IOException("reading the request body failed", e.getCause());
+    }
+  }
+
+  /**
+   * The JDK's own timeout covers sending the body; reading it ahead for the copy is held to the
+   * same {@code timeout()}, or a stalled body would hold the call forever.
+   */
+  private static HttpTimeoutException bodyTimedOut() {
+    return new HttpTimeoutException("request timed out while its body was read");
   }
 
   private <T> HttpResponse<AttemptBody<T>> sendOnce(PreparedCall call, BodyHandler<T> handler,
@@ -86,6 +132,39 @@ public final class RetryingSender {
    * cancels the attempt in flight (the JDK aborts its exchange).
    */
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, BodyHandler<T> handler) {
+    if (!BodyCopy.wanted(request, copyLimit)) return sendAsyncPrepared(request, handler);
+    // A single-use body within the limit is read first (on the client's executor, or the common
+    // pool), then the call starts knowing whether it can be sent again.
+    CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
+    BodyCopy copy = BodyCopy.start(request, copyLimit, bodyReader);
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) copy.cancel();
+    });
+    CompletableFuture<BodyPublisher> read = request.timeout()
+        .map(t -> copy.body().copy().orTimeout(t.toNanos(), TimeUnit.NANOSECONDS))
+        .orElse(copy.body());
+    read.whenComplete((body, error) -> {
+      if (error != null) {
+        copy.cancel();
+        Throwable cause = Exceptions.unwrap(error);
+        result.completeExceptionally(cause instanceof TimeoutException ? bodyTimedOut()
+            : new IOException("reading the request body failed", cause));
+        return;
+      }
+      if (result.isDone()) return;
+      CompletableFuture<HttpResponse<T>> sent = sendAsyncPrepared(BodyCopy.carrying(request, body), handler);
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) sent.cancel(true);
+      });
+      sent.whenComplete((response, failure) -> {
+        if (failure != null) result.completeExceptionally(Exceptions.unwrap(failure));
+        else if (!result.complete(response)) Responses.release(response.body());
+      });
+    });
+    return result;
+  }
+
+  private <T> CompletableFuture<HttpResponse<T>> sendAsyncPrepared(HttpRequest request, BodyHandler<T> handler) {
     PreparedCall call = PreparedCall.prepare(request, resilience, false);
     CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
     CompletableFuture<HttpResponse<AttemptBody<T>>> retries = executor.executeAsync(call.info(),

@@ -1,6 +1,5 @@
 package com.assignr.resilience.okhttp.internal;
 
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -11,22 +10,14 @@ import okhttp3.ResponseBody;
  * <p>OkHttp follows 301, 302 and 303 by re-sending every method other than GET and HEAD as a
  * bodiless GET to the {@code Location}, below any application interceptor. A POST answered with a
  * 302 would then come back as the GET's 200, and the caller would believe the write succeeded.
- * The call factory sends such methods through a copy of the client that does not follow redirects;
- * the interceptor cannot change the client, so it detects the rewrite afterwards and answers with
- * the redirect itself (which core classifies as {@code INSECURE_REDIRECT} and never retries).
+ * The call factory sends such methods through a copy of the client that does not follow redirects
+ * ({@link OkHttpReplays#writeClient}), and {@code AssignrInterceptor.configure} builds the client
+ * without following; an interceptor added by hand cannot change its client, so it detects the
+ * rewrite afterwards and answers with the redirect itself (which core classifies as {@code
+ * INSECURE_REDIRECT} and never retries).
  */
 public final class OkHttpRedirects {
   private OkHttpRedirects() {}
-
-  /** Whether OkHttp would re-send {@code method} as a GET when following a 301/302/303. */
-  public static boolean followingChangesMethod(String method) {
-    return !"GET".equalsIgnoreCase(method) && !"HEAD".equalsIgnoreCase(method);
-  }
-
-  /** {@code client}, or a copy of it that follows no redirects when it does. */
-  public static OkHttpClient withoutRedirects(OkHttpClient client) {
-    return client.followRedirects() ? client.newBuilder().followRedirects(false).build() : client;
-  }
 
   /**
    * {@code response}, unless OkHttp reached it by following a redirect that changed the method of
