@@ -34,6 +34,7 @@ class BomTest {
   private static final Set<String> UNPUBLISHED = Set.of(
       "assignr-resilience-examples",
       "assignr-resilience-benchmarks",
+      "assignr-resilience-stacks",
       "assignr-resilience-packaging-tests");
 
   private final Reactor reactor = Reactor.read();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.assignr.resilience.AssignrException;
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.RetryListener;
-import com.assignr.resilience.testing.VirtualTime;
+import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
