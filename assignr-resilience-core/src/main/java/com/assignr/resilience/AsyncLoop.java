@@ -89,9 +89,14 @@ final class AsyncLoop<R> extends CallState<R> {
       admitted(now, false);
       return;
     }
+    long limit = settlement.engine.gateWaitLimit(untilDeadline(now));
+    if (gate.admitsWithoutIo()) {
+      onGateAnswer(gate.tryAcquire(now, limit), null);
+      return;
+    }
     CompletionStage<Long> answer;
     try {
-      answer = gate.tryAcquireAsync(now, settlement.engine.gateWaitLimit(untilDeadline(now)));
+      answer = gate.tryAcquireAsync(now, limit);
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }

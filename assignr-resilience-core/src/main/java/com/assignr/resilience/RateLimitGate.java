@@ -63,6 +63,17 @@ public interface RateLimitGate {
   }
 
   /**
+   * Whether {@link #tryAcquire} answers without I/O, so that the async paths may call it directly
+   * instead of going through {@link #tryAcquireAsync} (a future and a stage per attempt). True for
+   * the in-process gate; a store that talks to a server answers false.
+   *
+   * @return whether admission never blocks
+   */
+  default boolean admitsWithoutIo() {
+    return true;
+  }
+
+  /**
    * Ends an admitted attempt with its response, and learns from its headers (successes included).
    *
    * @param status the HTTP status
