@@ -104,8 +104,10 @@ class RedisFaultTest {
     }
 
     redis.startServer(); // same port, empty: a restart that lost everything
+    long restarted = TimeSource.system().nanoTime();
     int calls = callUntilRecovered(fleet, 500);
-    System.out.println("Redis restarted: both instances rejoined after " + calls + " calls");
+    System.out.printf("Redis restarted: both instances rejoined after %d calls, %.0f ms%n", calls,
+        (TimeSource.system().nanoTime() - restarted) / 1e6);
     for (Fleet.Instance m : fleet) {
       assertEquals(1, m.events.recovered.get());
       assertEquals(GateState.Mode.SHARED, m.mode());
@@ -136,8 +138,10 @@ class RedisFaultTest {
     assertEquals(1, member.events.degraded.get());
 
     redis.resume(); // Redis now runs the commands that timed out: their deadlines have passed
+    long resumed = TimeSource.system().nanoTime();
     int calls = callUntilRecovered(List.of(member), 500);
-    System.out.println("Redis resumed: rejoined after " + calls + " calls");
+    System.out.printf("Redis resumed: rejoined after %d calls, %.0f ms%n", calls,
+        (TimeSource.system().nanoTime() - resumed) / 1e6);
     assertEquals(GateState.Mode.SHARED, member.mode());
     member.gate().flushed();
     assertEquals(0, redis.admin().zcard(inFlightKey), "no admission that timed out holds a place");

@@ -300,6 +300,52 @@ class RedisGateTest {
     }
   }
 
+  @Test
+  void everyInstanceHearsTheClosure_andTheReopening() throws Exception {
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RetryListener listener = new RetryListener() {
+      @Override public void onGateClosed(String key, Duration closedFor, String reason) { heard.add("closed: " + reason); }
+      @Override public void onGateOpened(String key) { heard.add("opened"); }
+    };
+    RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
+        .timeout(Duration.ofSeconds(1)).build();
+    stores.add(store);
+    RateLimitGate other = store.gate(new GateStore.Context(quota, GatePolicy.defaults(), Duration.ZERO,
+        TimeSource.system(), listener));
+    RateLimitGate a = instance();
+    a.learn(429, remaining(0, 0), now()); // reset now, no margin on the listening instance's side...
+    applied(a);
+    other.tryAcquire(now(), 0);          // ...but a's margin (1 s) closes the gate for the fleet
+    assertEquals(List.of("closed: 429 Too Many Requests"), heard);
+  }
+
+  @Test
+  void aConnectionOfTheUsersOwnWorksToo_andStaysOpen() throws Exception {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+    try (io.lettuce.core.api.StatefulRedisConnection<String, String> mine = client.connect()) {
+      RateLimitGate a = instance(GatePolicy.defaults(), TimeSource.system(), RedisGateStore.builder().connection(mine));
+      RateLimitGate b = instance();
+      a.learn(200, remaining(4, 30), now());
+      applied(a);
+      assertEquals(2, admissions(List.of(a, b), 2));
+      stores.forEach(RedisGateStore::close);
+      stores.clear();
+      assertEquals("PONG", mine.sync().ping());
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void buildNamesEveryBadSetting() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> RedisGateStore.builder().timeout(Duration.ZERO).keyPrefix("a{b}").inFlightLease(Duration.ofMillis(1)).build());
+    assertEquals("Invalid RedisGateStore: uri/connection exactly one must be given but was neither;"
+        + " timeout must be between PT0.001S and PT10S but was PT0S;"
+        + " keyPrefix must be non-blank and contain no braces but was a{b};"
+        + " inFlightLease must be between PT0.1S and PT1H but was PT0.001S", e.getMessage());
+  }
+
   /** Waits until the answers {@code gate} sent without waiting have been applied. */
   static RateLimitGate applied(RateLimitGate gate) throws Exception {
     ((RedisRateLimitGate) gate).flushed().get(5, TimeUnit.SECONDS);

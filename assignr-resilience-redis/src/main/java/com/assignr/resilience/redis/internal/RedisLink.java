@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * hold a place nobody uses; a late answer would teach the fleet a stale budget. So every script
  * carries the Redis instant at which its caller stops waiting (the send time, mapped onto Redis's
  * clock, plus the timeout) and changes nothing when it starts later. The mapping is taken from the
- * {@code TIME} in every reply; its error is about half a round trip (tens of microseconds on
- * loopback), far below the timeout. The gate's decisions never use it: they read {@code TIME}.
+ * {@code TIME} in the replies and errs only late, by at most one round trip (tens of microseconds
+ * on loopback); a reply that nevertheless says EXPIRED within the timeout is sent once more. The
+ * gate's decisions never use it: they read {@code TIME}.
  *
  * <p>Real time only: timeouts, the offset and the probe interval are read from {@link
  * TimeSource#system()}, never from a gate's (possibly virtual or skewed) time source.
@@ -54,9 +55,11 @@ public final class RedisLink implements AutoCloseable {
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile RedisAsyncCommands<String, String> commands;
   private volatile boolean closed;
-  /** Redis µs minus this JVM's µs (System.nanoTime / 1000); valid once offsetKnown. */
+  /** Redis µs minus this JVM's µs (real nanoTime / 1000), an upper bound; valid once offsetKnown. */
   private volatile long offsetMicros;
   private volatile boolean offsetKnown;
+  private volatile long offsetTakenNanos;
+  private static final long OFFSET_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** A link over a client of our own (owned resources are shut down on close, else left alone). */
   public RedisLink(RedisClient client, ClientResources ownedResources, RedisURI uri, Duration timeout,
@@ -105,7 +108,7 @@ public final class RedisLink implements AutoCloseable {
 
   /**
    * Runs {@code script}; the future fails after the timeout, or at once when Redis is not
-   * connected. Never blocks the calling thread.
+   * connected. Never blocks the calling thread. The link owns {@code args[0]}, the deadline.
    */
   public CompletableFuture<List<Object>> run(GateScripts.Script script, String[] keys, String[] args) {
     CompletableFuture<List<Object>> result = new CompletableFuture<>();
@@ -115,29 +118,43 @@ public final class RedisLink implements AutoCloseable {
       if (!closed) connect();
       return result;
     }
+    send(c, script, keys, args, result, true);
+    return result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void send(RedisAsyncCommands<String, String> c, GateScripts.Script script, String[] keys,
+      String[] args, CompletableFuture<List<Object>> result, boolean mayResend) {
+    long sent = REAL.nanoTime();
+    args[0] = Long.toString(deadlineMicros(sent));
     try {
       c.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args).whenComplete((reply, error) -> {
-        if (error == null) {
-          observe(reply);
-          result.complete(reply);
-        } else if (unwrap(error) instanceof RedisNoScriptException) {
+        if (error != null && unwrap(error) instanceof RedisNoScriptException) {
           // Redis restarted (or flushed its scripts): send the text once, it is cached again.
-          c.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args).whenComplete((again, failure) -> {
-            if (failure == null) {
-              observe(again);
-              result.complete(again);
-            } else {
-              result.completeExceptionally(unwrap(failure));
-            }
-          });
+          c.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
+              .whenComplete((again, failure) -> settle(c, script, keys, args, result, mayResend, sent, again, failure));
         } else {
-          result.completeExceptionally(unwrap(error));
+          settle(c, script, keys, args, result, mayResend, sent, reply, error);
         }
       });
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     }
-    return result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void settle(RedisAsyncCommands<String, String> c, GateScripts.Script script, String[] keys,
+      String[] args, CompletableFuture<List<Object>> result, boolean mayResend, long sent,
+      List<Object> reply, Throwable error) {
+    if (error != null) {
+      result.completeExceptionally(unwrap(error));
+      return;
+    }
+    boolean expired = observe(reply, sent);
+    if (expired && mayResend && !result.isDone()) {
+      // Answered in time, yet Redis found it late: the clock estimate was behind (it is fresh now).
+      send(c, script, keys, args, result, false);
+      return;
+    }
+    result.complete(reply);
   }
 
   /** Removes finished attempts from an in-flight set; fire and forget, bounded by the timeout. */
@@ -155,22 +172,37 @@ public final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * The Redis instant (µs) at which a command sent now stops being worth running: now on Redis's
-   * clock plus the timeout; 0 (no deadline) until the clock offset is known.
+   * The Redis instant (µs) at which a command sent at {@code sentNanos} stops being worth running:
+   * the send time on Redis's clock plus the timeout; 0 (no deadline) until the offset is known.
    */
-  public long deadlineMicros() {
+  private long deadlineMicros(long sentNanos) {
     if (!offsetKnown) return 0;
-    return REAL.nanoTime() / 1000 + offsetMicros + timeoutNanos / 1000;
+    return sentNanos / 1000 + offsetMicros + timeoutNanos / 1000;
   }
 
-  /** Takes Redis's clock from a reply's {@code now}. */
-  private void observe(List<Object> reply) {
-    if (reply == null || reply.size() <= GateScripts.NOW_MICROS) return;
+  /**
+   * Takes Redis's clock from a reply's {@code now}. Redis read its clock between the send and this
+   * reply, so {@code now - sent} is an upper bound of the offset: a deadline from it is never
+   * early, only late by one round trip. The tightest bound is kept, except that an estimate older
+   * than {@link #OFFSET_REFRESH_NANOS} (clocks drift, and step) or one a reply proved too low
+   * (EXPIRED) is replaced.
+   *
+   * @return whether the reply says EXPIRED
+   */
+  private boolean observe(List<Object> reply, long sentNanos) {
+    if (reply == null || reply.size() <= GateScripts.NOW_MICROS) return false;
     Object now = reply.get(GateScripts.NOW_MICROS);
+    boolean expired = Long.valueOf(GateScripts.EXPIRED).equals(reply.get(GateScripts.CODE));
     if (now instanceof Long) {
-      offsetMicros = (Long) now - REAL.nanoTime() / 1000;
-      offsetKnown = true;
+      long bound = (Long) now - sentNanos / 1000;
+      long at = REAL.nanoTime();
+      if (!offsetKnown || expired || bound < offsetMicros || at - offsetTakenNanos > OFFSET_REFRESH_NANOS) {
+        offsetMicros = bound;
+        offsetTakenNanos = at;
+        offsetKnown = true;
+      }
     }
+    return expired;
   }
 
   /**
@@ -182,9 +214,8 @@ public final class RedisLink implements AutoCloseable {
     long sent = REAL.nanoTime();
     CompletableFuture<?> time = c.time().toCompletableFuture().thenAccept(t -> {
       if (t == null || t.size() < 2) return;
-      long received = REAL.nanoTime();
-      long redisMicros = Long.parseLong(t.get(0)) * 1_000_000L + Long.parseLong(t.get(1));
-      offsetMicros = redisMicros - (sent + received) / 2 / 1000;
+      offsetMicros = Long.parseLong(t.get(0)) * 1_000_000L + Long.parseLong(t.get(1)) - sent / 1000;
+      offsetTakenNanos = REAL.nanoTime();
       offsetKnown = true;
     });
     CompletableFuture<?> admit = c.scriptLoad(GateScripts.ADMIT.text()).toCompletableFuture();

@@ -396,7 +396,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
 
   private String[] admitArgs(long maxWaitNanos, String member) {
     long maxWait = Math.min(MAX_WAIT_MICROS, Math.max(0, maxWaitNanos / 1000));
-    return new String[] {Long.toString(link.deadlineMicros()), reserveArg, marginArg, spacingArg,
+    return new String[] {"0", reserveArg, marginArg, spacingArg,
         leaseArg, coldStartArg, pacingArg, Long.toString(maxWait), member};
   }
 
@@ -410,7 +410,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
           .orElse(closureWithoutResetMicros);
     }
     String[] args = new String[token == null ? 13 : 14];
-    args[0] = Long.toString(link.deadlineMicros());
+    args[0] = "0"; // the deadline: the link sets it when it sends
     args[1] = reserveArg;
     args[2] = marginArg;
     args[3] = spacingArg;
@@ -429,7 +429,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
 
   private String[] rejoinArgs(GateState s, List<String> removed) {
     String[] args = new String[13 + removed.size()];
-    args[0] = Long.toString(link.deadlineMicros());
+    args[0] = "0"; // the deadline: the link sets it when it sends
     args[1] = reserveArg;
     args[2] = marginArg;
     args[3] = spacingArg;
