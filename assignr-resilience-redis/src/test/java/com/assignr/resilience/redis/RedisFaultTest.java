@@ -34,8 +34,12 @@ import org.junit.jupiter.api.Timeout;
 class RedisFaultTest {
   static final long MS = 1_000_000L;
   static final Duration TIMEOUT = Duration.ofMillis(50);
-  /** What a loaded, shared 2-core machine adds to a 50 ms wait (the measured figures are lower). */
-  static final long SLACK = 150 * MS;
+  /**
+   * What a loaded, shared 2-core machine can add to a 50 ms wait (load averages of 9-12 were seen
+   * while these tests ran beside other builds). The figures in RELIABILITY.md are the measured
+   * ones; this bound still tells a bounded wait from Lettuce's default 60 s or a hang.
+   */
+  static final long SLACK = 450 * MS;
 
   static AssignrSimulator sim;
   TestRedis redis;
@@ -68,10 +72,10 @@ class RedisFaultTest {
     return new Fleet.Instance(store(Duration.ofSeconds(10)), quota, TimeSource.system());
   }
 
-  /** Calls until every instance has rejoined, at most {@code max} calls each; returns the calls made. */
-  static int callUntilRecovered(List<Fleet.Instance> fleet, int max) throws Exception {
+  /** Calls until every instance is in shared mode, at most {@code max} rounds; returns the calls made. */
+  static int callUntilShared(List<Fleet.Instance> fleet, int max) throws Exception {
     int calls = 0;
-    for (int i = 0; i < max && fleet.stream().anyMatch(m -> m.events.recovered.get() == 0); i++) {
+    for (int i = 0; i < max && fleet.stream().anyMatch(m -> m.mode() != GateState.Mode.SHARED); i++) {
       for (Fleet.Instance m : fleet) {
         assertEquals(200, m.get(sim, "/current_account"));
         calls++;
@@ -92,12 +96,16 @@ class RedisFaultTest {
         .gate("assignr:restart").orElseThrow()).inner).keys().get(0);
     assertEquals(1, redis.admin().exists(gateKey));
 
+    callUntilShared(fleet, 100); // a stall of the loaded test machine may have degraded one already
+    int[] before = fleet.stream().mapToInt(m -> m.events.degraded.get()).toArray();
+    int[] recoveredBefore = fleet.stream().mapToInt(m -> m.events.recovered.get()).toArray();
     redis.stopServer();
     fleet.forEach(m -> m.store.resetTimings());
     for (int i = 0; i < 20; i++) for (Fleet.Instance m : fleet) assertEquals(200, m.get(sim, "/current_account"));
-    for (Fleet.Instance m : fleet) {
+    for (int i = 0; i < fleet.size(); i++) {
+      Fleet.Instance m = fleet.get(i);
       assertEquals(GateState.Mode.DEGRADED, m.mode());
-      assertEquals(1, m.events.degraded.get(), "one event per outage");
+      assertEquals(before[i] + 1, m.events.degraded.get(), "one event per outage");
       long longest = m.store.longestAcquireNanos.get();
       System.out.printf("Redis down: longest admission %.1f ms over %d%n", longest / 1e6, m.store.acquires.get());
       assertTrue(longest <= TIMEOUT.toNanos() + SLACK, "an admission waited " + longest / 1e6 + " ms");
@@ -105,12 +113,12 @@ class RedisFaultTest {
 
     redis.startServer(); // same port, empty: a restart that lost everything
     long restarted = TimeSource.system().nanoTime();
-    int calls = callUntilRecovered(fleet, 500);
+    int calls = callUntilShared(fleet, 500);
     System.out.printf("Redis restarted: both instances rejoined after %d calls, %.0f ms%n", calls,
         (TimeSource.system().nanoTime() - restarted) / 1e6);
-    for (Fleet.Instance m : fleet) {
-      assertEquals(1, m.events.recovered.get());
-      assertEquals(GateState.Mode.SHARED, m.mode());
+    for (int i = 0; i < fleet.size(); i++) {
+      assertTrue(fleet.get(i).events.recovered.get() > recoveredBefore[i], "onStoreRecovered fired");
+      assertEquals(GateState.Mode.SHARED, fleet.get(i).mode());
     }
     fleet.get(0).get(sim, "/current_account");
     fleet.get(0).gate().flushed();
@@ -126,20 +134,24 @@ class RedisFaultTest {
     String inFlightKey = ((RedisRateLimitGate) ((Fleet.TimedStore.TimedGate) member.resilience
         .gate("assignr:paused").orElseThrow()).inner).keys().get(1);
 
+    callUntilShared(List.of(member), 100);
+    int before = member.events.degraded.get();
     redis.pause(); // SIGSTOP: the connection stays open, nothing answers
-    member.store.resetTimings();
-    long start = TimeSource.system().nanoTime();
-    for (int i = 0; i < 10; i++) assertEquals(200, member.get(sim, "/current_account"));
-    long tenCalls = TimeSource.system().nanoTime() - start;
-    long longest = member.store.longestAcquireNanos.get();
-    System.out.printf("Redis paused: longest admission %.1f ms, 10 calls in %.1f ms%n", longest / 1e6, tenCalls / 1e6);
-    assertTrue(longest <= TIMEOUT.toNanos() + SLACK, "an admission waited " + longest / 1e6 + " ms");
-    assertEquals(GateState.Mode.DEGRADED, member.mode());
-    assertEquals(1, member.events.degraded.get());
-
-    redis.resume(); // Redis now runs the commands that timed out: their deadlines have passed
+    try {
+      member.store.resetTimings();
+      long start = TimeSource.system().nanoTime();
+      for (int i = 0; i < 10; i++) assertEquals(200, member.get(sim, "/current_account"));
+      long tenCalls = TimeSource.system().nanoTime() - start;
+      long longest = member.store.longestAcquireNanos.get();
+      System.out.printf("Redis paused: longest admission %.1f ms, 10 calls in %.1f ms%n", longest / 1e6, tenCalls / 1e6);
+      assertTrue(longest <= TIMEOUT.toNanos() + SLACK, "an admission waited " + longest / 1e6 + " ms");
+      assertEquals(GateState.Mode.DEGRADED, member.mode());
+      assertEquals(before + 1, member.events.degraded.get());
+    } finally {
+      redis.resume(); // Redis now runs the commands that timed out: their deadlines have passed
+    }
     long resumed = TimeSource.system().nanoTime();
-    int calls = callUntilRecovered(List.of(member), 500);
+    int calls = callUntilShared(List.of(member), 500);
     System.out.printf("Redis resumed: rejoined after %d calls, %.0f ms%n", calls,
         (TimeSource.system().nanoTime() - resumed) / 1e6);
     assertEquals(GateState.Mode.SHARED, member.mode());
@@ -150,11 +162,15 @@ class RedisFaultTest {
   @Test
   void anAsyncAdmissionNeverBlocksItsCaller_evenWithRedisPaused() throws Exception {
     redis = TestRedis.start();
-    RedisGateStore store = store(Duration.ofSeconds(10));
+    // 250 ms rather than 50: the admission before the pause must not time out on a loaded machine.
+    RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).timeout(Duration.ofMillis(250))
+        .connectTimeout(Duration.ofSeconds(10)).build();
+    stores.add(store);
     RateLimitGate gate = store.gate(new GateStore.Context("assignr:async", GatePolicy.defaults(),
         Duration.ofSeconds(1), TimeSource.system(), RetryListener.NONE));
     assertEquals(0L, gate.tryAcquireAsync(0, 0).toCompletableFuture().get(5, TimeUnit.SECONDS));
     gate.release();
+    assertEquals(GateState.Mode.SHARED, gate.state().mode());
 
     redis.pause();
     try {
@@ -166,7 +182,7 @@ class RedisFaultTest {
       long answered = TimeSource.system().nanoTime() - start;
       System.out.printf("async admission: returned in %.2f ms, answered locally after %.1f ms%n", returned / 1e6, answered / 1e6);
       assertTrue(returned < 20 * MS, "returned after " + returned / 1e6 + " ms");
-      assertTrue(answered <= TIMEOUT.toNanos() + SLACK, "answered after " + answered / 1e6 + " ms");
+      assertTrue(answered >= 250 * MS && answered <= 250 * MS + SLACK, "answered after " + answered / 1e6 + " ms");
       assertEquals(GateState.Mode.DEGRADED, gate.state().mode());
     } finally {
       redis.resume();
@@ -180,6 +196,7 @@ class RedisFaultTest {
     long start = TimeSource.system().nanoTime();
     Fleet.Instance member = new Fleet.Instance(store(Duration.ofMillis(200)), "assignr:late", TimeSource.system());
     long built = TimeSource.system().nanoTime() - start;
+    System.out.printf("Redis absent at start: build() returned after %.0f ms%n", built / 1e6);
     assertTrue(built < 200 * MS + SLACK, "build waited " + built / 1e6 + " ms");
 
     member.store.resetTimings();
@@ -187,8 +204,12 @@ class RedisFaultTest {
     assertEquals(GateState.Mode.DEGRADED, member.mode());
     assertTrue(member.store.longestAcquireNanos.get() <= TIMEOUT.toNanos() + SLACK);
 
+    System.out.printf("Redis absent at start: longest admission %.1f ms%n", member.store.longestAcquireNanos.get() / 1e6);
     redis.startServer();
-    callUntilRecovered(List.of(member), 500);
+    long started = TimeSource.system().nanoTime();
+    int calls = callUntilShared(List.of(member), 500);
+    System.out.printf("Redis started later: joined after %d calls, %.0f ms%n", calls,
+        (TimeSource.system().nanoTime() - started) / 1e6);
     assertEquals(GateState.Mode.SHARED, member.mode());
   }
 }

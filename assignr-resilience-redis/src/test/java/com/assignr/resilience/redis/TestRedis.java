@@ -95,12 +95,16 @@ final class TestRedis implements AutoCloseable {
 
   /** Stops the process without closing its sockets: every command waits until {@link #resume()}. */
   void pause() throws Exception {
+    paused = true;
     signal("-STOP");
   }
 
   void resume() throws Exception {
     signal("-CONT");
+    paused = false;
   }
+
+  private volatile boolean paused;
 
   private void signal(String signal) throws Exception {
     String pid = pid();
@@ -133,6 +137,13 @@ final class TestRedis implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (paused) { // a stopped process never handles the SIGTERM that stopServer() sends
+      try {
+        resume();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
     if (admin != null) admin.close();
     if (adminClient != null) adminClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     stopServer();

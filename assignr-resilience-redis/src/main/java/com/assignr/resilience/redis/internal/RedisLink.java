@@ -115,7 +115,8 @@ public final class RedisLink implements AutoCloseable {
     RedisAsyncCommands<String, String> c = commands;
     if (c == null || closed) {
       result.completeExceptionally(new RedisException(closed ? "the gate store is closed" : "not connected to Redis"));
-      if (!closed) connect();
+      // Opening a connection does some work on the calling thread (tens of ms, measured): never a caller's.
+      if (!closed && ownedClient != null && !connecting.get()) CompletableFuture.runAsync(this::connect);
       return result;
     }
     send(c, script, keys, args, result, true);
