@@ -181,8 +181,9 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     public Builder inFlightLease(Duration lease) { this.inFlightLease = lease; return this; }
 
     /**
-     * While degraded, how often an instance asks Redis whether it is back (one small script,
-     * never on a caller's time). Default 1 s; between 10 ms and 1 minute.
+     * While degraded, how often at most an instance asks Redis whether it is back (one small
+     * script, never on a caller's time): first 100 ms after the failure (most stalls are over by
+     * then), then twice as long each time, up to this. Default 1 s; between 10 ms and 1 minute.
      */
     public Builder probeInterval(Duration interval) { this.probeInterval = interval; return this; }
 

@@ -65,9 +65,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Degrading.</b> A command that fails or does not answer within the store's timeout
  *       (default 50 ms) switches this instance to a {@link RateLimitGate#local local gate} seeded
  *       with the last shared state (a closed quota stays closed), logs one WARN, fires {@link
- *       RetryListener#onStoreDegraded}. While degraded no call waits for Redis; at most one probe
- *       per {@code probeInterval} (default 1 s) carries what the local gate learned back to Redis
- *       and, when it is answered, the instance is shared again ({@link
+ *       RetryListener#onStoreDegraded}. While degraded no call waits for Redis; a probe (100 ms after
+ *       the failure, then twice as long each time up to {@code probeInterval}, default 1 s) carries
+ *       what the local gate learned back to Redis and, when it is answered, the instance is shared
+ *       again ({@link
  *       RetryListener#onStoreRecovered}). Degraded, an instance still learns the account's real
  *       {@code Remaining} from every answer (the server counts the whole account), but knows only
  *       its own attempts in flight and releases its own waiters after a reset: the costs of
@@ -81,6 +82,12 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private static final long MAX_WAIT_MICROS = TimeUnit.DAYS.toMicros(10);
   /** When Redis's answer came after its own deadline (the clock estimate moved): ask again soon. */
   private static final long ASK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /**
+   * The first probe after degrading: most stalls (a GC pause, a busy host) are over by then, so a
+   * momentary one costs a tenth of a second of local answers; the delay then doubles up to {@code
+   * probeInterval} while Redis stays away.
+   */
+  private static final long FIRST_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** How many orphaned members one rejoin removes at most. */
   private static final int MAX_ORPHANS_PER_REJOIN = 256;
 
@@ -112,6 +119,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private volatile Snapshot last;
   private final AtomicBoolean probing = new AtomicBoolean();
   private volatile long lastProbeNanos;
+  /** The wait before the next probe: short after a stall, growing to probeInterval while Redis stays away. */
+  private volatile long probeDelayNanos;
   private final AtomicBoolean observedClosed = new AtomicBoolean();
   /** The last write sent without waiting (they are applied in order: one connection). */
   private volatile CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
@@ -336,6 +345,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
       if (local != null) return local;
       local = RateLimitGate.local(context, seed());
       lastProbeNanos = REAL.nanoTime();
+      probeDelayNanos = Math.min(FIRST_PROBE_NANOS, probeIntervalNanos);
       fallback = local;
     }
     if (link.isClosed()) return local; // the application is stopping: nothing to report
@@ -360,8 +370,9 @@ public final class RedisRateLimitGate implements RateLimitGate {
    */
   private void maybeRejoin(RateLimitGate local) {
     long now = REAL.nanoTime();
-    if (now - lastProbeNanos < probeIntervalNanos || !probing.compareAndSet(false, true)) return;
+    if (now - lastProbeNanos < probeDelayNanos || !probing.compareAndSet(false, true)) return;
     lastProbeNanos = now;
+    probeDelayNanos = Math.min(probeIntervalNanos, probeDelayNanos * 2);
     List<String> removed = new ArrayList<>();
     for (String m; removed.size() < MAX_ORPHANS_PER_REJOIN && (m = orphans.poll()) != null; ) removed.add(m);
     CompletableFuture<List<Object>> probe;
