@@ -102,6 +102,12 @@ public final class Demo implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int errorEvery;
 
+  @Option(names = "--instances", paramLabel = "N", defaultValue = "1",
+      description = "Simulator only: run the job split across N separate JVMs (each syncing its share of the"
+          + " sites), once with an in-process rate-limit gate in each and once with one gate for all of them"
+          + " in an embedded Redis, and compare (default: ${DEFAULT-VALUE}, the one-process demo).")
+  int instances;
+
   @Option(names = "--progress", paramLabel = "MILLIS", defaultValue = "1000",
       description = "Print a progress line this often; 0 for none (default: ${DEFAULT-VALUE}).")
   long progressMillis;
@@ -136,11 +142,21 @@ public final class Demo implements Callable<Integer> {
     CommandLine.ParameterException bad = validate();
     if (bad != null) throw bad;
     boolean real = baseUrl != null || !blank(token) || !blank(clientId) || !blank(clientSecret);
+    if (instances > 1) {
+      if (real) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--instances runs on the embedded simulator only; leave out --base-url and the credentials");
+      }
+      List<FleetDemo.Run> runs = FleetDemo.run(instances, parseRules(rateLimits), sites, gamesPerSite, workers,
+          maxPages, detailsPerSite, out, progress());
+      return runs.stream().allMatch(r -> r.failures() == 0 && r.failureLines().isEmpty()) ? 0 : 1;
+    }
     return real ? runReal(adapters) : runSimulated(adapters);
   }
 
   private CommandLine.ParameterException validate() {
     String problem = workers < 1 ? "--workers must be at least 1, was " + workers
+        : instances < 1 || instances > 16 ? "--instances must be between 1 and 16, was " + instances
         : detailsPerSite < 0 ? "--details-per-site must not be negative, was " + detailsPerSite
         : maxPages < 1 ? "--max-pages must be at least 1, was " + maxPages
         : sites < 1 ? "--sites must be at least 1, was " + sites

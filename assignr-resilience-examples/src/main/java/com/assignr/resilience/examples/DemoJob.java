@@ -70,6 +70,8 @@ final class DemoJob {
   private final Workload workload;
   private final ObjectMapper mapper;
   private final Runnable beforeDetails;
+  private final int instance;
+  private final int instances;
 
   private final AtomicInteger pages = new AtomicInteger();
   private final AtomicInteger gamesSynced = new AtomicInteger();
@@ -87,6 +89,17 @@ final class DemoJob {
    * @param beforeDetails run once between the sync and the details (the simulator's 503 burst)
    */
   DemoJob(AssignrApi api, String base, Workload workload, ObjectMapper mapper, Runnable beforeDetails) {
+    this(api, base, workload, mapper, beforeDetails, 0, 1);
+  }
+
+  /**
+   * One instance's share of the job when {@code instances} processes split it (the demo's fleet
+   * mode): the sites whose position in the list is {@code instance} modulo {@code instances}.
+   */
+  DemoJob(AssignrApi api, String base, Workload workload, ObjectMapper mapper, Runnable beforeDetails,
+      int instance, int instances) {
+    this.instance = instance;
+    this.instances = instances;
     this.api = api;
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.workload = workload;
@@ -106,8 +119,9 @@ final class DemoJob {
     api.get(base + "/current_account");
     phase = "sites";
     List<Long> sites = new ArrayList<>();
-    for (JsonNode site : allPages(base + "/sites?page=1&limit=" + workload.pageLimit(), "sites", Integer.MAX_VALUE)) {
-      sites.add(site.path("id").asLong());
+    List<JsonNode> listed = allPages(base + "/sites?page=1&limit=" + workload.pageLimit(), "sites", Integer.MAX_VALUE);
+    for (int i = 0; i < listed.size(); i++) {
+      if (i % instances == instance) sites.add(listed.get(i).path("id").asLong());
     }
 
     ExecutorService pool = Executors.newFixedThreadPool(workload.workers(), r -> {

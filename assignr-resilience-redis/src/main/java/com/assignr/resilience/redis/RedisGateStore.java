@@ -1,0 +1,254 @@
+package com.assignr.resilience.redis;
+
+import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.GateStore;
+import com.assignr.resilience.QuotaKey;
+import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.internal.Checks;
+import com.assignr.resilience.redis.internal.RedisLink;
+import com.assignr.resilience.redis.internal.RedisRateLimitGate;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link GateStore} that keeps each quota's rate-limit gate in Redis, so that several JVMs
+ * drawing on one Assignr account share one budget, one closure after a 429, one release order
+ * after a reset and one cold-start cap, instead of each spending the quota as if it were alone.
+ *
+ * <pre>{@code
+ * RedisGateStore store = RedisGateStore.builder().uri("redis://redis.internal:6379").build();
+ * AssignrResilience resilience = AssignrResilience.builder()
+ *     .gateStore(store)
+ *     .quotaKey(QuotaKey.fixed("assignr:club-42"))   // the same name on every instance
+ *     .build();
+ * // ... and store.close() when the application stops.
+ * }</pre>
+ *
+ * <p>Every instance of the fleet must name the quota the same way without sharing a token: use
+ * {@link QuotaKey#fixed(String)} (the default key hashes the {@code Authorization} value, which
+ * differs per instance once OAuth tokens rotate). The key appears in Redis key names, so it must
+ * never be a credential.
+ *
+ * <p><b>When Redis is slow or gone</b> no call waits for it longer than {@link Builder#timeout}
+ * (default 50 ms): the instance falls back to its own in-process gate, seeded with the last shared
+ * state, logs one WARN, fires {@link com.assignr.resilience.RetryListener#onStoreDegraded}, and
+ * rejoins the shared state by itself once Redis answers again ({@code onStoreRecovered}). What
+ * degraded mode costs: each instance then knows only its own attempts in flight and releases its
+ * own waiters after a reset, as separate in-process gates do; it still learns the account's real
+ * {@code Remaining} from every answer.
+ *
+ * <p><b>Redis keys</b>, two per quota, both hash-tagged by the quota so that the scripts work on
+ * Redis Cluster: {@code <prefix>:{<quota>}:gate} (a hash: budget, reset, closure, release places)
+ * and {@code <prefix>:{<quota>}:inflight} (a sorted set of attempts in flight). Every key has a
+ * TTL: nothing outlives the last reset or closure it knows by more than {@link
+ * Builder#inFlightLease}, and the attempts of an instance that crashed stop counting after it.
+ *
+ * <p>Time is Redis's ({@code TIME}), never the instances'. The {@link
+ * com.assignr.resilience.TimeSource} of an {@link AssignrResilience} still does the waiting, so it
+ * must follow real time (a virtual clock only drives the local fallback).
+ */
+public final class RedisGateStore implements GateStore, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisGateStore.class);
+
+  private final RedisLink link;
+  private final String keyPrefix;
+  private final Duration timeout;
+  private final Duration inFlightLease;
+  private final Duration probeInterval;
+  private final String instance;
+  private final AtomicLong sequence = new AtomicLong();
+
+  private RedisGateStore(Builder b, RedisLink link) {
+    this.link = link;
+    this.keyPrefix = b.keyPrefix;
+    this.timeout = b.timeout;
+    this.inFlightLease = b.inFlightLease;
+    this.probeInterval = b.probeInterval;
+    this.instance = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public RateLimitGate gate(Context context) {
+    return new RedisRateLimitGate(context, link, keyPrefix, instance, sequence, inFlightLease, probeInterval);
+  }
+
+  /** The longest any call waits for Redis. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The prefix of every Redis key this store writes. */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /**
+   * Closes the connection (and the client and its threads, when the store created them); a
+   * connection passed in stays open. Gates still in use answer locally from then on.
+   */
+  @Override
+  public void close() {
+    link.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisGateStore{keyPrefix=" + keyPrefix + ", timeout=" + timeout.toMillis() + "ms}";
+  }
+
+  /** Setters only store; {@link #build()} validates everything and names what is wrong. */
+  public static final class Builder {
+    private RedisURI uri;
+    private String uriText;
+    private ClientResources resources;
+    private StatefulRedisConnection<String, String> connection;
+    private Duration timeout = Duration.ofMillis(50);
+    private Duration connectTimeout = Duration.ofSeconds(1);
+    private String keyPrefix = "assignr-resilience";
+    private Duration inFlightLease = Duration.ofSeconds(30);
+    private Duration probeInterval = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    /**
+     * Where Redis is, e.g. {@code "redis://redis.internal:6379"} (Lettuce's URI syntax, {@code
+     * rediss://} for TLS). The store then creates its own client, configured so that it never
+     * waits: commands are rejected at once while disconnected (not buffered and replayed later),
+     * time out after {@link #timeout}, and the connection is re-established in the background.
+     */
+    public Builder uri(String uri) { this.uriText = uri; this.uri = null; return this; }
+
+    /** Where Redis is, as a Lettuce {@link RedisURI}; see {@link #uri(String)}. */
+    public Builder uri(RedisURI uri) { this.uri = uri; this.uriText = null; return this; }
+
+    /**
+     * The event loops and timers for the store's own client, e.g. {@code yourClient.getResources()}
+     * to share those of a client you already have. Default: small ones of its own (one I/O thread).
+     */
+    public Builder clientResources(ClientResources resources) { this.resources = resources; return this; }
+
+    /**
+     * A connection of yours instead of a URI (e.g. {@code yourClient.connect()}); it stays yours
+     * and is not closed by {@link RedisGateStore#close()}. No call waits for it longer than
+     * {@link #timeout} either, but its client's options decide what happens while Redis is away:
+     * configure {@code ClientOptions.disconnectedBehavior(REJECT_COMMANDS)}, or commands are
+     * buffered (the scripts ignore those that arrive after their caller stopped waiting).
+     */
+    public Builder connection(StatefulRedisConnection<String, String> connection) {
+      this.connection = connection;
+      return this;
+    }
+
+    /**
+     * The longest a call waits for Redis; then the instance answers from its local gate. Default
+     * 50 ms; between 1 ms and 10 s.
+     */
+    public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+
+    /**
+     * How long {@link #build()} waits for the first connection (and for loading the scripts); if
+     * Redis is not there by then, the gates start degraded and the store keeps trying. Default
+     * 1 s; at most 1 minute.
+     */
+    public Builder connectTimeout(Duration timeout) { this.connectTimeout = timeout; return this; }
+
+    /** The prefix of every key. Default {@code "assignr-resilience"}; no braces. */
+    public Builder keyPrefix(String prefix) { this.keyPrefix = prefix; return this; }
+
+    /**
+     * How long an admitted attempt counts as in flight at most: its answer normally ends it sooner;
+     * the attempts of an instance that crashed stop counting after this. Default 30 s; between
+     * 100 ms and 1 hour.
+     */
+    public Builder inFlightLease(Duration lease) { this.inFlightLease = lease; return this; }
+
+    /**
+     * While degraded, how often at most an instance asks Redis whether it is back (one small
+     * script, never on a caller's time): first 100 ms after the failure (most stalls are over by
+     * then), then twice as long each time, up to this. Default 1 s; between 10 ms and 1 minute.
+     */
+    public Builder probeInterval(Duration interval) { this.probeInterval = interval; return this; }
+
+    /**
+     * Validates every setting and connects (waiting at most {@link #connectTimeout}).
+     *
+     * @throws IllegalArgumentException naming each bad parameter and its value
+     */
+    public RedisGateStore build() {
+      Checks c = new Checks("RedisGateStore");
+      boolean hasUri = uri != null || uriText != null;
+      c.check(hasUri != (connection != null), "uri/connection", hasUri ? "both" : "neither",
+          "exactly one must be given");
+      c.check(connection == null || resources == null, "clientResources", "set",
+          "applies only to the store's own client (a uri), not to a connection passed in");
+      RedisURI parsed = uri;
+      if (uriText != null) {
+        try {
+          parsed = RedisURI.create(uriText);
+        } catch (RuntimeException e) {
+          c.check(false, "uri", "(not shown)", "must be a Redis URI such as redis://host:6379 (" + e.getMessage() + ")");
+        }
+      }
+      c.between("timeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(10));
+      c.between("connectTimeout", connectTimeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+      c.check(keyPrefix != null && !keyPrefix.isBlank() && keyPrefix.indexOf('{') < 0 && keyPrefix.indexOf('}') < 0,
+          "keyPrefix", keyPrefix, "must be non-blank and contain no braces");
+      c.between("inFlightLease", inFlightLease, Duration.ofMillis(100), Duration.ofHours(1));
+      c.between("probeInterval", probeInterval, Duration.ofMillis(10), Duration.ofMinutes(1));
+      c.throwIfAny();
+      if (connection != null) {
+        ClientOptions options = connection.getOptions();
+        if (options.getDisconnectedBehavior() != ClientOptions.DisconnectedBehavior.REJECT_COMMANDS) {
+          LOG.warn("The Redis connection given to RedisGateStore buffers commands while it is"
+              + " disconnected; no call waits for them longer than {} ms, but configure"
+              + " ClientOptions.disconnectedBehavior(REJECT_COMMANDS) so an outage costs nothing", timeout.toMillis());
+        }
+        return new RedisGateStore(this, new RedisLink(connection, timeout, connectTimeout));
+      }
+      return new RedisGateStore(this, ownClient(Objects.requireNonNull(parsed)));
+    }
+
+    private RedisLink ownClient(RedisURI target) {
+      // The URI's timeout bounds the connection handshake (HELLO, CLIENT SETINFO): a cold JVM can
+      // take longer than the command timeout for it. Commands get the short one from TimeoutOptions.
+      RedisURI u = RedisURI.builder(target).withTimeout(connectTimeout).build();
+      ClientResources owned = null;
+      ClientResources use = resources;
+      if (use == null) {
+        owned = DefaultClientResources.builder()
+            .ioThreadPoolSize(1)
+            .computationThreadPoolSize(1)
+            // Back within a second of Redis returning, not after Lettuce's default 30 s backoff.
+            .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
+        use = owned;
+      }
+      RedisClient client = RedisClient.create(use, u);
+      client.setOptions(ClientOptions.builder()
+          .autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
+          .build());
+      return new RedisLink(client, owned, u, timeout, connectTimeout);
+    }
+  }
+}

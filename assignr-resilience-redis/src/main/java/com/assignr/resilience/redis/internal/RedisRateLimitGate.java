@@ -1,0 +1,477 @@
+package com.assignr.resilience.redis.internal;
+
+import static com.assignr.resilience.redis.internal.GateScripts.ADMIT;
+import static com.assignr.resilience.redis.internal.GateScripts.ADMITTED;
+import static com.assignr.resilience.redis.internal.GateScripts.CLOSED_FOR_MICROS;
+import static com.assignr.resilience.redis.internal.GateScripts.CODE;
+import static com.assignr.resilience.redis.internal.GateScripts.EXPIRED;
+import static com.assignr.resilience.redis.internal.GateScripts.IN_FLIGHT;
+import static com.assignr.resilience.redis.internal.GateScripts.LEARN;
+import static com.assignr.resilience.redis.internal.GateScripts.LIMIT;
+import static com.assignr.resilience.redis.internal.GateScripts.PERIOD;
+import static com.assignr.resilience.redis.internal.GateScripts.REMAINING;
+import static com.assignr.resilience.redis.internal.GateScripts.REPLY_LENGTH;
+import static com.assignr.resilience.redis.internal.GateScripts.UNTIL_RESET_MICROS;
+import static com.assignr.resilience.redis.internal.GateScripts.WAIT;
+import static com.assignr.resilience.redis.internal.GateScripts.WAIT_MICROS;
+import static com.assignr.resilience.redis.internal.GateScripts.WHY;
+
+import com.assignr.resilience.GatePolicy;
+import com.assignr.resilience.GateState;
+import com.assignr.resilience.GateStore;
+import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.RateLimitInfo;
+import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.TimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One quota's gate with its state in Redis, shared by every instance of a fleet: the algorithm of
+ * core's in-process gate ({@code LocalRateLimitGate}: budget and in-flight counting, closure on a
+ * 429 or at the reserve until the reset plus the margin, release places {@code k × spacing} after
+ * the reopening, the cold-start cap, optional pacing), run fleet-wide by two Lua scripts.
+ *
+ * <h2>How is it designed, and why?</h2>
+ *
+ * <ul>
+ *   <li><b>One round trip per decision.</b> An admission is one {@code EVALSHA} of {@code
+ *       admit.lua}; an answer is one of {@code learn.lua}, sent without waiting for its reply (the
+ *       HTTP client's thread that delivers an answer must never block on Redis). Lettuce keeps the
+ *       commands of one connection in order, so an instance's answer is applied before its next
+ *       admission is decided.
+ *   <li><b>Redis's clock.</b> Every instant in the scripts is Redis {@code TIME}: the callers'
+ *       {@code nowNanos} are used only by the local fallback. Instances with skewed clocks, or
+ *       different {@code nanoTime} origins, agree because none of them supplies a time.
+ *   <li><b>In flight, fleet-wide.</b> Each admitted attempt is a member of a sorted set scored by
+ *       the end of its lease ({@code inFlightLease}, default 30 s), so the attempts of an instance
+ *       that crashed stop counting by themselves. The SPI does not say which attempt an answer
+ *       belongs to, and attempts are interchangeable for counting, so an answer removes any one
+ *       of this instance's members (the oldest).
+ *   <li><b>Degrading.</b> A command that fails or does not answer within the store's timeout
+ *       (default 50 ms) switches this instance to a {@link RateLimitGate#local local gate} seeded
+ *       with the last shared state (a closed quota stays closed), logs one WARN, fires {@link
+ *       RetryListener#onStoreDegraded}. While degraded no call waits for Redis; a probe (100 ms after
+ *       the failure, then twice as long each time up to {@code probeInterval}, default 1 s) carries
+ *       what the local gate learned back to Redis and, when it is answered, the instance is shared
+ *       again ({@link
+ *       RetryListener#onStoreRecovered}). Degraded, an instance still learns the account's real
+ *       {@code Remaining} from every answer (the server counts the whole account), but knows only
+ *       its own attempts in flight and releases its own waiters after a reset: the costs of
+ *       several in-process gates, for as long as Redis is away.
+ * </ul>
+ */
+public final class RedisRateLimitGate implements RateLimitGate {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimitGate.class);
+  private static final TimeSource REAL = TimeSource.system();
+  /** Longer waits are all "too long" for every caller; keeps the numbers exact in Lua. */
+  private static final long MAX_WAIT_MICROS = TimeUnit.DAYS.toMicros(10);
+  /** When Redis's answer came after its own deadline (the clock estimate moved): ask again soon. */
+  private static final long ASK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /**
+   * The first probe after degrading: most stalls (a GC pause, a busy host) are over by then, so a
+   * momentary one costs a tenth of a second of local answers; the delay then doubles up to {@code
+   * probeInterval} while Redis stays away.
+   */
+  private static final long FIRST_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How many orphaned members one rejoin removes at most. */
+  private static final int MAX_ORPHANS_PER_REJOIN = 256;
+
+  private final GateStore.Context context;
+  private final String quotaKey;
+  private final RedisLink link;
+  private final String[] keys;
+  private final String memberPrefix;
+  private final AtomicLong sequence;
+  private final long probeIntervalNanos;
+  private final long awaitNanos;
+  private final int reserve;
+  private final long closureWithoutResetMicros;
+  private final String reserveArg;
+  private final String marginArg;
+  private final String spacingArg;
+  private final String leaseArg;
+  private final String coldStartArg;
+  private final String pacingArg;
+
+  /** Members of the in-flight set this instance added and has not removed, oldest first. */
+  private final Deque<String> tokens = new ConcurrentLinkedDeque<>();
+  /** The local gates that admitted attempts still unanswered, one entry per attempt. */
+  private final Deque<RateLimitGate> localTokens = new ConcurrentLinkedDeque<>();
+  /** Members whose attempts ended while Redis was away: removed when this instance rejoins. */
+  private final Queue<String> orphans = new ConcurrentLinkedQueue<>();
+  /** The local gate while degraded; null while the shared state applies. */
+  private volatile RateLimitGate fallback;
+  private volatile Snapshot last;
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private volatile long lastProbeNanos;
+  /** The wait before the next probe: short after a stall, growing to probeInterval while Redis stays away. */
+  private volatile long probeDelayNanos;
+  private final AtomicBoolean observedClosed = new AtomicBoolean();
+  /** The last write sent without waiting (they are applied in order: one connection). */
+  private volatile CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
+
+  /** The shared state as the last reply told it, and when (real nanos) that reply arrived. */
+  private record Snapshot(long remaining, long untilResetMicros, long closedForMicros, int inFlight,
+      long limit, long period, long receivedNanos) {}
+
+  public RedisRateLimitGate(GateStore.Context context, RedisLink link, String keyPrefix,
+      String instance, AtomicLong sequence, Duration inFlightLease, Duration probeInterval) {
+    GatePolicy policy = context.policy();
+    this.context = context;
+    this.quotaKey = context.quotaKey();
+    this.link = link;
+    String tag = keyPrefix + ":{" + quotaKey + "}";
+    this.keys = new String[] {tag + ":gate", tag + ":inflight"};
+    this.memberPrefix = instance + ':';
+    this.sequence = sequence;
+    this.probeIntervalNanos = probeInterval.toNanos();
+    this.awaitNanos = link.timeoutNanos() + TimeUnit.MILLISECONDS.toNanos(5);
+    this.reserve = policy.reserve();
+    this.closureWithoutResetMicros = policy.closureWithoutReset().toNanos() / 1000;
+    this.reserveArg = Integer.toString(policy.reserve());
+    this.marginArg = Long.toString(context.rateLimitMargin().toNanos() / 1000);
+    this.spacingArg = Long.toString(policy.releaseSpacing().toNanos() / 1000);
+    this.leaseArg = Long.toString(inFlightLease.toNanos() / 1000);
+    this.coldStartArg = Integer.toString(policy.coldStartConcurrency());
+    this.pacingArg = policy.pacing() ? "1" : "0";
+  }
+
+  @Override
+  public String quotaKey() {
+    return quotaKey;
+  }
+
+  /** The Redis keys of this quota: the gate hash and the in-flight set. */
+  public List<String> keys() {
+    return List.of(keys);
+  }
+
+  @Override
+  public long tryAcquire(long nowNanos, long maxWaitNanos) {
+    RateLimitGate local = fallback;
+    if (local != null) return admitLocally(local, nowNanos, maxWaitNanos);
+    String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
+    CompletableFuture<List<Object>> reply = link.run(ADMIT, keys, admitArgs(maxWaitNanos, member));
+    List<Object> answer;
+    try {
+      answer = await(reply);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return admitLocally(degrade(e), context.time().nanoTime(), maxWaitNanos);
+    }
+    return admitted(answer, member);
+  }
+
+  @Override
+  public CompletionStage<Long> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
+    RateLimitGate local = fallback;
+    if (local != null) return CompletableFuture.completedFuture(admitLocally(local, nowNanos, maxWaitNanos));
+    String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
+    return link.run(ADMIT, keys, admitArgs(maxWaitNanos, member)).handle((answer, failure) -> failure == null
+        ? admitted(answer, member)
+        : admitLocally(degrade(failure), context.time().nanoTime(), maxWaitNanos));
+  }
+
+  /** Waits for a reply at most the store's timeout (the link's futures fail by then anyway). */
+  private List<Object> await(CompletableFuture<List<Object>> reply) throws ExecutionException, TimeoutException {
+    long deadline = REAL.nanoTime() + awaitNanos;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return reply.get(Math.max(0, deadline - REAL.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          // Bounded by the timeout: finish the bookkeeping, the caller sees the interrupt next.
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  private long admitted(List<Object> answer, String member) {
+    long code = remember(answer);
+    if (code == ADMITTED) {
+      tokens.add(member);
+      return 0;
+    }
+    if (code == WAIT) return Math.max(1, at(answer, WAIT_MICROS) * 1000);
+    return ASK_AGAIN_NANOS; // EXPIRED while we still waited: the clock estimate is now fresh
+  }
+
+  private long admitLocally(RateLimitGate local, long nowNanos, long maxWaitNanos) {
+    maybeRejoin(local);
+    long wait = local.tryAcquire(nowNanos, maxWaitNanos);
+    if (wait == 0) localTokens.add(local);
+    return wait;
+  }
+
+  @Override
+  public void onResponse(int status, RateLimitInfo info, long nowNanos) {
+    RateLimitGate admittedBy = localTokens.poll();
+    String token = admittedBy == null ? tokens.poll() : null;
+    RateLimitGate local = fallback;
+    if (local != null) {
+      if (admittedBy == local) {
+        local.onResponse(status, info, nowNanos);
+      } else {
+        if (token != null) orphans.add(token);
+        local.learn(status, info, nowNanos);
+      }
+      maybeRejoin(local);
+      return;
+    }
+    share(status, info, nowNanos, token);
+  }
+
+  @Override
+  public void release() {
+    RateLimitGate admittedBy = localTokens.poll();
+    if (admittedBy != null) {
+      if (admittedBy == fallback) admittedBy.release();
+      return;
+    }
+    String token = tokens.poll();
+    if (token == null) return;
+    if (fallback != null) {
+      orphans.add(token);
+      return;
+    }
+    lastWrite = link.zrem(keys[1], token).whenComplete((removed, failure) -> {
+      if (failure != null) {
+        orphans.add(token);
+        degrade(failure);
+      }
+    });
+  }
+
+  @Override
+  public void learn(int status, RateLimitInfo info, long nowNanos) {
+    RateLimitGate local = fallback;
+    if (local != null) {
+      local.learn(status, info, nowNanos);
+      maybeRejoin(local);
+      return;
+    }
+    share(status, info, nowNanos, null);
+  }
+
+  /** Sends an answer to Redis without waiting; a failure degrades and teaches the local gate. */
+  private void share(int status, RateLimitInfo info, long nowNanos, String token) {
+    if (info.isPresent()) context.listener().onRateLimitObserved(quotaKey, info);
+    lastWrite = link.run(LEARN, keys, learnArgs(status, info, token)).whenComplete((answer, failure) -> {
+      if (failure == null) {
+        remember(answer);
+        return;
+      }
+      if (token != null) orphans.add(token);
+      degrade(failure).learn(status, info, nowNanos);
+    });
+  }
+
+  /**
+   * Completes once every answer and release this gate has sent so far has been applied in Redis
+   * (or has failed), for a graceful shutdown and for tests that switch instances.
+   *
+   * @return a future that never fails
+   */
+  public CompletableFuture<Void> flushed() {
+    return lastWrite.handle((ignored, failure) -> null);
+  }
+
+  @Override
+  public GateState state() {
+    RateLimitGate local = fallback;
+    if (local != null) {
+      GateState s = local.state();
+      return new GateState(quotaKey, s.closedFor(), s.remaining(), s.untilReset(), s.limit(),
+          s.periodSeconds(), s.inFlight(), GateState.Mode.DEGRADED);
+    }
+    return shared(last, REAL.nanoTime(), GateState.Mode.SHARED);
+  }
+
+  private GateState shared(Snapshot s, long realNow, GateState.Mode mode) {
+    if (s == null) return new GateState(quotaKey, Duration.ZERO, -1, null, -1, -1, 0, mode);
+    long elapsedMicros = (realNow - s.receivedNanos) / 1000;
+    long closedFor = Math.max(0, s.closedForMicros - elapsedMicros);
+    long untilReset = s.untilResetMicros - elapsedMicros;
+    boolean known = s.untilResetMicros >= 0 && untilReset > 0;
+    return new GateState(quotaKey, Duration.ofNanos(closedFor * 1000), known ? s.remaining : -1,
+        known ? Duration.ofNanos(untilReset * 1000) : null, s.limit, s.period, s.inFlight, mode);
+  }
+
+  /** Keeps the reply's state for {@link #state()} and the fallback's seed; fires open/closed. */
+  private long remember(List<Object> answer) {
+    if (answer == null || answer.size() < REPLY_LENGTH) {
+      throw new IllegalStateException("unexpected reply from the gate script: " + answer);
+    }
+    long code = at(answer, CODE);
+    if (code == EXPIRED) return code;
+    long closedFor = at(answer, CLOSED_FOR_MICROS);
+    last = new Snapshot(at(answer, REMAINING), at(answer, UNTIL_RESET_MICROS), closedFor,
+        (int) at(answer, IN_FLIGHT), at(answer, LIMIT), at(answer, PERIOD), REAL.nanoTime());
+    RetryListener listener = context.listener();
+    if (closedFor > 0) {
+      if (observedClosed.compareAndSet(false, true)) {
+        listener.onGateClosed(quotaKey, Duration.ofNanos(closedFor * 1000), GateScripts.reason(at(answer, WHY)));
+      }
+    } else if (observedClosed.compareAndSet(true, false)) {
+      listener.onGateOpened(quotaKey);
+    }
+    return code;
+  }
+
+  /** Switches to the local gate, once per outage; returns the local gate in use. */
+  private RateLimitGate degrade(Throwable failure) {
+    Throwable cause = RedisLink.unwrap(failure);
+    RateLimitGate local;
+    synchronized (this) {
+      local = fallback;
+      if (local != null) return local;
+      local = RateLimitGate.local(context, seed());
+      lastProbeNanos = REAL.nanoTime();
+      probeDelayNanos = Math.min(FIRST_PROBE_NANOS, probeIntervalNanos);
+      fallback = local;
+    }
+    if (link.isClosed()) return local; // the application is stopping: nothing to report
+    LOG.warn("Redis did not answer within {} ms for rate-limit quota {} ({}): this instance now uses"
+        + " its own gate, seeded with the last shared state, and rejoins when Redis answers",
+        link.timeoutNanos() / 1_000_000, quotaKey, describe(cause));
+    context.listener().onStoreDegraded(quotaKey, cause);
+    return local;
+  }
+
+  /** The last shared state, as it stands now: a closed quota stays closed in the local gate. */
+  private GateState seed() {
+    Snapshot s = last;
+    if (s == null) return null;
+    return shared(s, REAL.nanoTime(), GateState.Mode.SHARED);
+  }
+
+  /**
+   * While degraded: at most one probe per interval, carrying what the local gate learned (its
+   * budget, reset and closure, and the members of attempts that ended meanwhile). Its answer
+   * means Redis is back, and the shared state (merged: the fewer left, the longer closure) applies.
+   */
+  private void maybeRejoin(RateLimitGate local) {
+    long now = REAL.nanoTime();
+    if (now - lastProbeNanos < probeDelayNanos || !probing.compareAndSet(false, true)) return;
+    lastProbeNanos = now;
+    probeDelayNanos = Math.min(probeIntervalNanos, probeDelayNanos * 2);
+    List<String> removed = new ArrayList<>();
+    for (String m; removed.size() < MAX_ORPHANS_PER_REJOIN && (m = orphans.poll()) != null; ) removed.add(m);
+    CompletableFuture<List<Object>> probe;
+    try {
+      probe = link.run(LEARN, keys, rejoinArgs(local.state(), removed));
+    } catch (RuntimeException e) {
+      probe = CompletableFuture.failedFuture(e);
+    }
+    probe.whenComplete((answer, failure) -> {
+      try {
+        if (failure == null && at(answer, CODE) != EXPIRED) {
+          rejoin(local, answer);
+        } else {
+          orphans.addAll(removed);
+        }
+      } finally {
+        probing.set(false);
+      }
+    });
+  }
+
+  private void rejoin(RateLimitGate local, List<Object> answer) {
+    synchronized (this) {
+      if (fallback != local) return;
+      observedClosed.set(local.state().closed());
+      remember(answer);
+      fallback = null;
+    }
+    LOG.info("Redis answers again for rate-limit quota {}: the shared gate applies again", quotaKey);
+    context.listener().onStoreRecovered(quotaKey);
+  }
+
+  private String[] admitArgs(long maxWaitNanos, String member) {
+    long maxWait = Math.min(MAX_WAIT_MICROS, Math.max(0, maxWaitNanos / 1000));
+    return new String[] {"0", reserveArg, marginArg, spacingArg,
+        leaseArg, coldStartArg, pacingArg, Long.toString(maxWait), member};
+  }
+
+  private String[] learnArgs(int status, RateLimitInfo info, String token) {
+    long remaining = info.remainingOrNegative();
+    long seconds = info.untilResetSeconds();
+    long fallbackMicros = 0;
+    boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
+    if (seconds < 0 && exhausted) {
+      fallbackMicros = info.retryAfter(context.time().clock()).map(d -> d.toNanos() / 1000)
+          .orElse(closureWithoutResetMicros);
+    }
+    String[] args = new String[token == null ? 13 : 14];
+    args[0] = "0"; // the deadline: the link sets it when it sends
+    args[1] = reserveArg;
+    args[2] = marginArg;
+    args[3] = spacingArg;
+    args[4] = leaseArg;
+    args[5] = Integer.toString(status);
+    args[6] = Long.toString(remaining);
+    args[7] = Long.toString(seconds < 0 ? -1 : seconds * 1_000_000L);
+    args[8] = Long.toString(fallbackMicros);
+    args[9] = "-1";
+    args[10] = info.isPresent() ? Long.toString(info.limit().orElse(-1)) : "-1";
+    args[11] = info.isPresent() ? Long.toString(info.periodSeconds().orElse(-1)) : "-1";
+    args[12] = info.isPresent() ? "1" : "0";
+    if (token != null) args[13] = token;
+    return args;
+  }
+
+  private String[] rejoinArgs(GateState s, List<String> removed) {
+    String[] args = new String[13 + removed.size()];
+    args[0] = "0"; // the deadline: the link sets it when it sends
+    args[1] = reserveArg;
+    args[2] = marginArg;
+    args[3] = spacingArg;
+    args[4] = leaseArg;
+    args[5] = "0";
+    boolean known = s.remaining() >= 0 && s.untilReset() != null;
+    args[6] = Long.toString(known ? s.remaining() : -1);
+    args[7] = Long.toString(known ? s.untilReset().toNanos() / 1000 : -1);
+    args[8] = "0";
+    args[9] = Long.toString(s.closedFor().toNanos() / 1000);
+    args[10] = Long.toString(s.limit());
+    args[11] = Long.toString(s.periodSeconds());
+    args[12] = "1";
+    for (int i = 0; i < removed.size(); i++) args[13 + i] = removed.get(i);
+    return args;
+  }
+
+  private static long at(List<Object> answer, int index) {
+    Object value = answer.get(index);
+    return value instanceof Long ? (Long) value : Long.parseLong(String.valueOf(value));
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  @Override
+  public String toString() {
+    GateState s = state();
+    return "RedisRateLimitGate{" + quotaKey + ", " + s.mode() + ", remaining=" + s.remaining()
+        + ", inFlight=" + s.inFlight() + (s.closed() ? ", closed" : ", open") + '}';
+  }
+}

@@ -1,0 +1,117 @@
+-- The shared part of the gate's scripts (admit.lua and learn.lua are appended to it). One quota:
+--   KEYS[1]  <prefix>:{<quota>}:gate      hash: what the fleet knows (fields below)
+--   KEYS[2]  <prefix>:{<quota>}:inflight  sorted set: attempts admitted and not yet answered,
+--                                         member "<instance>:<n>", score = when its lease ends
+-- Both keys carry the quota as their hash tag, so they live in one Redis Cluster slot.
+--   ARGV[1]  deadline (Redis µs): the caller stops waiting then; a script that starts later
+--            changes nothing and answers EXPIRED (0 = no deadline)
+--   ARGV[2]  reserve   ARGV[3] margin µs   ARGV[4] release spacing µs   ARGV[5] lease µs
+-- Every time is Redis's own clock (TIME, µs), so instances with skewed clocks agree. Every write
+-- sets a TTL: the hash outlives the last reset or closure it knows by one lease, the in-flight
+-- set its newest lease, so a crashed instance leaves nothing behind for longer than that.
+-- Gate hash fields (µs times):
+--   rem, reset   the last Remaining and when its window resets (the binding rule)
+--   closed       closed until; tickets: the next release place; why: what closed it
+--   answered     when the last answer arrived; since: when this state began (cold start)
+--   paced        the next paced admission; limit, period: the binding rule, for state()
+local gate, inflight = KEYS[1], KEYS[2]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local deadline = tonumber(ARGV[1])
+local reserve = tonumber(ARGV[2])
+local margin = tonumber(ARGV[3])
+local spacing = tonumber(ARGV[4])
+local lease = tonumber(ARGV[5])
+-- Assignr's longest window is an hour; nothing closes the gate for longer than a day.
+local MAX_CLOSURE = 86400000000
+-- When budget is only held by attempts in flight, look again this soon.
+local RECHECK = 50000
+
+local g = redis.call('HMGET', gate, 'rem', 'reset', 'closed', 'tickets', 'answered', 'since',
+  'paced', 'limit', 'period', 'why')
+local rem = tonumber(g[1])
+local reset = tonumber(g[2])
+local closed = tonumber(g[3]) or 0
+local tickets = tonumber(g[4]) or 1
+local answered = tonumber(g[5]) or -1
+local since = tonumber(g[6])
+local paced = tonumber(g[7]) or 0
+local limit = tonumber(g[8]) or -1
+local period = tonumber(g[9]) or -1
+local why = tonumber(g[10]) or 0
+local closedNow = 0
+local writes = {}
+
+-- Integers as exact decimal strings (Lua's default number format keeps only 14 digits).
+local function int(x)
+  return string.format('%.0f', x)
+end
+
+local function put(field, value)
+  writes[#writes + 1] = field
+  writes[#writes + 1] = int(value)
+end
+
+if since == nil then
+  since = now
+  put('since', since)
+end
+redis.call('ZREMRANGEBYSCORE', inflight, '-inf', int(now))
+
+-- Is the known budget still the current window's? Assignr rounds the seconds to the reset down,
+-- so the true reset is up to a second (the margin) after the one computed: until then the window
+-- may not have reset at all, and the old budget is the safe one. (An answer in a window's last
+-- second says "0 s": believing the reset at once would admit without limit while the server
+-- still counts the old window.)
+local function known()
+  return rem ~= nil and reset ~= nil and now < reset + margin
+end
+
+-- Adopts an answer's budget when nothing is known, the known window has reset, it shows fewer
+-- left, or it describes a later window (its reset at least a margin past the known one: answers
+-- of one window differ by less than the rounding). Otherwise Remaining only falls until the
+-- reset, so more left is a stale answer.
+local function update(r, resetAt)
+  if known() and r >= rem and resetAt < reset + margin then return end
+  rem = r
+  reset = resetAt
+  put('rem', rem)
+  put('reset', reset)
+end
+
+-- Closes until `untilAt` (never shortens a closure); a new closure hands out places from 1.
+local function close(untilAt, reason)
+  if closed <= now then
+    tickets = 1
+    why = reason
+    closedNow = 1
+    put('tickets', tickets)
+    put('why', why)
+  end
+  if untilAt > closed then
+    closed = untilAt
+    put('closed', closed)
+  end
+end
+
+-- Writes what changed, renews the TTLs and answers:
+-- {code, wait µs, now µs, remaining, until reset µs, closed for µs, in flight, limit, period,
+--  why, closed by this call}. Codes: 0 admitted, 1 wait, 2 learned, -1 expired.
+local function finish(code, wait)
+  if #writes > 0 then
+    redis.call('HSET', gate, unpack(writes))
+    local horizon = math.max(now, closed + tickets * spacing, reset or 0)
+    redis.call('PEXPIRE', gate, int(math.ceil((horizon - now + lease) / 1000)))
+  end
+  local r, untilReset = -1, -1
+  if known() then
+    r = rem
+    untilReset = math.max(1, reset - now)
+  end
+  return {code, wait, now, r, untilReset, math.max(0, closed - now),
+    redis.call('ZCARD', inflight), limit, period, why, closedNow}
+end
+
+local function expired()
+  return deadline > 0 and now > deadline
+end

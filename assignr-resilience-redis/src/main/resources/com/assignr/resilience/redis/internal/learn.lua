@@ -1,0 +1,62 @@
+-- learn: an answer, a finished attempt, or an instance rejoining (appended to gate-common.lua)
+--   ARGV[6]  status (0: a rejoin)    ARGV[7] Remaining, or -1
+--   ARGV[8]  µs until the reset, or -1     ARGV[9] closure µs when exhausted without a reset
+--   ARGV[10] rejoin: closed for µs, or -1  ARGV[11] limit  ARGV[12] period (-1: unknown)
+--   ARGV[13] whether rate-limit headers were present (1/0)
+--   ARGV[14..] members of the in-flight set to remove (attempts that ended)
+for i = 14, #ARGV do
+  redis.call('ZREM', inflight, ARGV[i])
+end
+if expired() then return finish(-1, 0) end
+local status = tonumber(ARGV[6])
+local r = tonumber(ARGV[7])
+local untilReset = tonumber(ARGV[8])
+local fallback = tonumber(ARGV[9])
+local closeFor = tonumber(ARGV[10])
+local newLimit = tonumber(ARGV[11])
+local newPeriod = tonumber(ARGV[12])
+local present = ARGV[13] == '1'
+
+local function describe()
+  if newLimit >= 0 and newPeriod >= 0 and (newLimit ~= limit or newPeriod ~= period) then
+    limit = newLimit
+    period = newPeriod
+    put('limit', limit)
+    put('period', period)
+  end
+end
+
+if status == 0 then
+  -- An instance that answered locally while Redis was away brings back what it learned.
+  if r >= 0 and untilReset >= 0 then
+    update(r, now + math.min(untilReset, MAX_CLOSURE))
+    describe()
+  end
+  if closeFor > 0 then close(now + math.min(closeFor, MAX_CLOSURE), 5) end
+  return finish(2, 0)
+end
+
+if now > answered then
+  answered = now
+  put('answered', answered)
+end
+if not present and status ~= 429 then return finish(2, 0) end
+local exhausted = status == 429 or (r >= 0 and r <= reserve)
+if untilReset < 0 then
+  -- No usable reset: nothing to learn about the window, but "none left" still closes.
+  if not exhausted then return finish(2, 0) end
+  local w = math.min(fallback, MAX_CLOSURE)
+  if status == 429 then update(0, now + w) else update(r, now + w) end
+  if status == 429 then close(now + w + margin, 3) else close(now + w + margin, 4) end
+  return finish(2, 0)
+end
+if status ~= 429 and r < 0 then return finish(2, 0) end
+local resetAt = now + math.min(untilReset, MAX_CLOSURE)
+if status == 429 then update(0, resetAt) else update(r, resetAt) end
+describe()
+if status == 429 then
+  close(resetAt + margin, 1)
+elseif exhausted then
+  close(resetAt + margin, 2)
+end
+return finish(2, 0)

@@ -1,0 +1,359 @@
+package com.assignr.resilience.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.assignr.resilience.GatePolicy;
+import com.assignr.resilience.GateState;
+import com.assignr.resilience.GateStore;
+import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.RateLimitInfo;
+import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.TimeSource;
+import com.assignr.resilience.redis.internal.RedisRateLimitGate;
+import io.lettuce.core.cluster.SlotHash;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The gate's rules, fleet-wide: several stores on one real Redis stand in for several JVMs, each
+ * with its own connection and its own gate of the same quota. The numbers are the in-process
+ * gate's (reserve 2, release spacing 20 ms, margin 1 s), now across instances. The stores wait up
+ * to 1 s for Redis here (RedisFaultTest covers the 50 ms default): these tests are about the rules,
+ * on machines shared by several builds.
+ */
+@Timeout(30)
+class RedisGateTest {
+  static final long MS = 1_000_000L;
+  static final long SECOND = 1_000 * MS;
+  static final long MAX_WAIT = 65 * SECOND;
+
+  static TestRedis redis;
+  final List<RedisGateStore> stores = new ArrayList<>();
+  String quota;
+
+  @BeforeAll
+  static void startRedis() {
+    redis = TestRedis.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    redis.close();
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void name(TestInfo test) {
+    quota = "assignr:" + test.getTestMethod().orElseThrow().getName();
+  }
+
+  @AfterEach
+  void closeStores() {
+    stores.forEach(RedisGateStore::close);
+  }
+
+  /** One more instance of the fleet: a store of its own (its own connection) and its gate. */
+  RateLimitGate instance(GatePolicy policy, TimeSource time) {
+    return instance(policy, time, RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
+        .timeout(Duration.ofSeconds(1)));
+  }
+
+  RateLimitGate instance(GatePolicy policy, TimeSource time, RedisGateStore.Builder builder) {
+    RedisGateStore store = builder.build();
+    stores.add(store);
+    return store.gate(new GateStore.Context(quota, policy, Duration.ofSeconds(1), time, RetryListener.NONE));
+  }
+
+  RateLimitGate instance() {
+    return instance(GatePolicy.defaults(), TimeSource.system());
+  }
+
+  static RateLimitInfo headers(String... namesAndValues) {
+    Map<String, String> values = new HashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      values.put(namesAndValues[i].toLowerCase(Locale.ROOT), namesAndValues[i + 1]);
+    }
+    return RateLimitInfo.from(name -> values.get(name.toLowerCase(Locale.ROOT)));
+  }
+
+  static RateLimitInfo remaining(int remaining, int secondsToReset) {
+    return headers("X-Ratelimit-Limit", "180", "X-Ratelimit-Period", "60",
+        "X-Ratelimit-Remaining", Integer.toString(remaining),
+        "X-Ratelimit-Reset-Seconds-Remaining", Integer.toString(secondsToReset));
+  }
+
+  static long now() {
+    return TimeSource.system().nanoTime();
+  }
+
+  /** Asks each gate {@code times} times in turn; counts the admissions. */
+  static int admissions(List<RateLimitGate> gates, int times) {
+    int admitted = 0;
+    for (int i = 0; i < times; i++) {
+      for (RateLimitGate gate : gates) {
+        if (gate.tryAcquire(now(), MAX_WAIT) == 0) admitted++;
+      }
+    }
+    return admitted;
+  }
+
+  @Test
+  void theBudgetIsSpentOnceAcrossInstances_notOncePerInstance() {
+    List<RateLimitGate> fleet = List.of(instance(), instance(), instance());
+    fleet.get(0).learn(200, remaining(10, 30), now());
+
+    // Remaining 10, reserve 2: eight attempts may be in flight for the whole fleet.
+    assertEquals(8, admissions(fleet, 4));
+    assertEquals(8, fleet.get(2).state().inFlight());
+    assertEquals(GateState.Mode.SHARED, fleet.get(2).state().mode());
+
+    // The same instances with in-process gates: each believes the eight are its own.
+    GateStore.Context context = new GateStore.Context(quota, GatePolicy.defaults(), Duration.ofSeconds(1),
+        TimeSource.system(), RetryListener.NONE);
+    List<RateLimitGate> locals = List.of(RateLimitGate.local(context), RateLimitGate.local(context),
+        RateLimitGate.local(context));
+    locals.forEach(g -> g.learn(200, remaining(10, 30), now()));
+    assertEquals(24, admissions(locals, 10));
+  }
+
+  @Test
+  void anAnswerEndsItsAttempt_andTheNextAnswerTeachesTheBudget() throws Exception {
+    RateLimitGate a = instance();
+    RateLimitGate b = instance();
+    a.learn(200, remaining(4, 30), now());
+    applied(a);
+    assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
+    assertEquals(0, b.tryAcquire(now(), MAX_WAIT));
+    assertTrue(b.tryAcquire(now(), MAX_WAIT) > 0, "remaining 4 - reserve 2 = 2 in flight");
+
+    a.onResponse(200, remaining(3, 30), now()); // one ended; Remaining says 3: one more may go
+    b.release();                                // the other ended without an answer
+    applied(a);
+    applied(b);
+    assertEquals(0, b.tryAcquire(now(), MAX_WAIT));
+    assertTrue(a.tryAcquire(now(), MAX_WAIT) > 0, "remaining 3 - reserve 2 - 1 in flight");
+  }
+
+  @Test
+  void aStaleAnswerWithMoreLeftDoesNotRaiseTheBudget() throws Exception {
+    RateLimitGate a = instance();
+    RateLimitGate b = instance();
+    a.learn(200, remaining(5, 30), now());
+    applied(a);
+    b.learn(200, remaining(9, 30), now()); // overtaken by the answer above
+    applied(b);
+    assertEquals(5, b.state().remaining());
+    assertEquals(3, admissions(List.of(a, b), 3));
+  }
+
+  @Test
+  void a429OnOneInstanceClosesTheGateOfEvery_andReleasePlacesAreHandedOutFleetWide() throws Exception {
+    RateLimitGate a = instance();
+    RateLimitGate b = instance();
+    RateLimitGate c = instance();
+    a.learn(429, remaining(0, 2), now());
+    applied(a);
+
+    // Closed until the reset (2 s) + the 1 s margin; then one place every 20 ms across the
+    // instances, in the order they asked: b, c, a. (Per JVM, each would get place 1.)
+    long wb = b.tryAcquire(now(), MAX_WAIT);
+    assertPlace(1, b, wb);
+    long wc = c.tryAcquire(now(), MAX_WAIT);
+    assertPlace(2, c, wc);
+    long wa = a.tryAcquire(now(), MAX_WAIT);
+    assertPlace(3, a, wa);
+    assertBetween(2900 * MS, 3 * SECOND, b.state().closedFor().toNanos());
+    assertEquals("4", redis.admin().hget(((RedisRateLimitGate) a).keys().get(0), "tickets"), "the next place");
+  }
+
+  /**
+   * The wait is the closure seen in the same reply plus {@code place} × 20 ms; the state is read a
+   * moment after the reply, so it can only have shrunk (a loaded machine may add tens of ms).
+   */
+  static void assertPlace(int place, RateLimitGate gate, long wait) {
+    long beyondClosure = wait - gate.state().closedFor().toNanos();
+    assertBetween(place * 20 * MS, place * 20 * MS + 500 * MS, beyondClosure);
+  }
+
+  @Test
+  void aCallerThatWillNotWaitTakesNoPlace() throws Exception {
+    RateLimitGate a = instance();
+    RateLimitGate b = instance();
+    a.learn(429, remaining(0, 2), now());
+    applied(a);
+    long refused = b.tryAcquire(now(), SECOND);   // will not wait 3 s
+    long first = a.tryAcquire(now(), MAX_WAIT);
+    assertTrue(refused > SECOND, "told how long it would have been: " + refused);
+    assertBetween(2900 * MS, 3 * SECOND + 20 * MS, first);
+    assertBetween(-10 * MS, 2 * MS, first - refused); // place 1 (place 2 would be 20 ms later)
+  }
+
+  @Test
+  void remainingAtTheReserveClosesTheGateUntilTheResetPlusTheMargin() throws Exception {
+    RateLimitGate a = instance();
+    RateLimitGate b = instance();
+    assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
+    a.onResponse(200, remaining(2, 5), now());
+    applied(a);
+    long wait = b.tryAcquire(now(), 0);
+    assertBetween(5900 * MS, 6 * SECOND + 20 * MS, wait);
+    assertBetween(5900 * MS, 6 * SECOND, b.state().closedFor().toNanos());
+    assertEquals(0, b.state().inFlight());
+  }
+
+  @Test
+  void theColdStartCapHoldsForTheWholeFleetUntilTheFirstAnswer() throws Exception {
+    GatePolicy policy = GatePolicy.defaults().toBuilder().coldStartConcurrency(4).build();
+    List<RateLimitGate> fleet = List.of(instance(policy, TimeSource.system()),
+        instance(policy, TimeSource.system()), instance(policy, TimeSource.system()));
+    assertEquals(4, admissions(fleet, 3)); // nine asked, four sent, nothing known yet
+
+    fleet.get(0).onResponse(200, remaining(150, 30), now()); // the first answer teaches the budget
+    applied(fleet.get(0));
+    assertEquals(6, admissions(fleet, 2));
+    assertEquals(9, fleet.get(2).state().inFlight());
+  }
+
+  @Test
+  void pacingSpreadsAdmissionsAcrossInstances() throws Exception {
+    GatePolicy paced = GatePolicy.defaults().toBuilder().pacing(true).build();
+    RateLimitGate a = instance(paced, TimeSource.system());
+    RateLimitGate b = instance(paced, TimeSource.system());
+    a.learn(200, remaining(12, 10), now());
+    applied(a);
+    assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
+    // 10 s / (12 - 2 reserve - 1 in flight + 1) = 1 s until the next admission, whoever asks.
+    assertBetween(900 * MS, SECOND, b.tryAcquire(now(), MAX_WAIT));
+  }
+
+  @Test
+  void instancesWithSkewedClocksAgree() throws Exception {
+    RateLimitGate ahead = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(1), 7 * 3600 * SECOND));
+    RateLimitGate behind = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(-1), -5 * SECOND));
+    RateLimitGate right = instance();
+    ahead.learn(429, remaining(0, 5), 7 * 3600 * SECOND + now());
+    applied(ahead);
+
+    // All measure the same closure (6 s on Redis's clock) and take consecutive places.
+    long wb = behind.tryAcquire(now() - 5 * SECOND, MAX_WAIT);
+    assertBetween(5900 * MS, 6 * SECOND, behind.state().closedFor().toNanos());
+    assertPlace(1, behind, wb);
+    long wr = right.tryAcquire(now(), MAX_WAIT);
+    assertBetween(5800 * MS, 6 * SECOND, right.state().closedFor().toNanos());
+    assertPlace(2, right, wr);
+    long wa = ahead.tryAcquire(now() + 7 * 3600 * SECOND, MAX_WAIT);
+    assertBetween(5800 * MS, 6 * SECOND, ahead.state().closedFor().toNanos());
+    assertPlace(3, ahead, wa);
+    assertEquals("4", redis.admin().hget(((RedisRateLimitGate) ahead).keys().get(0), "tickets"));
+  }
+
+  @Test
+  void bothKeysShareOneClusterSlot_andEveryKeyHasATtl() throws Exception {
+    RateLimitGate a = instance();
+    List<String> keys = ((RedisRateLimitGate) a).keys();
+    assertEquals(List.of("assignr-resilience:{" + quota + "}:gate", "assignr-resilience:{" + quota + "}:inflight"), keys);
+    assertEquals(SlotHash.getSlot(keys.get(0)), SlotHash.getSlot(keys.get(1)));
+
+    a.learn(200, remaining(100, 40), now());
+    applied(a);
+    assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
+    // The hash outlives its reset (40 s) by one lease (30 s); the in-flight set lives one lease.
+    assertBetween(69_000, 70_000, redis.admin().pttl(keys.get(0)));
+    assertBetween(29_000, 30_000, redis.admin().pttl(keys.get(1)));
+    assertEquals(1, redis.admin().zcard(keys.get(1)));
+  }
+
+  @Test
+  void theKeysOfAFleetThatStoppedExpire_andSoDoTheAttemptsOfACrashedInstance() throws Exception {
+    RedisGateStore.Builder shortLease = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
+        .timeout(Duration.ofSeconds(1))
+        .inFlightLease(Duration.ofMillis(300));
+    RateLimitGate crashed = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
+    RateLimitGate survivor = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
+    List<String> keys = ((RedisRateLimitGate) crashed).keys();
+    try (TestRedis.ExpiryWatch watch = redis.watchExpiries()) {
+      redis.admin().psetex("marker-200:" + quota, 200, "x");
+      redis.admin().psetex("marker-400:" + quota, 400, "x");
+      assertEquals(3, admissions(List.of(crashed), 3)); // ...and the instance dies, three in flight
+      assertEquals(3, redis.admin().zcard(keys.get(1)));
+
+      assertTrue(watch.await(Duration.ofSeconds(5), "marker-200:" + quota));
+      assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT)); // keeps the set alive past 300 ms
+      assertEquals(4, survivor.state().inFlight());
+      assertTrue(watch.await(Duration.ofSeconds(5), "marker-400:" + quota));
+      assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT));
+      assertEquals(2, survivor.state().inFlight(), "the crashed instance's three leases ended");
+
+      assertTrue(watch.await(Duration.ofSeconds(5), keys.get(0), keys.get(1)), "both keys expire");
+      assertEquals(0, redis.admin().exists(keys.get(0), keys.get(1)));
+    }
+  }
+
+  @Test
+  void everyInstanceHearsTheClosure_andTheReopening() throws Exception {
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RetryListener listener = new RetryListener() {
+      @Override public void onGateClosed(String key, Duration closedFor, String reason) { heard.add("closed: " + reason); }
+      @Override public void onGateOpened(String key) { heard.add("opened"); }
+    };
+    RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
+        .timeout(Duration.ofSeconds(1)).build();
+    stores.add(store);
+    RateLimitGate other = store.gate(new GateStore.Context(quota, GatePolicy.defaults(), Duration.ZERO,
+        TimeSource.system(), listener));
+    RateLimitGate a = instance();
+    a.learn(429, remaining(0, 0), now()); // reset now, no margin on the listening instance's side...
+    applied(a);
+    other.tryAcquire(now(), 0);          // ...but a's margin (1 s) closes the gate for the fleet
+    assertEquals(List.of("closed: 429 Too Many Requests"), heard);
+  }
+
+  @Test
+  void aConnectionOfTheUsersOwnWorksToo_andStaysOpen() throws Exception {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+    try (io.lettuce.core.api.StatefulRedisConnection<String, String> mine = client.connect()) {
+      RateLimitGate a = instance(GatePolicy.defaults(), TimeSource.system(), RedisGateStore.builder().connection(mine));
+      RateLimitGate b = instance();
+      a.learn(200, remaining(4, 30), now());
+      applied(a);
+      assertEquals(2, admissions(List.of(a, b), 2));
+      stores.forEach(RedisGateStore::close);
+      stores.clear();
+      assertEquals("PONG", mine.sync().ping());
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void buildNamesEveryBadSetting() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> RedisGateStore.builder().timeout(Duration.ZERO).keyPrefix("a{b}").inFlightLease(Duration.ofMillis(1)).build());
+    assertEquals("Invalid RedisGateStore: uri/connection exactly one must be given but was neither;"
+        + " timeout must be between PT0.001S and PT10S but was PT0S;"
+        + " keyPrefix must be non-blank and contain no braces but was a{b};"
+        + " inFlightLease must be between PT0.1S and PT1H but was PT0.001S", e.getMessage());
+  }
+
+  /** Waits until the answers {@code gate} sent without waiting have been applied. */
+  static RateLimitGate applied(RateLimitGate gate) throws Exception {
+    ((RedisRateLimitGate) gate).flushed().get(5, TimeUnit.SECONDS);
+    return gate;
+  }
+
+  static void assertBetween(long low, long high, long actual) {
+    assertTrue(actual >= low && actual <= high,
+        "expected " + low + " .. " + high + " but was " + actual + " (" + TimeUnit.NANOSECONDS.toMillis(actual) + " ms)");
+  }
+}
