@@ -22,5 +22,6 @@ module com.assignr.resilience {
   // siblings. A new sibling that needs it is added here.
   exports com.assignr.resilience.internal to
       com.assignr.resilience.okhttp,
-      com.assignr.resilience.jdk;
+      com.assignr.resilience.jdk,
+      com.assignr.resilience.redis;
 }

@@ -177,6 +177,11 @@ public final class RedisRateLimitGate implements RateLimitGate {
   }
 
   @Override
+  public boolean admitsWithoutIo() {
+    return false; // every admission is a round trip to Redis: the async paths must not block on it
+  }
+
+  @Override
   public CompletionStage<Long> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
     RateLimitGate local = fallback;
     if (local != null) return CompletableFuture.completedFuture(admitLocally(local, nowNanos, maxWaitNanos));
