@@ -278,24 +278,24 @@ class RedisGateTest {
   void theKeysOfAFleetThatStoppedExpire_andSoDoTheAttemptsOfACrashedInstance() throws Exception {
     RedisGateStore.Builder shortLease = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
         .timeout(Duration.ofSeconds(1))
-        .inFlightLease(Duration.ofMillis(300));
+        .inFlightLease(Duration.ofMillis(3000)); // leases long enough for a loaded machine
     RateLimitGate crashed = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
     RateLimitGate survivor = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
     List<String> keys = ((RedisRateLimitGate) crashed).keys();
     try (TestRedis.ExpiryWatch watch = redis.watchExpiries()) {
-      redis.admin().psetex("marker-200:" + quota, 200, "x");
-      redis.admin().psetex("marker-400:" + quota, 400, "x");
+      redis.admin().psetex("marker-2000:" + quota, 2000, "x");
+      redis.admin().psetex("marker-4000:" + quota, 4000, "x");
       assertEquals(3, admissions(List.of(crashed), 3)); // ...and the instance dies, three in flight
       assertEquals(3, redis.admin().zcard(keys.get(1)));
 
-      assertTrue(watch.await(Duration.ofSeconds(5), "marker-200:" + quota));
-      assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT)); // keeps the set alive past 300 ms
+      assertTrue(watch.await(Duration.ofSeconds(10), "marker-2000:" + quota));
+      assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT)); // keeps the set alive past 3 s
       assertEquals(4, survivor.state().inFlight());
-      assertTrue(watch.await(Duration.ofSeconds(5), "marker-400:" + quota));
+      assertTrue(watch.await(Duration.ofSeconds(10), "marker-4000:" + quota));
       assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT));
       assertEquals(2, survivor.state().inFlight(), "the crashed instance's three leases ended");
 
-      assertTrue(watch.await(Duration.ofSeconds(5), keys.get(0), keys.get(1)), "both keys expire");
+      assertTrue(watch.await(Duration.ofSeconds(15), keys.get(0), keys.get(1)), "both keys expire");
       assertEquals(0, redis.admin().exists(keys.get(0), keys.get(1)));
     }
   }
