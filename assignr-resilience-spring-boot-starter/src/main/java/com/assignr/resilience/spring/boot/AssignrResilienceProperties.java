@@ -167,7 +167,7 @@ public class AssignrResilienceProperties implements Validator {
     /** The scopes asked for, space-separated. */
     private String scope = "read write";
     /**
-     * The OAuth token endpoint. HTTPS only; plain HTTP to a loopback host only with {@code
+     * The OAuth token endpoint; default Assignr's, {@code https://app.assignr.com/oauth/token}. HTTPS only; plain HTTP to a loopback host only with {@code
      * assignr.resilience.allow-insecure-loopback=true}.
      */
     private URI tokenUri = AssignrOAuth.ASSIGNR_TOKEN_URI;
