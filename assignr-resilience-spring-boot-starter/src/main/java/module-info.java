@@ -7,6 +7,8 @@ module com.assignr.resilience.spring.boot {
   requires transitive com.assignr.resilience;
   requires transitive com.assignr.resilience.spring;
   requires com.assignr.resilience.micrometer;
+  requires com.assignr.resilience.jdk;
+  requires java.net.http;
   requires transitive spring.boot;
   requires transitive spring.boot.autoconfigure;
   requires spring.boot.restclient;

@@ -1,6 +1,9 @@
 package com.assignr.resilience.spring.boot;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.Credentials;
+import com.assignr.resilience.TimeSource;
+import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.micrometer.AssignrMetrics;
 import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
 import com.assignr.resilience.spring.boot.internal.AssignrHealthIndicator;
@@ -15,10 +18,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.boot.http.client.JdkHttpClientBuilder;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.restclient.RestClientCustomizer;
@@ -36,9 +42,18 @@ import org.springframework.web.client.RestClient;
  *
  * <ul>
  *   <li>{@link AssignrResilience} from {@code assignr.resilience.*} and every {@link
- *       AssignrResilienceCustomizer};
+ *       AssignrResilienceCustomizer}, with the {@link Credentials} bean and the {@link TimeSource}
+ *       bean when there are such beans;
+ *   <li>with {@code assignr.resilience.credentials.client-id} and {@code client-secret}: a {@link
+ *       TokenSource} for the OAuth client-credentials grant ({@code AssignrOAuth} on a {@code
+ *       java.net.http} client) and the {@link Credentials} on it, on the same time source as the
+ *       {@code AssignrResilience}. An application's own {@code TokenSource} bean replaces the
+ *       grant (client-id alone then names the quota); its own {@code Credentials} bean replaces
+ *       both (no client-id needed). Requests then carry {@code Bearer <token>}, refreshed ahead of
+ *       expiry and renewed once after a 401, and draw on the client's quota;
  *   <li>{@link AssignrClientHttpRequestInterceptor} on it, and a prototype {@code @AssignrRestClient
- *       RestClient.Builder} (Boot's builder with the interceptor, the base URL and the token);
+ *       RestClient.Builder} (Boot's builder with the interceptor, the base URL and the static
+ *       token, if one is set);
  *       with {@code assignr.resilience.rest-client.apply-to-all=true}, a {@code RestClientCustomizer}
  *       that adds the interceptor to every builder;
  *   <li>with Micrometer and a {@code MeterRegistry}: {@link AssignrMetrics}, added as a listener
@@ -58,13 +73,21 @@ public class AssignrResilienceAutoConfiguration {
    *
    * @param properties {@code assignr.resilience.*}
    * @param customizers applied after the properties, in order
+   * @param credentials the OAuth client's tokens, when there is a {@link Credentials} bean
+   * @param timeSource the time seam, when there is a {@link TimeSource} bean
    * @return the configuration
    */
   @Bean
   @ConditionalOnMissingBean
   public AssignrResilience assignrResilience(AssignrResilienceProperties properties,
-      ObjectProvider<AssignrResilienceCustomizer> customizers) {
+      ObjectProvider<AssignrResilienceCustomizer> customizers, ObjectProvider<Credentials> credentials,
+      ObjectProvider<TimeSource> timeSource) {
     AssignrResilience.Builder builder = PropertiesMapping.builder(properties);
+    TimeSource time = timeSource.getIfUnique();
+    if (time != null) builder.timeSource(time);
+    Credentials managed = credentials.getIfUnique();
+    // Core requires the credentials' time source; the starter's own use the TimeSource bean too.
+    if (managed != null) builder.timeSource(managed.timeSource()).credentials(managed);
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
   }
@@ -92,7 +115,7 @@ public class AssignrResilienceAutoConfiguration {
     @ConditionalOnMissingBean(annotation = AssignrRestClient.class)
     RestClient.Builder assignrRestClientBuilder(ObjectProvider<RestClientBuilderConfigurer> configurer,
         ObjectProvider<HttpClientSettings> settings, AssignrClientHttpRequestInterceptor interceptor,
-        AssignrResilienceProperties properties) {
+        AssignrResilienceProperties properties, AssignrResilience resilience) {
       RestClient.Builder builder = RestClient.builder();
       RestClientBuilderConfigurer boot = configurer.getIfAvailable();
       if (boot != null) builder = boot.configure(builder);
@@ -101,6 +124,13 @@ public class AssignrResilienceAutoConfiguration {
       new InterceptorCustomizer(interceptor).customize(builder);
       builder.baseUrl(properties.getBaseUrl());
       String token = properties.getCredentials().getToken();
+      if (token != null && resilience.credentials() != null) {
+        // A static header would win over the managed token on every request.
+        throw new InvalidConfigurationPropertyValueException("assignr.resilience.credentials.token", "<hidden>",
+            "It must not be set when the AssignrResilience bean has managed credentials (OAuth client"
+                + " credentials, or a Credentials or TokenSource bean)");
+      }
+      // With managed credentials the library adds Authorization itself, a fresh token each time.
       if (token != null) builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
       return builder;
     }
@@ -110,6 +140,35 @@ public class AssignrResilienceAutoConfiguration {
     @ConditionalOnMissingBean(name = "assignrRestClientCustomizer")
     RestClientCustomizer assignrRestClientCustomizer(AssignrClientHttpRequestInterceptor interceptor) {
       return new InterceptorCustomizer(interceptor);
+    }
+  }
+
+  /**
+   * The OAuth client of {@code assignr.resilience.credentials.client-id}: a {@link TokenSource}
+   * for the client-credentials grant and the {@link Credentials} that cache and refresh its
+   * tokens, each backing off for the application's own.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(prefix = "assignr.resilience.credentials", name = "client-id")
+  static class OAuthClientConfiguration {
+    /**
+     * The grant on a {@code java.net.http} client with Boot's {@code spring.http.client.*} settings
+     * (connect timeout, SSL bundle), as the {@code @AssignrRestClient} builder's, and never
+     * following redirects: a 307 would re-send the client secret to the redirect's host.
+     */
+    @Bean
+    @ConditionalOnMissingBean({TokenSource.class, Credentials.class})
+    TokenSource assignrTokenSource(AssignrResilienceProperties properties, ObjectProvider<HttpClientSettings> settings) {
+      return PropertiesMapping.tokenSource(properties, () -> new JdkHttpClientBuilder()
+          .build(settings.getIfAvailable(HttpClientSettings::defaults).withRedirects(HttpRedirects.DONT_FOLLOW)));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    Credentials assignrCredentials(TokenSource source, AssignrResilienceProperties properties,
+        ObjectProvider<TimeSource> timeSource) {
+      return Credentials.builder(source).clientId(properties.getCredentials().getClientId())
+          .timeSource(timeSource.getIfUnique(TimeSource::system)).build();
     }
   }
 

@@ -1,6 +1,8 @@
 package com.assignr.resilience.spring.boot;
 
 import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
+import com.assignr.resilience.jdk.AssignrOAuth;
+import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
@@ -12,7 +14,8 @@ import org.springframework.validation.Validator;
  * one fails startup naming the property, its value and the rule.
  *
  * <pre>
- * assignr.resilience.credentials.token=${ASSIGNR_TOKEN}
+ * assignr.resilience.credentials.client-id=${ASSIGNR_CLIENT_ID}
+ * assignr.resilience.credentials.client-secret=${ASSIGNR_CLIENT_SECRET}
  * assignr.resilience.retry.max-attempts=4
  * assignr.resilience.gate.reserve=5
  * </pre>
@@ -29,7 +32,7 @@ public class AssignrResilienceProperties implements Validator {
    * handling.
    */
   private boolean throwOnFailure = false;
-  /** Allow plain HTTP to loopback hosts, for a local simulator. */
+  /** Allow plain HTTP to loopback hosts, for a local simulator: the API and the OAuth token endpoint. */
   private boolean allowInsecureLoopback = false;
   /**
    * Names the quota every call draws on, instead of the API host plus a hash of the credentials.
@@ -142,17 +145,32 @@ public class AssignrResilienceProperties implements Validator {
   }
 
   /**
-   * Credentials for the {@code @AssignrRestClient} builder. A static access token works now; the
-   * OAuth client-credentials settings are placeholders for core's token source, which is being
-   * built: setting them fails startup rather than silently sending calls without credentials.
+   * How calls are authorized: either a static access token ({@code token}), or an OAuth client
+   * ({@code client-id} and {@code client-secret}) whose tokens the library fetches with the
+   * client-credentials grant, caches, refreshes ahead of expiry and renews once after a 401. Not
+   * both. Secrets appear in no {@code toString()}, message, log or health detail.
    */
   public static class Credentials {
-    /** An access token, sent as {@code Authorization: Bearer <token>} by the Assignr builder. */
+    /**
+     * A static access token, sent as {@code Authorization: Bearer <token>} by the {@code
+     * @AssignrRestClient} builder. Not together with client-id and client-secret.
+     */
     private String token;
-    /** Not supported yet: the OAuth client id (client-credentials grant). */
+    /**
+     * The OAuth client id (client-credentials grant). With client-secret, the library fetches and
+     * refreshes the access tokens itself, and the quota is named after the client ({@code
+     * assignr-client#<hash of the id>}).
+     */
     private String clientId;
-    /** Not supported yet: the OAuth client secret. */
+    /** The OAuth client secret; required with client-id (unless the application defines a {@code TokenSource} bean). */
     private String clientSecret;
+    /** The scopes asked for, space-separated. */
+    private String scope = "read write";
+    /**
+     * The OAuth token endpoint; default Assignr's, {@code https://app.assignr.com/oauth/token}. HTTPS only; plain HTTP to a loopback host only with {@code
+     * assignr.resilience.allow-insecure-loopback=true}.
+     */
+    private URI tokenUri = AssignrOAuth.ASSIGNR_TOKEN_URI;
 
     public String getToken() { return token; }
     public void setToken(String token) { this.token = token; }
@@ -160,10 +178,17 @@ public class AssignrResilienceProperties implements Validator {
     public void setClientId(String clientId) { this.clientId = clientId; }
     public String getClientSecret() { return clientSecret; }
     public void setClientSecret(String clientSecret) { this.clientSecret = clientSecret; }
+    public String getScope() { return scope; }
+    public void setScope(String scope) { this.scope = scope; }
+    public URI getTokenUri() { return tokenUri; }
+    public void setTokenUri(URI tokenUri) { this.tokenUri = tokenUri; }
 
     @Override
     public String toString() {
-      return "Credentials{token=" + (token == null ? "none" : "<hidden>") + '}';
+      return "Credentials{token=" + (token == null ? "none" : "<hidden>")
+          + ", clientId=" + (clientId == null ? "none" : "<hidden>")
+          + ", clientSecret=" + (clientSecret == null ? "none" : "<hidden>")
+          + ", scope=" + scope + ", tokenUri=" + tokenUri + '}';
     }
   }
 

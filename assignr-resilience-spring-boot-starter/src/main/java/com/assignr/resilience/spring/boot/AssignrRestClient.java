@@ -10,7 +10,9 @@ import org.springframework.beans.factory.annotation.Qualifier;
 /**
  * Marks the {@code RestClient.Builder} for Assignr: Boot's builder (its message converters and
  * customizers) with the assignr-resilience interceptor, {@code assignr.resilience.base-url} and,
- * when set, {@code assignr.resilience.credentials.token}. A new builder per injection point.
+ * when set, the static {@code assignr.resilience.credentials.token}. With OAuth client credentials
+ * ({@code client-id} and {@code client-secret}) it sets no {@code Authorization}: the library adds
+ * a managed token to every request. A new builder per injection point.
  *
  * <pre>{@code
  * @Bean

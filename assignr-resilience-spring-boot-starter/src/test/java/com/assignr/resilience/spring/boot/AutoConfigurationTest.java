@@ -86,15 +86,6 @@ class AutoConfigurationTest {
   }
 
   @Test
-  void oauth_client_credentials_are_refused_until_core_supports_them() {
-    runner.withPropertyValues("assignr.resilience.credentials.client-id=abc").run(context -> {
-      assertThat(context).hasFailed();
-      assertThat(messages(context.getStartupFailure())).contains("credentials.clientId").contains("not supported yet")
-          .contains("assignr.resilience.credentials.token");
-    });
-  }
-
-  @Test
   void every_bean_backs_off_when_the_application_defines_its_own() {
     runner.withUserConfiguration(OwnBeans.class).run(context -> {
       assertThat(context.getBean(AssignrResilience.class)).isSameAs(OwnBeans.RESILIENCE);

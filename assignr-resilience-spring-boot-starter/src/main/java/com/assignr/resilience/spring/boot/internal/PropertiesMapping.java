@@ -4,9 +4,15 @@ import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.QuotaKey;
 import com.assignr.resilience.RetryPolicy;
+import com.assignr.resilience.TokenSource;
+import com.assignr.resilience.jdk.AssignrOAuth;
 import com.assignr.resilience.spring.boot.AssignrResilienceProperties;
+import java.net.http.HttpClient;
+import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.validation.Errors;
 
 /**
@@ -29,6 +35,8 @@ public final class PropertiesMapping {
       "releaseSpacing", "gate.releaseSpacing", "closureWithoutReset", "gate.closureWithoutReset");
   private static final Map<String, String> TOP = Map.of(
       "writeContentType", "writeContentType", "bodyExcerptChars", "bodyExcerptChars");
+
+  private static final String CREDENTIALS = "assignr.resilience.credentials.";
 
   private PropertiesMapping() {}
 
@@ -73,24 +81,95 @@ public final class PropertiesMapping {
     return b;
   }
 
+  /**
+   * The client-credentials token source of the properties, on the client {@code http} makes; the
+   * client is not made when the secret is missing.
+   *
+   * @throws InvalidConfigurationPropertyValueException naming {@code client-secret} when only the
+   *     client id is set
+   */
+  public static TokenSource tokenSource(AssignrResilienceProperties p, Supplier<HttpClient> http) {
+    AssignrResilienceProperties.Credentials c = p.getCredentials();
+    if (c.getClientSecret() == null) {
+      throw new InvalidConfigurationPropertyValueException(CREDENTIALS + "client-secret", null,
+          "It must be set with " + CREDENTIALS + "client-id (or the application defines a TokenSource bean)");
+    }
+    return AssignrOAuth.builder(http.get()).tokenUri(c.getTokenUri()).clientId(c.getClientId())
+        .clientSecret(c.getClientSecret()).scope(c.getScope()).allowInsecureLoopback(p.isAllowInsecureLoopback())
+        .build();
+  }
+
   /** Reports every value core would refuse on its property. */
   public static void validate(AssignrResilienceProperties p, Errors errors) {
     check(() -> retryPolicy(p), RETRY, errors);
     check(() -> gatePolicy(p), GATE, errors);
     check(() -> AssignrResilience.builder().writeContentType(p.getWriteContentType())
         .bodyExcerptChars(p.getBodyExcerptChars()).build(), TOP, errors);
-    AssignrResilienceProperties.Credentials c = p.getCredentials();
-    if (c.getClientId() != null || c.getClientSecret() != null) {
-      errors.rejectValue(c.getClientId() != null ? "credentials.clientId" : "credentials.clientSecret",
-          "unsupported", "OAuth client credentials are not supported yet (core's token source is still"
-              + " being built); set assignr.resilience.credentials.token to an access token meanwhile");
-    }
-    if (c.getToken() != null && c.getToken().isBlank()) {
-      errors.rejectValue("credentials.token", "blank", "must not be blank; leave it unset for no token");
-    }
+    validateCredentials(p, errors);
     if (p.getMetrics().getMaxQuotas() < 1 || p.getMetrics().getMaxQuotas() > 10_000) {
       errors.rejectValue("metrics.maxQuotas", "range", "must be between 1 and 10000");
     }
+  }
+
+  /**
+   * The credentials rules. Every problem is a global error whose message starts with the property
+   * it is about: a field error would carry the rejected value into Boot's startup failure message,
+   * and these values are secrets (the URI is shown without user info, query or fragment).
+   */
+  private static void validateCredentials(AssignrResilienceProperties p, Errors errors) {
+    AssignrResilienceProperties.Credentials c = p.getCredentials();
+    if (c.getToken() != null && c.getToken().isBlank()) {
+      errors.reject("blank", CREDENTIALS + "token must not be blank; leave it unset for no token");
+    }
+    boolean client = c.getClientId() != null || c.getClientSecret() != null;
+    if (c.getToken() != null && client) {
+      errors.reject("exclusive", CREDENTIALS + "token must not be set together with " + CREDENTIALS
+          + "client-id and " + CREDENTIALS + "client-secret: configure either a static token or an OAuth client");
+    }
+    if (c.getClientId() != null && c.getClientId().isBlank()) {
+      errors.reject("blank", CREDENTIALS + "client-id must not be blank");
+    }
+    if (c.getClientSecret() != null && c.getClientSecret().isBlank()) {
+      errors.reject("blank", CREDENTIALS + "client-secret must not be blank");
+    }
+    if (c.getClientSecret() != null && c.getClientId() == null) {
+      errors.reject("missing", CREDENTIALS + "client-secret is set but " + CREDENTIALS
+          + "client-id is not: set both, for the OAuth client-credentials grant");
+    }
+    // client-id without client-secret is refused where the starter builds its own token source:
+    // with a TokenSource bean of the application's, client-id alone names the quota.
+    if (!client) return;
+    if (c.getScope() != null && c.getScope().isBlank()) {
+      errors.reject("blank", CREDENTIALS + "scope must not be blank; the default is \"read write\"");
+    }
+    URI uri = c.getTokenUri();
+    if (uri == null) {
+      errors.reject("missing", CREDENTIALS + "token-uri must be set (default " + AssignrOAuth.ASSIGNR_TOKEN_URI + ")");
+      return;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String shown = scheme + "://" + uri.getHost() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    boolean secure = scheme.equals("https")
+        || (scheme.equals("http") && p.isAllowInsecureLoopback() && isLoopback(uri.getHost()));
+    if (!secure) {
+      errors.reject("insecure", CREDENTIALS + "token-uri must be https (plain http only to a loopback host,"
+          + " with assignr.resilience.allow-insecure-loopback=true): the client secret would travel in"
+          + " clear text, but was " + shown);
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      errors.reject("invalid", CREDENTIALS + "token-uri must name a host but was " + shown);
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      errors.reject("invalid", CREDENTIALS + "token-uri must have no user info, query or fragment"
+          + " (the client secret goes in the form body) but was " + shown + " with them");
+    }
+  }
+
+  /** As core decides for its HTTPS check: {@code localhost}, {@code 127.*} or {@code ::1}. */
+  private static boolean isLoopback(String host) {
+    if (host == null) return false;
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
   }
 
   private static void check(Supplier<?> build, Map<String, String> properties, Errors errors) {
