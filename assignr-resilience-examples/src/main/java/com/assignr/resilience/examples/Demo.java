@@ -1,9 +1,13 @@
 package com.assignr.resilience.examples;
 
+import com.assignr.resilience.Credentials;
+import com.assignr.resilience.TokenSource;
+import com.assignr.resilience.jdk.AssignrOAuth;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.RateLimitRule;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,11 +189,14 @@ public final class Demo implements Callable<Integer> {
     List<SummaryTable.ServerView> server = new ArrayList<>();
     for (String name : adapters) {
       // A fresh simulator per adapter, so each starts with full windows and its own journal.
-      try (AssignrSimulator sim = DemoSimulator.start(rules, sites, gamesPerSite, errorEvery)) {
-        DemoRun.Target target = new DemoRun.Target(sim.baseUrl(), "Bearer demo-token",
+      try (AssignrSimulator sim = DemoSimulator.start(rules, sites, gamesPerSite, errorEvery, true)) {
+        // No token in the code: the library's Credentials fetch one from the simulator's token
+        // endpoint, renew it ahead of expiry, and renew it once more when Assignr answers 401.
+        DemoRun.Target target = new DemoRun.Target(sim.baseUrl(), null, DemoSimulator.credentials(sim),
             sim.sslContext(), sim.trustManager(), rules);
-        summaries.add(DemoRun.run(name, target, workload, DemoSimulator.burst(sim, burst), out, progress()));
-        server.add(new SummaryTable.ServerView(sim.journal().count(), sim.journal().countStatus(429)));
+        summaries.add(DemoRun.run(name, target, workload, DemoSimulator.burstAndRevoke(sim, burst), out, progress()));
+        server.add(new SummaryTable.ServerView(sim.journal().count(), sim.journal().countStatus(429),
+            sim.tokenRequests().size(), sim.journal().countStatus(401)));
       }
       out.println();
     }
@@ -200,21 +207,25 @@ public final class Demo implements Callable<Integer> {
 
   private int runReal(List<String> adapters) throws Exception {
     String base = baseUrl == null ? ASSIGNR_API : baseUrl;
-    String accessToken = token;
-    if (blank(accessToken)) {
+    Credentials credentials = null;
+    if (blank(token)) {
       if (blank(clientId) || blank(clientSecret)) {
         throw new CommandLine.ParameterException(new CommandLine(this),
             "the real API needs --token, or --client-id with --client-secret");
       }
-      out.printf("Fetching a token from %s (client credentials, scope '%s')...%n", tokenUrl.getHost(), scope);
-      accessToken = ClientCredentials.fetchToken(tokenUrl, clientId, clientSecret, scope);
+      out.printf("Tokens from %s (client credentials, scope '%s'), managed by the library.%n",
+          tokenUrl.getHost(), scope);
+      TokenSource tokens = AssignrOAuth.builder(HttpClient.newHttpClient()).tokenUri(tokenUrl)
+          .clientId(clientId).clientSecret(clientSecret).scope(scope).build();
+      credentials = Credentials.builder(tokens).clientId(clientId).build();
     }
     List<RateLimitRule> rules = RateLimitRule.assignrDefaults();
     DemoJob.Workload workload = new DemoJob.Workload(workers, 50, maxPages, detailsPerSite, false);
     out.printf("Real API at %s, READ-ONLY: %d workers, at most %d pages per site, %d game details per site."
         + " Every request counts against your account's quota (%s).%n%n",
         URI.create(base).getHost(), workers, maxPages, detailsPerSite, describe(rules));
-    DemoRun.Target target = new DemoRun.Target(base, "Bearer " + accessToken, null, null, rules);
+    DemoRun.Target target = new DemoRun.Target(base, blank(token) ? null : "Bearer " + token, credentials,
+        null, null, rules);
     List<DemoRun.Summary> summaries = new ArrayList<>();
     for (String name : adapters) {
       summaries.add(DemoRun.run(name, target, workload, () -> { }, out, progress()));

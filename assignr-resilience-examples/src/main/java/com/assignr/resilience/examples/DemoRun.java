@@ -1,6 +1,7 @@
 package com.assignr.resilience.examples;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.Credentials;
 import com.assignr.resilience.Classification;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.TimeSource;
@@ -26,12 +27,14 @@ final class DemoRun {
    * Where to send the job.
    *
    * @param baseUrl the API base, e.g. {@code https://api.assignr.com/api/v2}
-   * @param authorization the {@code Authorization} value; never printed
+   * @param authorization a static {@code Authorization} value, or null when {@code credentials}
+   *     manage the tokens; never printed
+   * @param credentials the OAuth tokens the library adds to every request, or null
    * @param ssl a TLS context for a self-signed server (the simulator), or null for the default
    * @param trust the trust manager matching {@code ssl}, or null
    * @param rules the rate-limit windows the server applies, for the ideal time
    */
-  record Target(String baseUrl, String authorization, SSLContext ssl, X509TrustManager trust,
+  record Target(String baseUrl, String authorization, Credentials credentials, SSLContext ssl, X509TrustManager trust,
       List<RateLimitRule> rules) {
     @Override
     public String toString() {
@@ -86,6 +89,7 @@ final class DemoRun {
         .listener(metrics)
         .throwOnFailure(true)
         .allowInsecureLoopback(true)
+        .credentials(target.credentials())
         .build();
     ObjectMapper mapper = new ObjectMapper();
     try (AssignrApi api = adapter.equals("okhttp")

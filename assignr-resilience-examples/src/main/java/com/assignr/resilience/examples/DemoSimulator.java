@@ -1,7 +1,12 @@
 package com.assignr.resilience.examples;
 
+import com.assignr.resilience.Credentials;
+import com.assignr.resilience.TokenSource;
+import com.assignr.resilience.jdk.AssignrOAuth;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.RateLimitRule;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,17 +28,62 @@ final class DemoSimulator {
    * @param errorEvery every how many game reads answer 500; 0 for none
    */
   static AssignrSimulator start(List<RateLimitRule> rules, int sites, int gamesPerSite, int errorEvery) {
-    AssignrSimulator sim = AssignrSimulator.builder()
+    return start(rules, sites, gamesPerSite, errorEvery, false);
+  }
+
+  /**
+   * As {@link #start(List, int, int, int)}, with Assignr's OAuth token endpoint when {@code oauth}:
+   * the API then accepts only tokens it issued, short-lived ones (the single-process demo; the
+   * fleet demo's instances send fixed tokens).
+   */
+  static AssignrSimulator start(List<RateLimitRule> rules, int sites, int gamesPerSite, int errorEvery,
+      boolean oauth) {
+    AssignrSimulator.Builder builder = AssignrSimulator.builder()
         .rateLimits(rules)
         .sites(sites)
         .gamesPerSite(gamesPerSite)
-        .https(true)
-        .start();
+        .https(true);
+    if (oauth) {
+      builder.oauthClient(CLIENT_ID, CLIENT_SECRET).tokenLifetime(TOKEN_LIFETIME).requireIssuedTokens(true);
+    }
+    AssignrSimulator sim = builder.start();
     if (errorEvery > 0) {
       sim.script().on("GET", "/api/v2/games/\\d+").everyNth(errorEvery).respondStatus(500);
       sim.script().on("GET", "/api/v2/sites/\\d+/games").everyNth(5).respondStatus(500);
     }
     return sim;
+  }
+
+  /** The demo's OAuth client on the simulator's token endpoint. */
+  static final String CLIENT_ID = "demo-client";
+  static final String CLIENT_SECRET = "demo-secret";
+  /**
+   * Short-lived (Assignr's last two hours; the library accepts no less than 30 s): renewed in the
+   * background at half its life on longer runs; every run also sees a renewal forced by a 401.
+   */
+  static final Duration TOKEN_LIFETIME = Duration.ofSeconds(60);
+
+  /**
+   * The library's token source for the simulator's token endpoint (client credentials over the
+   * simulator's self-signed HTTPS), as a real integration would configure it for Assignr's.
+   */
+  static Credentials credentials(AssignrSimulator sim) {
+    HttpClient tokenClient = HttpClient.newBuilder().sslContext(sim.sslContext()).build();
+    TokenSource tokens = AssignrOAuth.builder(tokenClient).tokenUri(sim.tokenUri())
+        .clientId(CLIENT_ID).clientSecret(CLIENT_SECRET).scope("read write").build();
+    return Credentials.builder(tokens).clientId(CLIENT_ID).build();
+  }
+
+  /**
+   * When the details phase starts: the 503 burst, and every token Assignr issued so far revoked,
+   * so the next calls get a 401, the library renews the token once and sends them again.
+   */
+  static Runnable burstAndRevoke(AssignrSimulator sim, int burst) {
+    Runnable burstNow = burst(sim, burst);
+    return () -> {
+      burstNow.run();
+      sim.expireAllTokens();
+    };
   }
 
   /** The 503 burst, to run when the details phase starts. */

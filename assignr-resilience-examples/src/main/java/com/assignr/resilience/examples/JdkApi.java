@@ -61,8 +61,9 @@ final class JdkApi implements AssignrApi {
   }
 
   private HttpRequest.Builder request(String url) {
-    return HttpRequest.newBuilder(URI.create(url))
-        .header("Authorization", authorization);
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url));
+    // Without a static token the library's managed credentials add the Authorization header.
+    return authorization == null ? builder : builder.header("Authorization", authorization);
   }
 
   private JsonNode call(HttpRequest request) throws IOException {

@@ -66,7 +66,9 @@ final class OkHttpApi implements AssignrApi {
   }
 
   private Request.Builder request(String url) {
-    return new Request.Builder().url(url).header("Authorization", authorization);
+    Request.Builder builder = new Request.Builder().url(url);
+    // Without a static token the library's managed credentials add the Authorization header.
+    return authorization == null ? builder : builder.header("Authorization", authorization);
   }
 
   private JsonNode call(Request request) throws IOException {

@@ -16,7 +16,15 @@ final class SummaryTable {
    * @param requests requests the server received
    * @param rateLimited 429s it served
    */
-  record ServerView(long requests, long rateLimited) {}
+  /**
+   * What the simulator saw of one run.
+   *
+   * @param requests API requests
+   * @param rateLimited 429s it answered
+   * @param tokenRequests requests to its OAuth token endpoint (-1: no token endpoint)
+   * @param unauthorized 401s it answered (a revoked token, renewed once and resent)
+   */
+  record ServerView(long requests, long rateLimited, long tokenRequests, long unauthorized) {}
 
   private final List<DemoRun.Summary> runs;
   private final List<ServerView> server;
@@ -70,6 +78,13 @@ final class SummaryTable {
             + (s.requests() == r.requests() && s.rateLimited() == r.rateLimited() ? " (agrees)" : " (DIFFERS)"));
       }
       rows.add(cell("server journal: requests / 429s", cells));
+      if (server.stream().anyMatch(s -> s != null && s.tokenRequests() >= 0)) {
+        List<String> tokens = new ArrayList<>();
+        for (ServerView s : server) {
+          tokens.add(s == null || s.tokenRequests() < 0 ? "-" : s.tokenRequests() + " / " + s.unauthorized());
+        }
+        rows.add(cell("token requests / 401s renewed and resent", tokens));
+      }
     }
     return format();
   }

@@ -37,11 +37,11 @@ class DemoEndToEndTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"okhttp", "jdk"})
   void summaryMatchesTheJournal(String adapter) throws Exception {
-    try (AssignrSimulator sim = DemoSimulator.start(RULES, 2, GAMES_PER_SITE, 7)) {
-      DemoRun.Target target = new DemoRun.Target(sim.baseUrl(), "Bearer test-token",
+    try (AssignrSimulator sim = DemoSimulator.start(RULES, 2, GAMES_PER_SITE, 7, true)) {
+      DemoRun.Target target = new DemoRun.Target(sim.baseUrl(), null, DemoSimulator.credentials(sim),
           sim.sslContext(), sim.trustManager(), RULES);
       DemoJob.Workload workload = new DemoJob.Workload(3, 50, 10, 6, true);
-      DemoRun.Summary summary = DemoRun.run(adapter, target, workload, DemoSimulator.burst(sim, BURST),
+      DemoRun.Summary summary = DemoRun.run(adapter, target, workload, DemoSimulator.burstAndRevoke(sim, BURST),
           new PrintStream(OutputStream.nullOutputStream()), Duration.ofMillis(200));
       RequestJournal journal = sim.journal();
       DemoJob.Result job = summary.job();
@@ -59,6 +59,12 @@ class DemoEndToEndTest {
       assertTrue(journal.countStatus(500) > 0, "the script served some 500s");
       assertEquals(journal.countStatus(500), summary.retries(Classification.SERVER_ERROR));
       assertEquals(journal.countStatus(429), summary.retries(Classification.RATE_LIMITED));
+      // The library's OAuth tokens: fetched, then renewed once after the revocation's 401s (each
+      // 401 resent once, nothing else), and no request went out without a token.
+      assertTrue(journal.countStatus(401) >= 1, "the revoked token was refused");
+      assertEquals(journal.countStatus(401), summary.retries(Classification.UNAUTHORIZED), "every 401 resent once");
+      assertTrue(sim.tokenRequests().size() >= 2, "a first token and a renewal: " + sim.tokenRequests().size());
+      assertTrue(journal.entries().stream().allMatch(JournalEntry::authorizationPresent));
       assertTrue(journal.withoutAcceptHeader().isEmpty(), "every request sent Assignr's Accept");
 
       // The rate limit bound, and no run beats the ideal the windows allow.
@@ -71,15 +77,15 @@ class DemoEndToEndTest {
       assertEquals(1, job.conflicts());
       assertTrue(job.staleEditSaved());
       List<Integer> puts = journal.entries("PUT", "/api/v2/games/" + job.conflictGameId()).stream()
-          .map(JournalEntry::status).filter(s -> s != 429 && s != 503).toList();
+          .map(JournalEntry::status).filter(s -> s != 429 && s != 503 && s != 401).toList();
       assertEquals(List.of(200, 409, 200), puts, "PUTs the server processed, in order");
       assertEquals(2, sim.lockVersion(job.conflictGameId()));
 
-      // Every POST arrived exactly once (429 and 503 answers were refusals, not processing).
+      // Every POST arrived exactly once (429, 503 and 401 answers were refusals, not processing).
       assertEquals(2, job.postPaths().size());
       for (String path : job.postPaths()) {
         List<JournalEntry> processed = journal.entries("POST", path).stream()
-            .filter(e -> e.status() != 429 && e.status() != 503).toList();
+            .filter(e -> e.status() != 429 && e.status() != 503 && e.status() != 401).toList();
         assertEquals(1, processed.size(), "POST " + path + " processed once: " + processed);
         assertTrue(processed.get(0).status() / 100 == 2, "POST " + path + " succeeded");
       }
