@@ -3,7 +3,6 @@ package com.assignr.resilience.benchmarks;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.RateLimitRule;
-import com.assignr.resilience.testkit.SimulatorStats;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -46,7 +45,7 @@ import redis.embedded.RedisServer;
  * request every {@code --webapp-every-ms} during the race, which the in-process gates learn about
  * only from the headers and bucket4j not at all.
  *
- * <p>Per strategy: requests, succeeded, 429s, attempts, makespan ÷ ideal (the ideal counts the
+ * <p>Per strategy: requests, succeeded, the fleet's 429s and attempts (the web app's apart), makespan ÷ ideal (the ideal counts the
  * web app's requests that the server served too), and how long an admission that went at once took (p50, p99): the
  * latency the shared gate adds to each request, against the in-process gate's.
  *
@@ -56,6 +55,9 @@ import redis.embedded.RedisServer;
 @Command(name = "fleet-race", mixinStandardHelpOptions = true,
     description = "Races several JVMs on one Assignr account: local gates, the Redis gate, bucket4j.")
 public final class FleetRace implements Callable<Integer> {
+  /** What the web app reads (the fleet reads games): how the journal tells them apart. */
+  static final String WEB_APP_PATH = "/current_account";
+
   @Option(names = "--jvms", defaultValue = "4", description = "JVM processes per strategy (default ${DEFAULT-VALUE})")
   int jvms;
 
@@ -105,8 +107,8 @@ public final class FleetRace implements Callable<Integer> {
   }
 
   /** One strategy's row: the race's result plus the web app's requests and the admission latency. */
-  record Row(String variant, FleetStrategy strategy, RaceResult race, int webAppRequests, long[] admissionMicros,
-      long retries, long degraded) {
+  record Row(String variant, FleetStrategy strategy, RaceResult race, int webAppRequests, int webAppRefused,
+      long[] admissionMicros, long retries, long degraded) {
     double p(double quantile) {
       if (admissionMicros.length == 0) return Double.NaN;
       long[] sorted = admissionMicros.clone();
@@ -264,7 +266,7 @@ public final class FleetRace implements Callable<Integer> {
     /** The account's other traffic: one plain request every interval, no retries, no gate. */
     private void webApp(long everyMillis) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      HttpRequest request = HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/current_account"))
+      HttpRequest request = HttpRequest.newBuilder(URI.create(simulator.baseUrl() + WEB_APP_PATH))
           .header("Authorization", "Bearer webapp").header("Accept", AssignrSimulator.MEDIA_TYPE).build();
       long next = System.nanoTime();
       while (!finished) {
@@ -309,13 +311,24 @@ public final class FleetRace implements Callable<Integer> {
       }
       finished = true;
       if (webApp != null) webApp.join(5000);
-      SimulatorStats stats = simulator.stats();
       List<Double> ok = new ArrayList<>();
       List<Double> limited = new ArrayList<>();
+      long fleetAttempts = 0;
+      long fleetRefused = 0;
+      int webAppRefused = 0;
       for (JournalEntry e : simulator.journal().entries()) {
+        boolean fromWebApp = e.path().endsWith(WEB_APP_PATH);
+        if (fromWebApp) {
+          if (e.status() == 429) webAppRefused++;
+          continue; // the chart and the counts are the fleet's; the web app's are reported apart
+        }
+        fleetAttempts++;
         double t = Duration.between(startInstant, e.arrivedAt()).toNanos() / 1e9;
         if (e.status() == 200) ok.add(t);
-        else if (e.status() == 429) limited.add(t);
+        else if (e.status() == 429) {
+          limited.add(t);
+          fleetRefused++;
+        }
       }
       double makespan = (lastEndMicros - goMillis * 1000) / 1e6;
       int webApp = webAppRequests.get();
@@ -323,11 +336,11 @@ public final class FleetRace implements Callable<Integer> {
       Map<String, Long> failureCounts = failures.stream().collect(Collectors.groupingBy(f -> f, java.util.TreeMap::new,
           Collectors.counting()));
       String label = strategy.label + (variant.equals("quiet") ? "" : " + " + variant);
-      RaceResult race = new RaceResult(label, s.requests(), succeeded, stats.rateLimited(), stats.totalRequests(),
+      RaceResult race = new RaceResult(label, s.requests(), succeeded, fleetRefused, fleetAttempts,
           makespan, ideal, IdealSchedule.windowsCrossed(s.rateLimitRules(), startInstant, makespan), retries, -1,
           failureCounts, ok, limited);
-      return new Row(variant, strategy, race, webApp, admission.stream().mapToLong(Long::longValue).toArray(), retries,
-          degraded);
+      return new Row(variant, strategy, race, webApp, webAppRefused,
+          admission.stream().mapToLong(Long::longValue).toArray(), retries, degraded);
     }
 
     @Override
@@ -341,15 +354,16 @@ public final class FleetRace implements Callable<Integer> {
   static void writeCsv(Path csv, Settings s, List<Row> rows) throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add("variant,strategy,jvms,threads,requests,succeeded,http429,attempts,makespan_s,ideal_s,x_ideal,"
-        + "windows_crossed,webapp_requests,admission_p50_us,admission_p99_us,added_p50_us,added_p99_us,degraded");
+        + "windows_crossed,webapp_served,webapp_429,admission_p50_us,admission_p99_us,added_p50_us,added_p99_us,degraded");
     for (Row r : rows) {
       Row local = rows.stream().filter(o -> o.variant().equals(r.variant()) && o.strategy() == FleetStrategy.LOCAL_GATES)
           .findFirst().orElse(null);
       RaceResult x = r.race();
-      lines.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.3f,%d,%d,%.0f,%.0f,%s,%s,%d",
+      lines.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.3f,%d,%d,%d,%.0f,%.0f,%s,%s,%d",
           r.variant(), r.strategy().label, s.jvms(), s.threads(), x.requests(), x.succeeded(), x.http429(), x.attempts(),
           x.makespanSeconds(), x.idealSeconds(), x.makespanSeconds() / x.idealSeconds(), x.windowsCrossed(),
-          r.webAppRequests(), r.p(0.50), r.p(0.99), added(r, local, 0.50), added(r, local, 0.99), r.degraded()));
+          r.webAppRequests(), r.webAppRefused(), r.p(0.50), r.p(0.99), added(r, local, 0.50), added(r, local, 0.99),
+          r.degraded()));
     }
     Files.write(csv, lines);
   }
@@ -364,15 +378,15 @@ public final class FleetRace implements Callable<Integer> {
     b.append(String.format(Locale.ROOT, "%d JVMs x %d threads, %d GETs, windows %s, web app: one request every %d ms,"
         + " Redis timeout %d ms, strategies %s%n", s.jvms(), s.threads(), s.requests(), s.rules(), s.webAppEveryMillis(),
         s.redisTimeoutMillis(), s.together() ? "at the same time" : "one after the other"));
-    b.append(String.format(Locale.ROOT, "%-24s %8s %9s %7s %8s %10s %7s %7s %7s %7s %9s %9s %8s%n", "strategy", "requests",
-        "succeeded", "http429", "attempts", "makespan_s", "ideal_s", "x ideal", "crossed", "webapp", "adm p50us", "adm p99us",
-        "degraded"));
+    b.append(String.format(Locale.ROOT, "%-24s %8s %9s %7s %8s %10s %7s %7s %7s %9s %9s %9s %8s%n", "strategy", "requests",
+        "succeeded", "http429", "attempts", "makespan_s", "ideal_s", "x ideal", "crossed", "webapp ok", "webapp429",
+        "adm p50us", "adm p99us", "degraded"));
     for (Row r : rows) {
       RaceResult x = r.race();
-      b.append(String.format(Locale.ROOT, "%-24s %8d %9d %7d %8d %10.2f %7.2f %7.3f %7d %7d %9.0f %9.0f %8d%n", x.strategy(),
-          x.requests(), x.succeeded(), x.http429(), x.attempts(), x.makespanSeconds(), x.idealSeconds(),
-          x.makespanSeconds() / x.idealSeconds(), x.windowsCrossed(), r.webAppRequests(), r.p(0.5), r.p(0.99),
-          r.degraded()));
+      b.append(String.format(Locale.ROOT, "%-24s %8d %9d %7d %8d %10.2f %7.2f %7.3f %7d %9d %9d %9.0f %9.0f %8d%n",
+          x.strategy(), x.requests(), x.succeeded(), x.http429(), x.attempts(), x.makespanSeconds(), x.idealSeconds(),
+          x.makespanSeconds() / x.idealSeconds(), x.windowsCrossed(), r.webAppRequests(), r.webAppRefused(), r.p(0.5),
+          r.p(0.99), r.degraded()));
     }
     for (Row r : rows) {
       if (!r.race().failures().isEmpty()) b.append(r.race().strategy()).append(" unsuccessful: ").append(r.race().failures()).append('\n');
