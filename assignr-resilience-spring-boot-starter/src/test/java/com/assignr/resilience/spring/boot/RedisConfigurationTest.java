@@ -17,6 +17,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -27,9 +28,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@code assignr.resilience.redis.*}: the fleet-wide gate store. No Redis runs here: the store is
- * pointed at a loopback port nothing listens on, which it must survive (its gates degrade to
- * local ones, and the health indicator says so while staying UP).
+ * {@code assignr.resilience.redis.*}: the fleet-wide gate store. Most tests point it at a
+ * loopback port nothing listens on, which it must survive (its gates degrade to local ones, and
+ * the health indicator says so while staying UP); one runs a real redis-server.
  */
 class RedisConfigurationTest {
   static final String PASSWORD = "r3dis-pa55word";
@@ -90,7 +91,7 @@ class RedisConfigurationTest {
           RequestInfo.of("GET", URI.create("https://api.assignr.com/api/v2/games"), true), null);
       // Not connected: the store answers at once from the local fallback, never waiting.
       long waited = gate.tryAcquire(resilience.timeSource().nanoTime(), 0);
-      if (waited >= 0) gate.release();
+      if (waited == 0) gate.release();
       assertThat(gate.state().mode()).isEqualTo(GateState.Mode.DEGRADED);
 
       Health health = context.getBean("assignrHealthIndicator", HealthIndicator.class).health();
@@ -100,6 +101,51 @@ class RedisConfigurationTest {
       assertThat(quota.get("store")).isEqualTo("degraded");
       assertThat(health.toString()).doesNotContain(PASSWORD);
     });
+  }
+
+  @Test
+  void with_redis_answering_the_gate_is_shared_and_the_health_says_so() {
+    RedisServer server = startRedis();
+    try {
+      runner.withPropertyValues("assignr.resilience.redis.uri=redis://127.0.0.1:" + server.ports().get(0),
+          "assignr.resilience.redis.timeout=2s", QUOTA).run(context -> {
+            AssignrResilience resilience = context.getBean(AssignrResilience.class);
+            RateLimitGate gate = resilience.gateFor(
+                RequestInfo.of("GET", URI.create("https://api.assignr.com/api/v2/games"), true), null);
+            assertThat(gate.tryAcquire(resilience.timeSource().nanoTime(), 0)).isZero(); // cold start admits
+            gate.release();
+            assertThat(gate.state().mode()).isEqualTo(GateState.Mode.SHARED);
+            Health health = context.getBean("assignrHealthIndicator", HealthIndicator.class).health();
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("store", "ok");
+            Map<?, ?> quota = (Map<?, ?>) ((Map<?, ?>) health.getDetails().get("quotas")).get("assignr:club-42");
+            assertThat(quota.get("store")).isEqualTo("shared");
+          });
+    } finally {
+      server.stop();
+    }
+  }
+
+  /** A real redis-server (embedded-redis's binary), loopback only, on a free port, nothing persisted. */
+  static RedisServer startRedis() {
+    RuntimeException last = null;
+    for (int i = 0; i < 3; i++) { // a free port can be taken between the probe and the bind
+      int port;
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = socket.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      RedisServer server = RedisServer.builder().port(port).setting("bind 127.0.0.1").setting("save \"\"")
+          .setting("appendonly no").build();
+      try {
+        server.start();
+        return server;
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   @Test
