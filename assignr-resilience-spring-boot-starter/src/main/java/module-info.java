@@ -21,6 +21,8 @@ module com.assignr.resilience.spring.boot {
   requires org.slf4j;
   // Actuator's health support is optional: the indicator is configured only when it is present.
   requires static spring.boot.health;
+  // The Redis gate store is optional: configured only when it is present and redis.uri is set.
+  requires static com.assignr.resilience.redis;
 
   exports com.assignr.resilience.spring.boot;
   // Spring creates the auto-configuration's beans and binds the properties reflectively.

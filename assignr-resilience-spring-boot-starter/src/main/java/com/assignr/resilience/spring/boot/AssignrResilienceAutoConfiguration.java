@@ -2,14 +2,17 @@ package com.assignr.resilience.spring.boot;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.Credentials;
+import com.assignr.resilience.GateStore;
 import com.assignr.resilience.TimeSource;
 import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.micrometer.AssignrMetrics;
+import com.assignr.resilience.redis.RedisGateStore;
 import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
 import com.assignr.resilience.spring.boot.internal.AssignrHealthIndicator;
 import com.assignr.resilience.spring.boot.internal.InterceptorCustomizer;
 import com.assignr.resilience.spring.boot.internal.MetricsBinding;
 import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
+import com.assignr.resilience.spring.boot.internal.RedisMapping;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -56,6 +59,9 @@ import org.springframework.web.client.RestClient;
  *       token, if one is set);
  *       with {@code assignr.resilience.rest-client.apply-to-all=true}, a {@code RestClientCustomizer}
  *       that adds the interceptor to every builder;
+ *   <li>with {@code assignr-resilience-redis} and {@code assignr.resilience.redis.uri}: a {@link
+ *       GateStore} in Redis, so that a fleet of instances shares one gate per quota (the
+ *       application's own {@code GateStore} bean, if any, is used instead);
  *   <li>with Micrometer and a {@code MeterRegistry}: {@link AssignrMetrics}, added as a listener
  *       (the SLF4J one stays) and given each gate's gauges;
  *   <li>with Actuator's health support: the {@code assignr} health indicator.
@@ -75,14 +81,18 @@ public class AssignrResilienceAutoConfiguration {
    * @param customizers applied after the properties, in order
    * @param credentials the OAuth client's tokens, when there is a {@link Credentials} bean
    * @param timeSource the time seam, when there is a {@link TimeSource} bean
+   * @param gateStore where the gates' state lives, when there is a {@link GateStore} bean (the
+   *     Redis store of {@code assignr.resilience.redis.uri}, or the application's own)
    * @return the configuration
    */
   @Bean
   @ConditionalOnMissingBean
   public AssignrResilience assignrResilience(AssignrResilienceProperties properties,
       ObjectProvider<AssignrResilienceCustomizer> customizers, ObjectProvider<Credentials> credentials,
-      ObjectProvider<TimeSource> timeSource) {
+      ObjectProvider<TimeSource> timeSource, ObjectProvider<GateStore> gateStore) {
     AssignrResilience.Builder builder = PropertiesMapping.builder(properties);
+    GateStore store = gateStore.getIfUnique();
+    if (store != null) builder.gateStore(store);
     TimeSource time = timeSource.getIfUnique();
     if (time != null) builder.timeSource(time);
     Credentials managed = credentials.getIfUnique();
@@ -169,6 +179,22 @@ public class AssignrResilienceAutoConfiguration {
         ObjectProvider<TimeSource> timeSource) {
       return Credentials.builder(source).clientId(properties.getCredentials().getClientId())
           .timeSource(timeSource.getIfUnique(TimeSource::system)).build();
+    }
+  }
+
+  /**
+   * The fleet-wide gate store, when {@code assignr-resilience-redis} is on the classpath and {@code
+   * assignr.resilience.redis.uri} is set; an application's own {@link GateStore} bean replaces it.
+   * Closed with the context.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "com.assignr.resilience.redis.RedisGateStore")
+  @ConditionalOnProperty(prefix = "assignr.resilience.redis", name = "uri")
+  static class RedisConfiguration {
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(GateStore.class)
+    RedisGateStore assignrGateStore(AssignrResilienceProperties properties) {
+      return RedisMapping.store(properties.getRedis());
     }
   }
 

@@ -49,6 +49,7 @@ public class AssignrResilienceProperties implements Validator {
   private final Credentials credentials = new Credentials();
   private final RestClient restClient = new RestClient();
   private final Metrics metrics = new Metrics();
+  private final Redis redis = new Redis();
 
   public boolean isEnabled() { return enabled; }
   public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -69,6 +70,7 @@ public class AssignrResilienceProperties implements Validator {
   public Credentials getCredentials() { return credentials; }
   public RestClient getRestClient() { return restClient; }
   public Metrics getMetrics() { return metrics; }
+  public Redis getRedis() { return redis; }
 
   /** The retry policy ({@code RetryPolicy}). */
   public static class Retry {
@@ -215,6 +217,48 @@ public class AssignrResilienceProperties implements Validator {
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
     public int getMaxQuotas() { return maxQuotas; }
     public void setMaxQuotas(int maxQuotas) { this.maxQuotas = maxQuotas; }
+  }
+
+  /**
+   * The fleet-wide gate store ({@code RedisGateStore}), configured when {@code
+   * assignr-resilience-redis} is on the classpath and {@code uri} is set: every instance naming the
+   * quota the same way ({@code quota-key}) then shares one gate. Unset values are the store's
+   * defaults; the store's builder checks every value when the context starts. The URI's password
+   * appears in no {@code toString()}, message or health detail.
+   */
+  public static class Redis {
+    /** Where Redis is, e.g. {@code redis://redis.internal:6379} ({@code rediss://} for TLS); enables the store. */
+    private String uri;
+    /** The longest a call waits for Redis before answering from the local gate (store default 50 ms). */
+    private Duration timeout;
+    /** How long startup waits for the first connection; after it the gates start degraded (store default 1 s). */
+    private Duration connectTimeout;
+    /** The prefix of every Redis key (store default {@code assignr-resilience}; no braces). */
+    private String keyPrefix;
+    /** How long an admitted attempt counts as in flight at most (store default 30 s). */
+    private Duration inFlightLease;
+    /** While degraded, how often at most the store asks whether Redis is back (store default 1 s). */
+    private Duration probeInterval;
+
+    public String getUri() { return uri; }
+    public void setUri(String uri) { this.uri = uri; }
+    public Duration getTimeout() { return timeout; }
+    public void setTimeout(Duration timeout) { this.timeout = timeout; }
+    public Duration getConnectTimeout() { return connectTimeout; }
+    public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+    public String getKeyPrefix() { return keyPrefix; }
+    public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
+    public Duration getInFlightLease() { return inFlightLease; }
+    public void setInFlightLease(Duration inFlightLease) { this.inFlightLease = inFlightLease; }
+    public Duration getProbeInterval() { return probeInterval; }
+    public void setProbeInterval(Duration probeInterval) { this.probeInterval = probeInterval; }
+
+    @Override
+    public String toString() {
+      return "Redis{uri=" + PropertiesMapping.redactRedisUri(uri) + ", timeout=" + timeout + ", connectTimeout="
+          + connectTimeout + ", keyPrefix=" + keyPrefix + ", inFlightLease=" + inFlightLease + ", probeInterval="
+          + probeInterval + '}';
+    }
   }
 
   @Override

@@ -9,6 +9,7 @@ import com.assignr.resilience.jdk.AssignrOAuth;
 import com.assignr.resilience.spring.boot.AssignrResilienceProperties;
 import java.net.http.HttpClient;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -162,6 +163,22 @@ public final class PropertiesMapping {
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
       errors.reject("invalid", CREDENTIALS + "token-uri must have no user info, query or fragment"
           + " (the client secret goes in the form body) but was " + shown + " with them");
+    }
+  }
+
+  /**
+   * A Redis URI as it may be shown: scheme, host and port only (user info, where Redis URIs carry
+   * the password, and everything after the host dropped); {@code "none"} when unset and {@code
+   * "(not shown)"} when it cannot be parsed.
+   */
+  public static String redactRedisUri(String uri) {
+    if (uri == null) return "none";
+    try {
+      URI u = new URI(uri.trim());
+      if (u.getScheme() == null || u.getHost() == null) return "(not shown)";
+      return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+    } catch (URISyntaxException e) {
+      return "(not shown)";
     }
   }
 

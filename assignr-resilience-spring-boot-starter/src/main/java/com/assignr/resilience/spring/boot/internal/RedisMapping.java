@@ -1,0 +1,82 @@
+package com.assignr.resilience.spring.boot.internal;
+
+import com.assignr.resilience.redis.RedisGateStore;
+import com.assignr.resilience.spring.boot.AssignrResilienceProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * {@code assignr.resilience.redis.*} to {@link RedisGateStore#builder()}, and the builder's
+ * refusals back to properties. The builder owns every rule; this class only renames. Loaded only
+ * when {@code assignr-resilience-redis} is on the classpath. Not for users.
+ */
+public final class RedisMapping {
+  private static final String PREFIX = "assignr.resilience.redis.";
+  /** The builder's parameter names to the properties they come from. */
+  private static final Map<String, String> PROPERTIES = Map.of(
+      "uri", "uri", "timeout", "timeout", "connectTimeout", "connect-timeout",
+      "keyPrefix", "key-prefix", "inFlightLease", "in-flight-lease", "probeInterval", "probe-interval");
+
+  private RedisMapping() {}
+
+  /**
+   * The store of the properties; unset values are the store's defaults. It connects, waiting at
+   * most {@code connect-timeout}; without Redis by then its gates start degraded.
+   *
+   * @throws InvalidConfigurationPropertyValueException naming the first property the builder
+   *     refuses, with every problem in the reason (and the URI never shown with its password)
+   */
+  public static RedisGateStore store(AssignrResilienceProperties.Redis p) {
+    RedisGateStore.Builder b = RedisGateStore.builder().uri(p.getUri());
+    if (p.getTimeout() != null) b.timeout(p.getTimeout());
+    if (p.getConnectTimeout() != null) b.connectTimeout(p.getConnectTimeout());
+    if (p.getKeyPrefix() != null) b.keyPrefix(p.getKeyPrefix());
+    if (p.getInFlightLease() != null) b.inFlightLease(p.getInFlightLease());
+    if (p.getProbeInterval() != null) b.probeInterval(p.getProbeInterval());
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw refusal(e, p);
+    }
+  }
+
+  private static InvalidConfigurationPropertyValueException refusal(IllegalArgumentException e,
+      AssignrResilienceProperties.Redis p) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    int colon = message.indexOf(": ");
+    String problems = colon < 0 ? message : message.substring(colon + 2);
+    String first = null;
+    List<String> reasons = new ArrayList<>();
+    for (String problem : problems.split("; ")) {
+      int space = problem.indexOf(' ');
+      String property = space < 0 ? null : PROPERTIES.get(problem.substring(0, space));
+      if (property == null) {
+        reasons.add(problem);
+        continue;
+      }
+      if (first == null) first = property;
+      reasons.add(PREFIX + property + problem.substring(space));
+    }
+    String name = PREFIX + (first == null ? "uri" : first);
+    Object value = switch (first == null ? "uri" : first) {
+      case "timeout" -> p.getTimeout();
+      case "connect-timeout" -> p.getConnectTimeout();
+      case "key-prefix" -> p.getKeyPrefix();
+      case "in-flight-lease" -> p.getInFlightLease();
+      case "probe-interval" -> p.getProbeInterval();
+      default -> PropertiesMapping.redactRedisUri(p.getUri());
+    };
+    return new InvalidConfigurationPropertyValueException(name, value, hide(String.join("; ", reasons), p.getUri()));
+  }
+
+  /** Lettuce's parse errors may quote the URI: its user info (the password) never gets through. */
+  private static String hide(String text, String uri) {
+    if (uri == null) return text;
+    int scheme = uri.indexOf("://");
+    int at = uri.lastIndexOf('@');
+    if (scheme < 0 || at <= scheme + 3) return text;
+    return text.replace(uri.substring(scheme + 3, at), "<hidden>");
+  }
+}
