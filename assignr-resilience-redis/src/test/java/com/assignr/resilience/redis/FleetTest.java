@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * The admission invariant end to end: four {@code AssignrResilience} instances (standing in for
  * four JVMs, each with its own Redis connection and its own JDK client) run three threads each
  * against one simulated account whose only rule is 20 requests per 2 s window. With the shared
- * gate the fleet spends at most 20 − reserve 2 = 18 requests of each window and is never refused;
+ * gate the fleet spends at most 20 − reserve 2 = 18 requests of each window (as the journal dates
+ * them, give or take the one a boundary shifts) and is never refused;
  * the same fleet on in-process gates is measured beside it.
  */
 @Timeout(60)
@@ -79,12 +80,21 @@ class FleetTest {
     return store;
   }
 
-  /** What the simulator saw: requests served per window, and the 429s. */
+  /**
+   * What the simulator saw: requests served per window (by their journal time), and the 429s.
+   * The journal's window of a request can be one earlier than the one the simulator counted it in:
+   * a request stamped just before a boundary but decided after another thread crossed it counts
+   * against the new window. So a window's journal count may exceed its budget by one at most,
+   * without the server ever refusing anything; the 429s are the exact check.
+   */
   record Result(int calls, int succeeded, int served, int refused, Map<Long, Integer> servedPerWindow, int degraded) {
     int busiestWindow() {
       return servedPerWindow.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     }
   }
+
+  /** 20 - reserve 2, plus the one request a boundary may shift (see {@link Result}). */
+  static final int MOST_A_WINDOW = LIMIT - RESERVE + 1;
 
   Result race(String quota, IntFunction<Fleet.Instance> instance) throws Exception {
     List<Fleet.Instance> fleet = new ArrayList<>();
@@ -129,7 +139,7 @@ class FleetTest {
     System.out.println("shared gate, 4 instances: " + shared);
     assertEquals(shared.calls(), shared.succeeded(), "every call succeeded");
     assertEquals(0, shared.refused(), "no 429: " + shared);
-    assertTrue(shared.busiestWindow() <= LIMIT - RESERVE, "at most 18 a window: " + shared);
+    assertTrue(shared.busiestWindow() <= MOST_A_WINDOW, "the reserve left unused: " + shared);
     assertEquals(0, shared.degraded(), "Redis answered throughout");
   }
 
@@ -142,7 +152,7 @@ class FleetTest {
     System.out.println("shared gate, 4 skewed instances: " + skewed);
     assertEquals(skewed.calls(), skewed.succeeded());
     assertEquals(0, skewed.refused(), "no 429: " + skewed);
-    assertTrue(skewed.busiestWindow() <= LIMIT - RESERVE, "at most 18 a window: " + skewed);
+    assertTrue(skewed.busiestWindow() <= MOST_A_WINDOW, "the reserve left unused: " + skewed);
   }
 
   @Test

@@ -276,26 +276,28 @@ class RedisGateTest {
 
   @Test
   void theKeysOfAFleetThatStoppedExpire_andSoDoTheAttemptsOfACrashedInstance() throws Exception {
+    // Leases of 1 s; the markers' expiry events say when 0.5 s and 1.2 s have passed (Redis
+    // expires keys in a background cycle, so an event can come up to ~0.1 s late: the checks
+    // hold for 0.4 s either way).
     RedisGateStore.Builder shortLease = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
-        .timeout(Duration.ofSeconds(1))
-        .inFlightLease(Duration.ofMillis(3000)); // leases long enough for a loaded machine
+        .timeout(Duration.ofSeconds(1)).inFlightLease(Duration.ofSeconds(1));
     RateLimitGate crashed = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
     RateLimitGate survivor = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
     List<String> keys = ((RedisRateLimitGate) crashed).keys();
     try (TestRedis.ExpiryWatch watch = redis.watchExpiries()) {
-      redis.admin().psetex("marker-2000:" + quota, 2000, "x");
-      redis.admin().psetex("marker-4000:" + quota, 4000, "x");
       assertEquals(3, admissions(List.of(crashed), 3)); // ...and the instance dies, three in flight
+      redis.admin().psetex("marker-500:" + quota, 500, "x");
+      redis.admin().psetex("marker-1200:" + quota, 1200, "x");
       assertEquals(3, redis.admin().zcard(keys.get(1)));
 
-      assertTrue(watch.await(Duration.ofSeconds(10), "marker-2000:" + quota));
-      assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT)); // keeps the set alive past 3 s
+      assertTrue(watch.await(Duration.ofSeconds(5), "marker-500:" + quota));
+      assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT)); // keeps the set alive past 1 s
       assertEquals(4, survivor.state().inFlight());
-      assertTrue(watch.await(Duration.ofSeconds(10), "marker-4000:" + quota));
+      assertTrue(watch.await(Duration.ofSeconds(5), "marker-1200:" + quota));
       assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT));
       assertEquals(2, survivor.state().inFlight(), "the crashed instance's three leases ended");
 
-      assertTrue(watch.await(Duration.ofSeconds(15), keys.get(0), keys.get(1)), "both keys expire");
+      assertTrue(watch.await(Duration.ofSeconds(10), keys.get(0), keys.get(1)), "both keys expire");
       assertEquals(0, redis.admin().exists(keys.get(0), keys.get(1)));
     }
   }

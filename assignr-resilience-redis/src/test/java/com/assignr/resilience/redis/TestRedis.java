@@ -67,6 +67,7 @@ final class TestRedis implements AutoCloseable {
         .setting("save \"\"")
         .setting("appendonly no")
         .setting("notify-keyspace-events Ex")
+        .setting("hz 50") // expire keys within ~20 ms of their TTL, for the expiry tests
         .build();
     server.start();
   }
