@@ -13,7 +13,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,7 +48,7 @@ class DemoEndToEndTest {
       RequestJournal journal = sim.journal();
       DemoJob.Result job = summary.job();
 
-      assertEquals(List.of(), job.failures(), "calls that failed for good");
+      assertEquals(List.of(), job.failures(), () -> "calls that failed for good; the journal:\n" + lines(journal));
       assertEquals(2 * GAMES_PER_SITE, job.gamesSynced());
       assertEquals(12, job.detailsRead());
 
@@ -55,6 +57,12 @@ class DemoEndToEndTest {
       assertEquals(journal.countStatus(429), summary.rateLimited(), "429s: demo vs journal");
       // Every 503 and 500 the server sent was retried, and nothing else was.
       assertEquals(BURST, journal.countStatus(503));
+      // Each scripted fault struck a path once, so no call could spend its five attempts on them.
+      for (int status : new int[] {500, 503}) {
+        Map<String, Long> perPath = journal.entries().stream().filter(e -> e.status() == status)
+            .collect(Collectors.groupingBy(JournalEntry::path, Collectors.counting()));
+        assertTrue(perPath.values().stream().allMatch(n -> n == 1), status + "s per path: " + perPath);
+      }
       assertEquals(journal.countStatus(503), summary.retries(Classification.SERVICE_UNAVAILABLE));
       assertTrue(journal.countStatus(500) > 0, "the script served some 500s");
       assertEquals(journal.countStatus(500), summary.retries(Classification.SERVER_ERROR));
@@ -94,5 +102,12 @@ class DemoEndToEndTest {
           .filter(e -> e.status() == 204).count());
       assertEquals(GAMES_PER_SITE, sim.gameCount(SITE));
     }
+  }
+
+  /** The journal, a line per request, for a failure message. */
+  private static String lines(RequestJournal journal) {
+    return journal.entries().stream()
+        .map(e -> e.arrivedAt() + " " + e.method() + " " + e.pathAndQuery() + " " + e.status())
+        .collect(Collectors.joining("\n"));
   }
 }

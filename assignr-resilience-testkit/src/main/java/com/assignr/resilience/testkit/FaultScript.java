@@ -301,14 +301,34 @@ public final class FaultScript {
     private final long amount;
     private final double probability;
     private final long seed;
+    private final boolean oncePerPath;
 
     private Trigger(Selection selection, ScriptStore.Kind kind, long amount, double probability,
         long seed) {
+      this(selection, kind, amount, probability, seed, false);
+    }
+
+    private Trigger(Selection selection, ScriptStore.Kind kind, long amount, double probability,
+        long seed, boolean oncePerPath) {
       this.selection = selection;
       this.kind = kind;
       this.amount = amount;
       this.probability = probability;
       this.seed = seed;
+      this.oncePerPath = oncePerPath;
+    }
+
+    /**
+     * This trigger, firing at most once for each path: a request whose path it has fired for
+     * passes the rule by and is not counted. It makes a transient fault that one retry clears,
+     * whatever other threads send meanwhile: with {@code on("GET", "/api/v2/games/\\d+")
+     * .everyNth(7)} alone, the retry of a read that got the 500 can itself be the next seventh
+     * read; with {@code .oncePerPath()} it cannot.
+     *
+     * @return the trigger, once per path
+     */
+    public Trigger oncePerPath() {
+      return new Trigger(selection, kind, amount, probability, seed, true);
     }
 
     /**
@@ -412,7 +432,8 @@ public final class FaultScript {
     }
 
     private FaultScript add(ScriptStore.Action action) {
-      store.add(selection.method, selection.pathRegex, kind, amount, probability, seed, action);
+      store.add(selection.method, selection.pathRegex, kind, amount, probability, seed, oncePerPath,
+          action);
       return FaultScript.this;
     }
   }

@@ -240,7 +240,7 @@ public final class TokenScript {
     }
 
     private TokenScript add(ScriptStore.Action action) {
-      store.add(null, null, kind, amount, probability, seed, action);
+      store.add(null, null, kind, amount, probability, seed, false, action);
       return TokenScript.this;
     }
   }

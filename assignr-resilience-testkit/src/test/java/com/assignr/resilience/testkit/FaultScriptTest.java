@@ -74,6 +74,24 @@ class FaultScriptTest {
   }
 
   @Test
+  void aOncePerPathRuleStrikesEachPathOnce_andPassesItsRepeatsByUncounted() {
+    SIM.script().on("GET", "/api/v2/games/\\d+").everyNth(2).oncePerPath().respondStatus(500);
+    String one = SIM.baseUrl() + "/games/1001";
+    String two = SIM.baseUrl() + "/games/1002";
+    List<Integer> statuses = new ArrayList<>();
+    for (String url : List.of(one, one, one, one, two, two, one, two)) statuses.add(http.get(url).statusCode());
+    // 1: seen 1; 1: seen 2, fires; 1, 1: passed by; 2: seen 3; 2: seen 4, fires; 1, 2: passed by.
+    assertEquals(List.of(200, 500, 200, 200, 200, 500, 200, 200), statuses);
+
+    SIM.script().clear();
+    SIM.script().next(2).oncePerPath().respondStatus(503);
+    statuses.clear();
+    for (String url : List.of(one, one, two, one)) statuses.add(http.get(url).statusCode());
+    assertEquals(List.of(503, 200, 503, 200), statuses, "a burst of two strikes two paths");
+    assertEquals(0, SIM.script().pending());
+  }
+
+  @Test
   void connectionResetSurfacesAsIOExceptionAndIsNotCounted() {
     SIM.script().fault(Fault.CONNECTION_RESET_BY_PEER, 1).fault(Fault.EMPTY_RESPONSE, 1);
     // POSTs: java.net.http may silently resend an idempotent request once after such a failure.

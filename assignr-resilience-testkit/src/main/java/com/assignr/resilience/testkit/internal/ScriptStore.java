@@ -4,9 +4,11 @@ import com.assignr.resilience.testkit.MalformedTokenResponse;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +19,8 @@ import java.util.regex.Pattern;
  * {@link AfterProcessing} decides the response; later rules are not visited (and do not count that
  * request). A rule fires while its
  * trigger allows: the next N matching requests, until an instant on the simulator clock, every
- * Nth matching request it sees, or with a seeded probability.
+ * Nth matching request it sees, or with a seeded probability. A rule that fires once per path
+ * no longer matches the paths it fired for.
  */
 public final class ScriptStore {
 
@@ -74,22 +77,26 @@ public final class ScriptStore {
     final Random random;
     final double probability;
     final Action action;
+    /** The paths it fired for, when it fires at most once per path; else null. */
+    final Set<String> firedFor;
     long seen;
 
     Rule(String method, Pattern path, Kind kind, long amount, double probability, long seed,
-        Action action) {
+        boolean oncePerPath, Action action) {
       this.method = method;
       this.path = path;
       this.kind = kind;
       this.amount = amount;
       this.probability = probability;
       this.random = kind == Kind.PROBABILITY ? new Random(seed) : null;
+      this.firedFor = oncePerPath ? new HashSet<>() : null;
       this.action = action;
     }
 
     boolean matches(String requestMethod, String requestPath) {
       return (method == null || method.equalsIgnoreCase(requestMethod))
-          && (path == null || path.matcher(requestPath).matches());
+          && (path == null || path.matcher(requestPath).matches())
+          && (firedFor == null || !firedFor.contains(requestPath));
     }
 
     /** Returns whether it fires for this request; updates its own counters. */
@@ -126,12 +133,14 @@ public final class ScriptStore {
    * @param amount N for NEXT and EVERY_NTH, the end in epoch millis for UNTIL
    * @param probability for PROBABILITY
    * @param seed for PROBABILITY
+   * @param oncePerPath whether it fires at most once for each path (later requests for a path it
+   *     fired for pass it by, uncounted)
    * @param action what to do
    */
   public synchronized void add(String method, String pathRegex, Kind kind, long amount,
-      double probability, long seed, Action action) {
+      double probability, long seed, boolean oncePerPath, Action action) {
     rules.add(new Rule(method, pathRegex == null ? null : Pattern.compile(pathRegex), kind, amount,
-        probability, seed, action));
+        probability, seed, oncePerPath, action));
   }
 
   /** Decides one request. */
@@ -147,6 +156,7 @@ public final class ScriptStore {
       if (!rule.matches(method, path) || !rule.fire(now)) {
         continue;
       }
+      if (rule.firedFor != null) rule.firedFor.add(path);
       if (rule.spent(now)) {
         it.remove();
       }
