@@ -15,11 +15,17 @@ final class AsyncLoop<R> extends CallState<R> {
   final CompletableFuture<R> result = new CompletableFuture<>() {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+      callerCancelled = true; // before the withdrawal: the attempt it cancels must not end the call
+      int made = attemptsMade();
       withdraw();
-      return super.cancel(mayInterruptIfRunning);
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (isCancelled()) GiveUps.cancelledByCaller(settlement, AsyncLoop.this, made);
+      return cancelled;
     }
   };
   private final RetryExecutor.AsyncAttempt<R> attempts;
+  /** Set by the caller's {@code cancel} before it withdraws the wait and the attempt. */
+  private volatile boolean callerCancelled;
   private volatile TimeSource.Cancellable pendingWait;
   private volatile CompletableFuture<R> inFlight;
 
@@ -53,6 +59,11 @@ final class AsyncLoop<R> extends CallState<R> {
     if (attemptFuture != null) attemptFuture.cancel(true);
   }
 
+  /** Attempts made so far: the current one counts while it is in flight. */
+  private int attemptsMade() {
+    return inFlight != null ? attempt : attempt - 1;
+  }
+
   @Override
   boolean isCancelled() {
     return result.isCancelled() || super.isCancelled();
@@ -61,9 +72,9 @@ final class AsyncLoop<R> extends CallState<R> {
   /** Asks for admission of attempt {@code attempt}. */
   private void next() {
     pendingWait = null;
-    if (result.isDone()) return;
+    if (result.isDone() || callerCancelled) return;
     if (isCancelled()) {
-      result.completeExceptionally(GiveUps.cancelled(this, "Canceled"));
+      result.completeExceptionally(GiveUps.cancelled(settlement, this, attempt - 1, "Canceled"));
       return;
     }
     long now = settlement.time.nanoTime();
@@ -74,8 +85,12 @@ final class AsyncLoop<R> extends CallState<R> {
     settlement.credentials.authorizationAsync(untilDeadline(now)).whenComplete((token, error) -> {
       if (error != null) {
         Throwable failure = Exceptions.unwrap(error);
-        result.completeExceptionally(failure instanceof AccessTokenException
-            ? GiveUps.noToken(settlement, this, (AccessTokenException) failure) : failure);
+        if (failure instanceof AccessTokenException) {
+          failure = GiveUps.noToken(settlement, this, (AccessTokenException) failure);
+        } else if (failure instanceof java.io.InterruptedIOException) {
+          failure = GiveUps.tokenWaitEnded(settlement, this, (java.io.InterruptedIOException) failure);
+        }
+        result.completeExceptionally(failure);
         return;
       }
       addedAuthorization = token;
@@ -124,6 +139,11 @@ final class AsyncLoop<R> extends CallState<R> {
   }
 
   private void admitted(long now, boolean holdsGate) {
+    if (result.isDone() || callerCancelled) {
+      // Cancelled while it waited for the gate's answer or a token: nothing is sent.
+      if (holdsGate) gate.release();
+      return;
+    }
     try {
       settlement.admitted(this, now, holdsGate);
     } catch (AssignrException e) {
@@ -149,7 +169,7 @@ final class AsyncLoop<R> extends CallState<R> {
   private void completed(R response, Throwable error) {
     inFlight = null;
     Decision decision = settlement.conclude(this, response, error == null ? null : Exceptions.unwrap(error));
-    if (result.isDone()) {
+    if (result.isDone() || callerCancelled) {
       R unused = this.response;
       this.response = null;
       if (unused != null) adapter.discard(unused);

@@ -21,7 +21,7 @@ final class BlockingLoop {
     if (wait != 0) {
       CallState<R> call = new CallState<>(s, request, options, adapter, gate, start);
       call.attempt = 1;
-      sleep(s, call, s.gateWait(call, wait, call.untilDeadline(start)));
+      sleep(s, call, s.gateWait(call, wait, call.untilDeadline(start)), 0);
       return loop(s, call, attempt, s.time.nanoTime(), null, null, false);
     }
 
@@ -75,7 +75,7 @@ final class BlockingLoop {
       if (!made) {
         call.addedAuthorization = s.tokenFor(call, now);
         for (long wait = s.admit(call, now); wait > 0; wait = s.admit(call, now)) {
-          sleep(s, call, wait);
+          sleep(s, call, wait, call.attempt - 1);
           now = s.time.nanoTime();
         }
         response = null;
@@ -95,7 +95,7 @@ final class BlockingLoop {
         long delay = s.delayOf(call, (Decision.Retry) decision);
         call.discard(call.response, call.last);
         call.response = null;
-        sleep(s, call, delay);
+        sleep(s, call, delay, call.attempt);
         now = s.time.nanoTime();
         continue;
       }
@@ -105,13 +105,15 @@ final class BlockingLoop {
     }
   }
 
-  private static void sleep(Settlement s, CallState<?> call, long nanos) throws InterruptedIOException {
+  /** Waits {@code nanos} before the next admission or attempt, {@code attempts} made so far. */
+  private static void sleep(Settlement s, CallState<?> call, long nanos, int attempts)
+      throws InterruptedIOException {
     try {
       s.time.sleep(nanos, call.options.cancellation());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw GiveUps.cancelled(call, "interrupted");
+      throw GiveUps.cancelled(s, call, attempts, "interrupted");
     }
-    if (call.isCancelled()) throw GiveUps.cancelled(call, "Canceled");
+    if (call.isCancelled()) throw GiveUps.cancelled(s, call, attempts, "Canceled");
   }
 }

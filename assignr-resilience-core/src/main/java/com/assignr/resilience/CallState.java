@@ -1,5 +1,7 @@
 package com.assignr.resilience;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +42,19 @@ class CallState<R> implements AttemptContext {
    * outcome and decision, used when the attempt completes instead of deciding again.
    */
   private volatile Settled settled;
+  /** Whether the call's end was announced as a give-up (see {@link #announceEnd}). */
+  @SuppressWarnings("unused") // through ENDED
+  private volatile boolean ended;
+
+  private static final VarHandle ENDED;
+
+  static {
+    try {
+      ENDED = MethodHandles.lookup().findVarHandle(CallState.class, "ended", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   record Settled(int attempt, Outcome outcome, Decision decision) {}
 
@@ -87,6 +102,15 @@ class CallState<R> implements AttemptContext {
 
   long untilDeadline(long now) {
     return budget == Long.MAX_VALUE ? Long.MAX_VALUE : start + budget - now;
+  }
+
+  /**
+   * Claims the one announcement of this call's end as a give-up: true the first time only. An
+   * async call can end twice in a race (its caller cancels while the loop stops it); listeners
+   * hear one end.
+   */
+  boolean announceEnd() {
+    return ENDED.compareAndSet(this, false, true);
   }
 
   /** Whether the caller gave up on this call. */

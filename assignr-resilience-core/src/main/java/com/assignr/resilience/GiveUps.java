@@ -7,7 +7,9 @@ import java.io.InterruptedIOException;
 
 /**
  * How a call ends when the engine stops: the response returned, or the exception that explains
- * why (attempts, elapsed time, which limit stopped it, earlier failures as suppressed).
+ * why (attempts, elapsed time, which limit stopped it, earlier failures as suppressed). Every end
+ * but success is announced here, once, as {@link RetryListener#onGiveUp}: a call cancelled or
+ * interrupted while it waits too, so that listeners (the metrics) see every call end.
  */
 final class GiveUps {
   private GiveUps() {}
@@ -20,7 +22,7 @@ final class GiveUps {
       throws IOException {
     if (stop.succeeded()) return response;
     int attempts = call.attempt;
-    s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, outcome);
+    announce(s, call, attempts, stop, outcome);
     if (!outcome.isResponse()) {
       Throwable failure = outcome.failure();
       if (outcome.classification() == Classification.CANCELLED) {
@@ -28,7 +30,7 @@ final class GiveUps {
           if (call.earlier != null) call.earlier.forEach(failure::addSuppressed);
           throw (InterruptedIOException) failure;
         }
-        InterruptedIOException e = cancelled(call, "Canceled");
+        InterruptedIOException e = interrupted(call, "Canceled");
         e.initCause(failure);
         throw e;
       }
@@ -62,7 +64,7 @@ final class GiveUps {
   /** A retry decided earlier can no longer be waited for: the deadline came first. */
   static <R> AssignrException tooLateToRetry(Settlement s, CallState<R> call, Decision.Stop stop) {
     Outcome outcome = call.last;
-    s.listener.onGiveUp(call.request, call.attempt, call.elapsed(), stop, outcome);
+    announce(s, call, call.attempt, stop, outcome);
     R response = call.response;
     call.response = null;
     if (response != null) return exceptionFor(s, call, stop, outcome, response);
@@ -74,7 +76,7 @@ final class GiveUps {
     Decision.Stop stop = new Decision.Stop(StopReason.NOT_RETRYABLE, Classification.UNAUTHORIZED, null);
     Outcome last = Outcome.failure(cause, Classification.UNAUTHORIZED);
     int attempts = call.attempt - 1;
-    s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, last);
+    announce(s, call, attempts, stop, last);
     FailureDetails details = new FailureDetails(call.request, 0, Classification.UNAUTHORIZED,
         RateLimitInfo.none(), attempts, call.elapsed(), stop.reason(), null, null);
     UnauthorizedException e = new UnauthorizedException(details,
@@ -88,7 +90,7 @@ final class GiveUps {
     Outcome last = call.last != null ? call.last
         : Outcome.failure(new IOException("not sent: the rate-limit gate is closed"), Classification.RATE_LIMITED);
     int attempts = call.attempt - 1;
-    s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, last);
+    announce(s, call, attempts, stop, last);
     return Exceptions.rateLimited(details(call, attempts, stop, last, null), call.earlier);
   }
 
@@ -97,11 +99,54 @@ final class GiveUps {
     Decision.Stop stop = new Decision.Stop(StopReason.CIRCUIT_OPEN, Classification.SERVER_ERROR, null);
     Outcome last = call.last != null ? call.last : Outcome.failure(cause, Classification.SERVER_ERROR);
     int attempts = call.attempt - 1;
-    s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, last);
+    announce(s, call, attempts, stop, last);
     return Exceptions.circuitOpen(details(call, attempts, stop, last, null), cause, call.earlier);
   }
 
-  static InterruptedIOException cancelled(CallState<?> call, String message) {
+  /**
+   * The call was cancelled or interrupted while it waited (a backoff, the gate): nothing more is
+   * sent.
+   *
+   * @param attempts the attempts made so far
+   */
+  static InterruptedIOException cancelled(Settlement s, CallState<?> call, int attempts, String message) {
+    InterruptedIOException e = interrupted(call, message);
+    Outcome last = call.last != null ? call.last : Outcome.failure(e, Classification.CANCELLED);
+    announce(s, call, attempts, CANCELLED, last);
+    return e;
+  }
+
+  /**
+   * The wait for an access token ended the call: it was cancelled or interrupted, or its deadline
+   * came first. {@code e} is what the credentials threw; it is thrown as it is.
+   */
+  static InterruptedIOException tokenWaitEnded(Settlement s, CallState<?> call, InterruptedIOException e) {
+    boolean cancelled = call.isCancelled() || Thread.currentThread().isInterrupted();
+    Decision.Stop stop = cancelled ? CANCELLED
+        : new Decision.Stop(StopReason.DEADLINE_EXCEEDED, Classification.UNAUTHORIZED, null);
+    Outcome last = call.last != null ? call.last
+        : Outcome.failure(e, cancelled ? Classification.CANCELLED : Classification.UNAUTHORIZED);
+    announce(s, call, call.attempt - 1, stop, last);
+    if (call.earlier != null) call.earlier.forEach(e::addSuppressed);
+    return e;
+  }
+
+  /** A user's async cancellation: the call ends, with {@code attempts} made. */
+  static void cancelledByCaller(Settlement s, CallState<?> call, int attempts) {
+    if (!call.announceEnd()) return;
+    Outcome last = call.last != null ? call.last
+        : Outcome.failure(new java.util.concurrent.CancellationException(), Classification.CANCELLED);
+    s.listener.onGiveUp(call.request, attempts, call.elapsed(), CANCELLED, last);
+  }
+
+  private static final Decision.Stop CANCELLED =
+      new Decision.Stop(StopReason.CANCELLED, Classification.CANCELLED, null);
+
+  private static void announce(Settlement s, CallState<?> call, int attempts, Decision.Stop stop, Outcome last) {
+    if (call.announceEnd()) s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, last);
+  }
+
+  private static InterruptedIOException interrupted(CallState<?> call, String message) {
     InterruptedIOException e = new InterruptedIOException(message);
     if (call.earlier != null) call.earlier.forEach(e::addSuppressed);
     return e;

@@ -28,7 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>Which window binds.</b> An answer replaces the budget when it shows fewer requests
  *       left, or when the known window has reset. Until then {@code Remaining} can only fall, so an
  *       answer with more left is a stale, out-of-order one and is ignored: a 200 that overtakes a
- *       429 cannot reopen the budget.
+ *       429 cannot reopen the budget. (Nor can a slow answer whose computed reset lands later.)
+ *   <li><b>When a window has reset.</b> Assignr rounds the seconds to the reset down, so the true
+ *       reset is up to a second after the one computed: a known budget holds until its reset
+ *       <em>plus the margin</em>. An answer in a window's last second says "0 s"; believing the
+ *       reset at once would admit without limit while Assignr still counts the old window. The
+ *       cost of waiting for the margin is small: a window that ends exhausted keeps the gate
+ *       closed that long anyway. (The Redis store's scripts apply the same two rules.)
  *   <li><b>Closing.</b> A 429, or {@code Remaining} reaching the reserve (default 2, left for the
  *       people using Assignr's web app on the same account), closes the gate until the reset plus
  *       the policy's margin. Every new attempt then waits, not only the one that was refused.
@@ -137,34 +143,32 @@ final class LocalRateLimitGate implements RateLimitGate {
     if (wait > 0) return placeInLine(wait, maxWaitNanos);
     if (closed.get() && closed.compareAndSet(true, false)) listener.onGateOpened(quotaKey);
     long w = window.get();
-    if (w != UNKNOWN) {
+    if (known(w, now)) {
       long resetAt = resetAt(w);
-      if (now - resetAt < 0) {
-        long remaining = w & REMAINING_MASK;
-        int admitted = inFlight.incrementAndGet();
-        long spare = remaining - reserve - admitted;
-        if (spare < 0) {
-          inFlight.decrementAndGet();
-          if (remaining <= reserve) {
-            close(resetAt + marginNanos, now, "remaining reached the reserve of " + reserve);
-            return Math.max(1, resetAt + marginNanos - now);
-          }
-          return Math.min(IN_FLIGHT_RECHECK_NANOS, resetAt + marginNanos - now);
+      long remaining = w & REMAINING_MASK;
+      int admitted = inFlight.incrementAndGet();
+      long spare = remaining - reserve - admitted;
+      if (spare < 0) {
+        inFlight.decrementAndGet();
+        if (remaining <= reserve) {
+          close(resetAt + marginNanos, now, "remaining reached the reserve of " + reserve);
+          return Math.max(1, resetAt + marginNanos - now);
         }
-        if (pacing) {
-          long paced = pace(now, (resetAt - now) / (spare + 1));
-          if (paced > 0) {
-            inFlight.decrementAndGet();
-            return paced;
-          }
-        }
-        return 0;
+        return Math.min(IN_FLIGHT_RECHECK_NANOS, resetAt + marginNanos - now);
       }
+      if (pacing) {
+        long paced = pace(now, Math.max(0, resetAt - now) / (spare + 1));
+        if (paced > 0) {
+          inFlight.decrementAndGet();
+          return paced;
+        }
+      }
+      return 0;
     }
     // Nothing known (a cold start, or the window has reset): until the first answer since then,
     // only a few attempts go ahead, so that answer can teach the gate the budget; the rest look
     // again shortly. (A server that sends no rate-limit headers is not throttled beyond that.)
-    long unknownSince = w == UNKNOWN ? baseNanos : resetAt(w);
+    long unknownSince = w == UNKNOWN ? baseNanos : resetAt(w) + marginNanos;
     boolean answeredSince = lastAnswer - unknownSince >= 0;
     if (inFlight.incrementAndGet() > coldStartConcurrency && !answeredSince) {
       inFlight.decrementAndGet();
@@ -234,31 +238,33 @@ final class LocalRateLimitGate implements RateLimitGate {
     long w = window.get();
     long remaining = -1;
     Duration untilReset = null;
-    if (w != UNKNOWN && now - resetAt(w) < 0) {
+    if (known(w, now)) {
       remaining = w & REMAINING_MASK;
-      untilReset = Duration.ofNanos(resetAt(w) - now);
+      untilReset = Duration.ofNanos(Math.max(0, resetAt(w) - now));
     }
     RateLimitInfo info = lastInfo;
     return new GateState(quotaKey, Duration.ofNanos(closedFor), remaining, untilReset,
         info.limit().orElse(-1), info.periodSeconds().orElse(-1), inFlight.get(), GateState.Mode.LOCAL);
   }
 
+  /** Whether {@code w} is the current window's budget: known, and not past its reset plus the margin. */
+  private boolean known(long w, long now) {
+    return w != UNKNOWN && now - (resetAt(w) + marginNanos) < 0;
+  }
+
   /**
-   * Adopts an answer's budget when nothing is known, when the known window has reset, or when it
-   * shows fewer requests left. Until the binding rule's reset, {@code Remaining} can only fall, so
-   * an answer with more left is stale (it overtook a later one) or describes a rule that does not
-   * bind: either way it must not raise the budget.
+   * Adopts an answer's budget when nothing is known, when the known window has reset (plus the
+   * margin), or when it shows fewer requests left. Until then {@code Remaining} can only fall, so
+   * an answer with more left is stale (it overtook a later one, or it was slow and its computed
+   * reset lands late) or describes a rule that does not bind: either way it must not raise the
+   * budget.
    */
   private void update(long remaining, long resetAt, long now) {
     long packed = pack(Math.min(remaining, REMAINING_MASK), resetAt);
     long current;
     do {
       current = window.get();
-      if (current != UNKNOWN
-          && now - resetAt(current) < 0
-          && remaining >= (current & REMAINING_MASK)) {
-        return;
-      }
+      if (known(current, now) && remaining >= (current & REMAINING_MASK)) return;
     } while (!window.compareAndSet(current, packed));
   }
 

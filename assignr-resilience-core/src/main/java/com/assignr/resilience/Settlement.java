@@ -90,6 +90,8 @@ final class Settlement {
       return credentials.authorization(call.untilDeadline(now), call.options.cancellation());
     } catch (AccessTokenException e) {
       throw GiveUps.noToken(this, call, e);
+    } catch (java.io.InterruptedIOException e) {
+      throw GiveUps.tokenWaitEnded(this, call, e);
     }
   }
 

@@ -96,6 +96,11 @@ public final class Slf4jRetryListener implements RetryListener {
       if (log.isDebugEnabled()) log.debug("{} -> {} (not retryable)", request, last);
       return;
     }
+    if (stop.reason() == StopReason.CANCELLED) {
+      // The caller's own decision (an interrupt, a cancelled call or future, a deadline): no news to it.
+      if (log.isDebugEnabled()) log.debug("{} cancelled after {} attempt(s) in {} ms", request, attempts, elapsed.toMillis());
+      return;
+    }
     if (log.isWarnEnabled()) {
       log.warn("{} gave up after {} attempt(s) in {} ms: {}; last outcome {}{}", request, attempts,
           elapsed.toMillis(), stop.reason().description(), last,

@@ -107,6 +107,48 @@ class RateLimitGateTest {
   }
 
   @Test
+  void anAnswerInTheWindowsLastSecondKeepsItsBudgetUntilTheMarginHasPassed() {
+    // Assignr rounds the seconds to the reset down: "0 s" means the window ends within a second,
+    // and it still counts. The gate once took "0 s" for a reset and admitted without limit.
+    RateLimitGate gate = gate();
+    gate.learn(200, headers(5, 0), time.nanoTime());
+    int admitted = 0;
+    for (int caller = 0; caller < 10; caller++) {
+      if (gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE) == 0) admitted++;
+    }
+    assertEquals(3, admitted, "5 left, 2 in reserve");
+    assertEquals(5, gate.state().remaining());
+    gate.onResponse(200, headers(7, 0), time.nanoTime()); // the same window, an older answer
+    assertEquals(5, gate.state().remaining(), "more left within the rounding is a stale answer");
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE), "5 left, 2 in flight, 2 reserved: one more");
+    assertTrue(gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE) > 0, "and no more");
+
+    time.advance(Duration.ofMillis(999));
+    assertTrue(gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE) > 0, "the margin has not passed yet");
+    gate.onResponse(200, headers(179, 60), time.nanoTime()); // maybe the next window, maybe slow
+    assertEquals(5, gate.state().remaining(), "more left before the margin has passed is not believed");
+    time.advance(Duration.ofMillis(1));
+    assertEquals(-1, gate.state().remaining(), "reset + margin: nothing is assumed");
+    gate.onResponse(200, headers(178, 59), time.nanoTime());
+    assertEquals(178, gate.state().remaining(), "the new window's budget");
+    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
+  }
+
+  @Test
+  void onceAWindowAndItsMarginHavePassedOnlyAFewProbeUntilTheNextAnswer() {
+    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().coldStartConcurrency(2).build()));
+    gate.learn(200, headers(50, 0), time.nanoTime());
+    time.advance(Duration.ofMillis(500));
+    gate.learn(200, headers(52, 0), time.nanoTime()); // an answer inside the margin: the old window's
+    time.advance(Duration.ofMillis(600));
+    assertEquals(-1, gate.state().remaining(), "reset + margin has passed: nothing is assumed");
+    long[] answers = new long[4];
+    for (int caller = 0; caller < 4; caller++) answers[caller] = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
+    assertEquals(List.of(0L, 0L, 50 * MILLI, 50 * MILLI), java.util.Arrays.stream(answers).boxed().toList(),
+        "the old window's last answer does not count as one of the new window");
+  }
+
+  @Test
   void aColdCrowdSendsOnlyAFewAttemptsUntilTheFirstAnswerTeachesTheBudget() {
     RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().coldStartConcurrency(3).build()));
     long[] answers = new long[5];

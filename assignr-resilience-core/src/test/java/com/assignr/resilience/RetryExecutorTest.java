@@ -283,6 +283,122 @@ class RetryExecutorTest {
     assertTrue(inFlight.isCancelled());
   }
 
+  /** Records every give-up: how a call ended, with how many attempts. */
+  static final class Ends implements RetryListener {
+    final List<String> ends = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void onGiveUp(RequestInfo request, int attempts, Duration elapsed, Decision.Stop stop, Outcome last) {
+      ends.add(stop.reason() + " after " + attempts + ", last " + last.classification());
+    }
+  }
+
+  @Test
+  void aSyncCallCancelledInItsBackoffIsAnnouncedAsEndedOnce() throws Exception {
+    VirtualTime manual = VirtualTime.manual();
+    Ends ends = new Ends();
+    AssignrResilience resilience = config().timeSource(manual).listener(ends).build();
+    Script script = new Script(manual, FakeResponse.of(503), FakeResponse.of(200));
+    AtomicBoolean cancelled = new AtomicBoolean();
+    CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+      try {
+        resilience.executor().execute(RequestInfo.of("GET", GAMES, true),
+            CallOptions.none().withCancellation(cancelled::get), n -> script.next(), FakeResponse.ADAPTER);
+        return null;
+      } catch (Throwable t) {
+        return t;
+      }
+    });
+    assertTrue(manual.awaitSleepers(1, Duration.ofSeconds(10)));
+    cancelled.set(true);
+    assertInstanceOf(InterruptedIOException.class, outcome.get(10, TimeUnit.SECONDS));
+    assertEquals(List.of("CANCELLED after 1, last SERVICE_UNAVAILABLE"), ends.ends);
+  }
+
+  @Test
+  void anAsyncCallCancelledInItsBackoffIsAnnouncedAsEndedOnce() throws Exception {
+    VirtualTime manual = VirtualTime.manual();
+    Ends ends = new Ends();
+    AssignrResilience resilience = config().timeSource(manual).listener(ends).build();
+    Script script = new Script(manual, FakeResponse.of(503), FakeResponse.of(200));
+    CompletableFuture<FakeResponse> future = resilience.executor().executeAsync(RequestInfo.of("GET", GAMES, true),
+        CallOptions.none(), n -> {
+          try {
+            return CompletableFuture.completedFuture(script.next());
+          } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        }, FakeResponse.ADAPTER);
+    assertTrue(manual.awaitScheduled(1, Duration.ofSeconds(10)));
+    assertTrue(future.cancel(true));
+    future.cancel(true);
+    assertEquals(List.of("CANCELLED after 1, last SERVICE_UNAVAILABLE"), ends.ends);
+  }
+
+  @Test
+  void anAsyncCallCancelledWithItsAttemptInFlightIsCancelled_andAnnouncedAsEndedOnce() {
+    Ends ends = new Ends();
+    AssignrResilience resilience = config().listener(ends).build();
+    AtomicInteger sent = new AtomicInteger();
+    CompletableFuture<FakeResponse> inFlight = new CompletableFuture<>();
+    CompletableFuture<FakeResponse> future = resilience.executor().executeAsync(RequestInfo.of("GET", GAMES, true),
+        CallOptions.none(), n -> {
+          sent.incrementAndGet();
+          return inFlight;
+        }, FakeResponse.ADAPTER);
+    // The attempt it cancels ends with CANCELLED; that must not complete the call before the
+    // caller's cancellation does (it once did: cancel returned false, join threw InterruptedIOException).
+    assertTrue(future.cancel(true), "the caller's cancel wins");
+    assertTrue(future.isCancelled());
+    assertTrue(inFlight.isCancelled());
+    assertEquals(1, sent.get());
+    assertEquals(List.of("CANCELLED after 1, last CANCELLED"), ends.ends);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aCallWhoseDeadlinePassesWhileItWaitsForATokenIsAnnouncedAsEnded(Mode mode) throws Exception {
+    VirtualTime manual = VirtualTime.manual();
+    Ends ends = new Ends();
+    Credentials credentials = Credentials.builder(new TestTokenSource(TestTokenSource.pending()))
+        .clientId("club-42").timeSource(manual).build();
+    AssignrResilience resilience = config().timeSource(manual).listener(ends).credentials(credentials).build();
+    Script script = new Script(manual, FakeResponse.of(200));
+    CompletableFuture<Throwable> thrown = CompletableFuture.supplyAsync(() -> {
+      try {
+        call(resilience, mode, "GET", script, CallOptions.none().withTimeout(Duration.ofSeconds(5)));
+        return null;
+      } catch (Throwable t) {
+        return t;
+      }
+    });
+    if (mode == Mode.SYNC) assertTrue(manual.awaitSleepers(1, Duration.ofSeconds(10)));
+    else assertTrue(manual.awaitScheduled(2, Duration.ofSeconds(10))); // the fetch timeout and the caller's
+    manual.advance(Duration.ofSeconds(5));
+    assertInstanceOf(InterruptedIOException.class, thrown.get(10, TimeUnit.SECONDS));
+    assertEquals(List.of(), script.arrivals);
+    assertEquals(List.of("DEADLINE_EXCEEDED after 0, last UNAUTHORIZED"), ends.ends);
+  }
+
+  @Test
+  void anAsyncCallCancelledWhileItWaitsForATokenSendsNothingWhenTheTokenComes() {
+    VirtualTime manual = VirtualTime.manual(); // still: the call's own timer must not fire first
+    Ends ends = new Ends();
+    TestTokenSource tokens = new TestTokenSource(TestTokenSource.pending());
+    Credentials credentials = Credentials.builder(tokens).clientId("club-42").timeSource(manual).build();
+    AssignrResilience resilience = config().timeSource(manual).listener(ends).credentials(credentials).build();
+    AtomicInteger sent = new AtomicInteger();
+    CompletableFuture<FakeResponse> future = resilience.executor().executeAsync(RequestInfo.of("GET", GAMES, true),
+        CallOptions.none(), n -> {
+          sent.incrementAndGet();
+          return CompletableFuture.completedFuture(FakeResponse.of(200));
+        }, FakeResponse.ADAPTER);
+    assertTrue(future.cancel(true));
+    tokens.last().complete(AccessToken.bearer("t1", Duration.ofHours(2)));
+    assertEquals(0, sent.get(), "cancelled before it was sent: it is never sent");
+    assertEquals(List.of("CANCELLED after 0, last CANCELLED"), ends.ends);
+  }
+
   @Test
   void anAsyncAttemptThatThrowsSynchronouslyIsTreatedAsAFailedFuture() throws Exception {
     AssignrResilience resilience = config().build();

@@ -94,9 +94,10 @@ import java.util.concurrent.ConcurrentMap;
  * second per quota under load. Gauges read the gate's {@link RateLimitGate#state()} when the
  * registry publishes.
  *
- * <p>The library announces no "call finished" event: a call's end is read from a 2xx outcome or a
- * give-up. A call cancelled while it waits (interrupt, {@code Call.cancel()}, a cancelled future)
- * ends with neither, and is not counted in {@code assignr.calls}.
+ * <p>A call's end is read from its 2xx outcome or its give-up, which the library announces once
+ * for every other end: a call cancelled while it waits (an interrupt, {@code Call.cancel()}, a
+ * cancelled future) is a give-up with reason {@code cancelled}, so {@code assignr.calls} counts
+ * every call that ended.
  */
 public final class AssignrMetrics implements RetryListener {
   /** Calls that ended, tagged {@code outcome} and {@code method}. */

@@ -1,6 +1,7 @@
 package com.assignr.resilience.micrometer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -198,6 +199,29 @@ class AssignrMetricsTest {
     Timer delays503 = registry.find(AssignrMetrics.RETRY_DELAY).tags("cause", "503").timer();
     assertEquals(Duration.ofMillis(500 + 1000 + 2000 + 4000).toMillis(), delays503.totalTime(TimeUnit.MILLISECONDS), 0.001);
     assertTagsBounded();
+  }
+
+  @Test
+  void a_call_interrupted_in_its_backoff_is_counted_as_ended() throws Exception {
+    VirtualTime vt = VirtualTime.manual();
+    start(vt, GatePolicy.defaults(), RateLimitRule.of(180, Duration.ofSeconds(60)));
+    sim.script().serviceUnavailable(1);
+    CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+    Thread caller = new Thread(() -> {
+      try {
+        send("GET", "/games/1001");
+        thrown.complete(null);
+      } catch (Throwable t) {
+        thrown.complete(t);
+      }
+    });
+    caller.start();
+    assertTrue(vt.awaitSleepers(1, Duration.ofSeconds(10)), "the call waits out its backoff after the 503");
+    caller.interrupt();
+    assertInstanceOf(InterruptedException.class, thrown.get(10, TimeUnit.SECONDS), "java.net.http's contract");
+    // Every call that ends is counted: a cancelled one once was not.
+    assertEquals(1, counter(AssignrMetrics.CALLS, "outcome", "failed_without_retry", "method", "GET"));
+    assertEquals(1, counter(AssignrMetrics.GIVE_UPS, "reason", "cancelled", "classification", "service_unavailable"));
   }
 
   @Test

@@ -158,6 +158,26 @@ class RedisGateTest {
   }
 
   @Test
+  void anAnswerInTheWindowsLastSecondKeepsItsBudget_andNoLaterAnswerRaisesItBeforeTheMargin() throws Exception {
+    // A 30 s margin (1 s by default) so that this real-time test cannot outlive the window.
+    GateStore.Context context = new GateStore.Context(quota, GatePolicy.defaults(), Duration.ofSeconds(30),
+        TimeSource.system(), RetryListener.NONE);
+    List<RateLimitGate> fleet = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
+          .timeout(Duration.ofSeconds(1)).build();
+      stores.add(store);
+      fleet.add(store.gate(context));
+    }
+    fleet.get(0).learn(200, remaining(5, 0), now()); // "0 s": the window ends within the second
+    applied(fleet.get(0));
+    fleet.get(1).learn(200, remaining(9, 40), now()); // slow or stale: its reset lands past the margin
+    applied(fleet.get(1));
+    assertEquals(5, fleet.get(1).state().remaining());
+    assertEquals(3, admissions(fleet, 5), "5 left, 2 in reserve, until the reset plus the margin");
+  }
+
+  @Test
   void a429OnOneInstanceClosesTheGateOfEvery_andReleasePlacesAreHandedOutFleetWide() throws Exception {
     RateLimitGate a = instance();
     RateLimitGate b = instance();

@@ -102,6 +102,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private final int reserve;
   private final long closureWithoutResetMicros;
   private final String reserveArg;
+  private final long marginMicros;
   private final String marginArg;
   private final String spacingArg;
   private final String leaseArg;
@@ -144,7 +145,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
     this.reserve = policy.reserve();
     this.closureWithoutResetMicros = policy.closureWithoutReset().toNanos() / 1000;
     this.reserveArg = Integer.toString(policy.reserve());
-    this.marginArg = Long.toString(context.rateLimitMargin().toNanos() / 1000);
+    this.marginMicros = context.rateLimitMargin().toNanos() / 1000;
+    this.marginArg = Long.toString(marginMicros);
     this.spacingArg = Long.toString(policy.releaseSpacing().toNanos() / 1000);
     this.leaseArg = Long.toString(inFlightLease.toNanos() / 1000);
     this.coldStartArg = Integer.toString(policy.coldStartConcurrency());
@@ -315,9 +317,10 @@ public final class RedisRateLimitGate implements RateLimitGate {
     long elapsedMicros = (realNow - s.receivedNanos) / 1000;
     long closedFor = Math.max(0, s.closedForMicros - elapsedMicros);
     long untilReset = s.untilResetMicros - elapsedMicros;
-    boolean known = s.untilResetMicros >= 0 && untilReset > 0;
+    // As in the scripts: a known budget holds until its reset plus the margin.
+    boolean known = s.remaining >= 0 && s.untilResetMicros >= 0 && untilReset + marginMicros > 0;
     return new GateState(quotaKey, Duration.ofNanos(closedFor * 1000), known ? s.remaining : -1,
-        known ? Duration.ofNanos(untilReset * 1000) : null, s.limit, s.period, s.inFlight, mode);
+        known ? Duration.ofNanos(Math.max(0, untilReset) * 1000) : null, s.limit, s.period, s.inFlight, mode);
   }
 
   /** Keeps the reply's state for {@link #state()} and the fallback's seed; fires open/closed. */

@@ -67,12 +67,12 @@ local function known()
   return rem ~= nil and reset ~= nil and now < reset + margin
 end
 
--- Adopts an answer's budget when nothing is known, the known window has reset, it shows fewer
--- left, or it describes a later window (its reset at least a margin past the known one: answers
--- of one window differ by less than the rounding). Otherwise Remaining only falls until the
--- reset, so more left is a stale answer.
+-- Adopts an answer's budget when nothing is known, the known window has reset (plus the margin),
+-- or it shows fewer left. Until then Remaining only falls, so more left is a stale answer: one
+-- that overtook a later one, or a slow one whose computed reset lands late. (LocalRateLimitGate
+-- applies the same rules.)
 local function update(r, resetAt)
-  if known() and r >= rem and resetAt < reset + margin then return end
+  if known() and r >= rem then return end
   rem = r
   reset = resetAt
   put('rem', rem)
@@ -106,7 +106,7 @@ local function finish(code, wait)
   local r, untilReset = -1, -1
   if known() then
     r = rem
-    untilReset = math.max(1, reset - now)
+    untilReset = math.max(0, reset - now) -- 0 within the margin: the budget still holds
   end
   return {code, wait, now, r, untilReset, math.max(0, closed - now),
     redis.call('ZCARD', inflight), limit, period, why, closedNow}
