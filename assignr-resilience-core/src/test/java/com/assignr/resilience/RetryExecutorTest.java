@@ -208,7 +208,8 @@ class RetryExecutorTest {
   @Test
   void syncCancellationDuringABackoffEndsTheCallAndSendsNothingMore() throws Exception {
     VirtualTime manual = VirtualTime.manual();
-    AssignrResilience resilience = config().timeSource(manual).build();
+    Ends ends = new Ends();
+    AssignrResilience resilience = config().timeSource(manual).listener(ends).build();
     Script script = new Script(manual, FakeResponse.of(503), FakeResponse.of(200));
     AtomicBoolean cancelled = new AtomicBoolean();
     CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
@@ -227,6 +228,7 @@ class RetryExecutorTest {
     manual.advance(Duration.ofMinutes(1));
     assertEquals(1, script.arrivals.size());
     assertEquals(1, script.returned.get(0).discarded.get());
+    assertEquals(List.of("CANCELLED after 1, last SERVICE_UNAVAILABLE"), ends.ends, "announced as ended, once");
   }
 
   @Test
@@ -255,7 +257,8 @@ class RetryExecutorTest {
   @Test
   void asyncCancellationWithdrawsThePendingWaitAndSendsNothingMore() throws Exception {
     VirtualTime manual = VirtualTime.manual();
-    AssignrResilience resilience = config().timeSource(manual).build();
+    Ends ends = new Ends();
+    AssignrResilience resilience = config().timeSource(manual).listener(ends).build();
     Script script = new Script(manual, FakeResponse.of(503), FakeResponse.of(200));
     CompletableFuture<FakeResponse> future = resilience.executor().executeAsync(RequestInfo.of("GET", GAMES, true),
         CallOptions.none(), n -> {
@@ -267,10 +270,12 @@ class RetryExecutorTest {
         }, FakeResponse.ADAPTER);
     assertTrue(manual.awaitScheduled(1, Duration.ofSeconds(10)));
     assertTrue(future.cancel(true));
+    future.cancel(true);
     assertEquals(0, manual.pendingTasks(), "the scheduled retry was withdrawn");
     manual.advance(Duration.ofMinutes(1));
     assertEquals(1, script.arrivals.size());
     assertThrows(CancellationException.class, future::join);
+    assertEquals(List.of("CANCELLED after 1, last SERVICE_UNAVAILABLE"), ends.ends, "announced as ended, once");
   }
 
   @Test
@@ -291,48 +296,6 @@ class RetryExecutorTest {
     public void onGiveUp(RequestInfo request, int attempts, Duration elapsed, Decision.Stop stop, Outcome last) {
       ends.add(stop.reason() + " after " + attempts + ", last " + last.classification());
     }
-  }
-
-  @Test
-  void aSyncCallCancelledInItsBackoffIsAnnouncedAsEndedOnce() throws Exception {
-    VirtualTime manual = VirtualTime.manual();
-    Ends ends = new Ends();
-    AssignrResilience resilience = config().timeSource(manual).listener(ends).build();
-    Script script = new Script(manual, FakeResponse.of(503), FakeResponse.of(200));
-    AtomicBoolean cancelled = new AtomicBoolean();
-    CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-      try {
-        resilience.executor().execute(RequestInfo.of("GET", GAMES, true),
-            CallOptions.none().withCancellation(cancelled::get), n -> script.next(), FakeResponse.ADAPTER);
-        return null;
-      } catch (Throwable t) {
-        return t;
-      }
-    });
-    assertTrue(manual.awaitSleepers(1, Duration.ofSeconds(10)));
-    cancelled.set(true);
-    assertInstanceOf(InterruptedIOException.class, outcome.get(10, TimeUnit.SECONDS));
-    assertEquals(List.of("CANCELLED after 1, last SERVICE_UNAVAILABLE"), ends.ends);
-  }
-
-  @Test
-  void anAsyncCallCancelledInItsBackoffIsAnnouncedAsEndedOnce() throws Exception {
-    VirtualTime manual = VirtualTime.manual();
-    Ends ends = new Ends();
-    AssignrResilience resilience = config().timeSource(manual).listener(ends).build();
-    Script script = new Script(manual, FakeResponse.of(503), FakeResponse.of(200));
-    CompletableFuture<FakeResponse> future = resilience.executor().executeAsync(RequestInfo.of("GET", GAMES, true),
-        CallOptions.none(), n -> {
-          try {
-            return CompletableFuture.completedFuture(script.next());
-          } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-          }
-        }, FakeResponse.ADAPTER);
-    assertTrue(manual.awaitScheduled(1, Duration.ofSeconds(10)));
-    assertTrue(future.cancel(true));
-    future.cancel(true);
-    assertEquals(List.of("CANCELLED after 1, last SERVICE_UNAVAILABLE"), ends.ends);
   }
 
   @Test
