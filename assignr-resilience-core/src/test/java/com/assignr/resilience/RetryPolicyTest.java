@@ -85,6 +85,22 @@ class RetryPolicyTest {
   }
 
   @Test
+  void everyProblemIsAlsoGivenAsData_forToolsThatMapSettingsBackToTheirOwnNames() {
+    InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+        () -> RetryPolicy.builder().maxAttempts(-1).backoffJitter(-0.1).build());
+    assertEquals("RetryPolicy", e.subject());
+    assertEquals(java.util.List.of(
+        new InvalidSettingsException.Problem("maxAttempts", "must be between 1 and 100", "-1"),
+        new InvalidSettingsException.Problem("backoffJitter", "must be between 0 and 1", "-0.1")), e.problems());
+    assertEquals("Invalid RetryPolicy: " + e.problems().get(0) + "; " + e.problems().get(1), e.getMessage());
+
+    InvalidSettingsException credentials = assertThrows(InvalidSettingsException.class,
+        () -> Credentials.builder(() -> null).clientId("club-42").refreshAhead(java.time.Duration.ofDays(-1)).build());
+    assertEquals("Credentials", credentials.subject());
+    assertEquals("refreshAhead", credentials.problems().get(0).setting());
+  }
+
+  @Test
   void toBuilderDerivesWithoutChangingTheOriginal() {
     RetryPolicy base = RetryPolicy.defaults();
     RetryPolicy derived = base.toBuilder().maxAttempts(2).retryRule(502, RetryRule.ALWAYS).build();

@@ -1,20 +1,24 @@
 package com.assignr.resilience.internal;
 
+import com.assignr.resilience.InvalidSettingsException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects every invalid setting of a builder, so one {@code build()} reports them all. */
+/**
+ * Collects every invalid setting of a builder, so one {@code build()} reports them all, as an
+ * {@link InvalidSettingsException} (whose problems a Spring binder maps back to property names).
+ */
 public final class Checks {
   private final String owner;
-  private final List<String> problems = new ArrayList<>();
+  private final List<InvalidSettingsException.Problem> problems = new ArrayList<>();
 
   public Checks(String owner) {
     this.owner = owner;
   }
 
   public void check(boolean ok, String parameter, Object value, String rule) {
-    if (!ok) problems.add(parameter + " " + rule + " but was " + value);
+    if (!ok) problems.add(new InvalidSettingsException.Problem(parameter, rule, String.valueOf(value)));
   }
 
   public void positive(String parameter, Duration value) {
@@ -41,8 +45,6 @@ public final class Checks {
   }
 
   public void throwIfAny() {
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("Invalid " + owner + ": " + String.join("; ", problems));
-    }
+    if (!problems.isEmpty()) throw new InvalidSettingsException(owner, problems);
   }
 }

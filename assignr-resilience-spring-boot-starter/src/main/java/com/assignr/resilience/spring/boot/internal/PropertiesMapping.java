@@ -1,5 +1,6 @@
 package com.assignr.resilience.spring.boot.internal;
 
+import com.assignr.resilience.InvalidSettingsException;
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.QuotaKey;
@@ -192,19 +193,17 @@ public final class PropertiesMapping {
   private static void check(Supplier<?> build, Map<String, String> properties, Errors errors) {
     try {
       build.get();
-    } catch (IllegalArgumentException e) {
-      String message = e.getMessage() == null ? "" : e.getMessage();
-      int colon = message.indexOf(": ");
-      String problems = colon < 0 ? message : message.substring(colon + 2);
-      for (String problem : problems.split("; ")) {
-        int space = problem.indexOf(' ');
-        String property = space < 0 ? null : properties.get(problem.substring(0, space));
+    } catch (InvalidSettingsException e) {
+      for (InvalidSettingsException.Problem problem : e.problems()) {
+        String property = properties.get(problem.setting());
         if (property != null) {
-          errors.rejectValue(property, "invalid", problem.substring(space + 1));
+          errors.rejectValue(property, "invalid", problem.rule() + " but was " + problem.value());
         } else {
-          errors.reject("invalid", problem);
+          errors.reject("invalid", problem.toString());
         }
       }
+    } catch (IllegalArgumentException e) {
+      errors.reject("invalid", String.valueOf(e.getMessage()));
     }
   }
 }

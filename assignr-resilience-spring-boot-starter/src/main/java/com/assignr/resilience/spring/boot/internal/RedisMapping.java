@@ -1,5 +1,6 @@
 package com.assignr.resilience.spring.boot.internal;
 
+import com.assignr.resilience.InvalidSettingsException;
 import com.assignr.resilience.redis.RedisGateStore;
 import com.assignr.resilience.spring.boot.AssignrResilienceProperties;
 import java.util.ArrayList;
@@ -44,20 +45,19 @@ public final class RedisMapping {
 
   private static InvalidConfigurationPropertyValueException refusal(IllegalArgumentException e,
       AssignrResilienceProperties.Redis p) {
-    String message = e.getMessage() == null ? "" : e.getMessage();
-    int colon = message.indexOf(": ");
-    String problems = colon < 0 ? message : message.substring(colon + 2);
+    List<InvalidSettingsException.Problem> problems = e instanceof InvalidSettingsException
+        ? ((InvalidSettingsException) e).problems() : List.of();
     String first = null;
     List<String> reasons = new ArrayList<>();
-    for (String problem : problems.split("; ")) {
-      int space = problem.indexOf(' ');
-      String property = space < 0 ? null : PROPERTIES.get(problem.substring(0, space));
+    if (problems.isEmpty()) reasons.add(String.valueOf(e.getMessage()));
+    for (InvalidSettingsException.Problem problem : problems) {
+      String property = PROPERTIES.get(problem.setting());
       if (property == null) {
-        reasons.add(problem);
+        reasons.add(problem.toString());
         continue;
       }
       if (first == null) first = property;
-      reasons.add(PREFIX + property + problem.substring(space));
+      reasons.add(PREFIX + property + " " + problem.rule() + " but was " + problem.value());
     }
     String name = PREFIX + (first == null ? "uri" : first);
     Object value = switch (first == null ? "uri" : first) {
