@@ -5,6 +5,8 @@ import com.assignr.resilience.internal.Fingerprints;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -115,7 +117,7 @@ public final class Credentials {
     fetchTimeoutNanos = b.fetchTimeout.toNanos();
     time = b.time;
     random = b.random;
-    listener = b.listener;
+    listener = RetryListener.composite(b.listeners.toArray(RetryListener[]::new));
   }
 
   /**
@@ -571,7 +573,7 @@ public final class Credentials {
     private Duration fetchTimeout = Duration.ofSeconds(30);
     private TimeSource time = TimeSource.system();
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
-    private RetryListener listener = Slf4jRetryListener.create();
+    private final List<RetryListener> listeners = new ArrayList<>(List.of(Slf4jRetryListener.create()));
 
     private Builder(TokenSource source) {
       this.source = source;
@@ -650,13 +652,28 @@ public final class Credentials {
     public Builder random(DoubleSupplier random) { this.random = random; return this; }
 
     /**
-     * Hears {@link RetryListener#onTokenRefreshed} and {@link RetryListener#onTokenRefreshFailed}.
-     * Default {@link Slf4jRetryListener#create()}.
+     * Adds a listener of {@link RetryListener#onTokenRefreshed} and {@link
+     * RetryListener#onTokenRefreshFailed} after those already there (by default the {@link
+     * Slf4jRetryListener}): how the Micrometer binder counts {@code assignr.token.refreshes}
+     * without silencing the log. The same as {@link AssignrResilience.Builder#addListener}.
      *
      * @param listener the listener
      * @return this builder
      */
-    public Builder listener(RetryListener listener) { this.listener = listener; return this; }
+    public Builder addListener(RetryListener listener) { listeners.add(listener); return this; }
+
+    /**
+     * Replaces every listener of the token events, the default SLF4J one included, with {@code
+     * listener} ({@link RetryListener#NONE} for silence). Prefer {@link #addListener}.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(RetryListener listener) {
+      listeners.clear();
+      listeners.add(listener);
+      return this;
+    }
 
     /**
      * @return the credentials
@@ -678,7 +695,7 @@ public final class Credentials {
       c.between("fetchTimeout", fetchTimeout, Duration.ofMillis(1), Duration.ofMinutes(10));
       c.notNull("timeSource", time);
       c.notNull("random", random);
-      c.notNull("listener", listener);
+      c.check(!listeners.contains(null), "listener", null, "must not be null");
       c.throwIfAny();
       return new Credentials(this);
     }

@@ -428,4 +428,26 @@ class CredentialsTest {
         () -> Credentials.builder(TokenSource.fixed(AccessToken.bearer("x"))).clientId("  ").build());
     assertTrue(e.getMessage().contains("clientId must be set") && e.getMessage().contains("but was (blank)"), e.getMessage());
   }
+
+  @Test
+  void addedListenersComeOnTopOfTheOnesThere_asOnAssignrResilience() throws Exception {
+    com.assignr.resilience.testing.CapturingLogger log = new com.assignr.resilience.testing.CapturingLogger();
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RetryListener metrics = new RetryListener() {
+      @Override public void onTokenRefreshed(String key, Duration validFor) { heard.add("refreshed " + validFor); }
+    };
+    Credentials credentials = Credentials.builder(new TestTokenSource(TestTokenSource.healthy(TWO_HOURS)))
+        .clientId("club-42").timeSource(time)
+        .listener(Slf4jRetryListener.create(log)) // stands for the default SLF4J listener
+        .addListener(metrics)
+        .build();
+    assertEquals("Bearer t1", credentials.authorizationAsync().get(5, TimeUnit.SECONDS));
+    assertEquals(List.of("refreshed " + TWO_HOURS), heard);
+    assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("DEBUG new access token for " + credentials.quotaKey())),
+        "the logging listener still hears it: " + log.lines);
+
+    InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+        () -> Credentials.builder(() -> null).clientId("club-42").addListener(null).build());
+    assertEquals("listener", e.problems().get(0).setting());
+  }
 }

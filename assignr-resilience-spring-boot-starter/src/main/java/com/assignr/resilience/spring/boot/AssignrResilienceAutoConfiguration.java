@@ -176,9 +176,12 @@ public class AssignrResilienceAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     Credentials assignrCredentials(TokenSource source, AssignrResilienceProperties properties,
-        ObjectProvider<TimeSource> timeSource) {
-      return Credentials.builder(source).clientId(properties.getCredentials().getClientId())
-          .timeSource(timeSource.getIfUnique(TimeSource::system)).build();
+        ObjectProvider<TimeSource> timeSource, ObjectProvider<AssignrMetrics> metrics) {
+      Credentials.Builder credentials = Credentials.builder(source)
+          .clientId(properties.getCredentials().getClientId())
+          .timeSource(timeSource.getIfUnique(TimeSource::system));
+      metrics.ifUnique(credentials::addListener); // assignr.token.refreshes; the SLF4J listener stays
+      return credentials.build();
     }
   }
 

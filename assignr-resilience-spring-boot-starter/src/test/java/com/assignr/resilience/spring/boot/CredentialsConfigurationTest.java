@@ -173,6 +173,22 @@ class CredentialsConfigurationTest {
   }
 
   @Test
+  void with_a_meter_registry_the_token_refreshes_are_counted() {
+    TokenSource own = TokenSource.fixed(AccessToken.bearer("from-the-vault", Duration.ofHours(1)));
+    runner.withPropertyValues(CLIENT).withBean(TokenSource.class, () -> own)
+        .withBean(io.micrometer.core.instrument.MeterRegistry.class, io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          context.getBean(Credentials.class).authorization(Duration.ofSeconds(5).toNanos());
+          var registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+          var refreshes = registry.find(com.assignr.resilience.micrometer.AssignrMetrics.TOKEN_REFRESHES)
+              .tags("result", "success").counter();
+          assertThat(refreshes).as("assignr.token.refreshes{result=success}").isNotNull();
+          assertThat(refreshes.count()).isEqualTo(1.0);
+        });
+  }
+
+  @Test
   void an_applications_credentials_are_used_without_any_property_and_the_grant_backs_off() {
     AtomicInteger fetches = new AtomicInteger();
     TimeSource time = VirtualTime.autoAdvancing();
