@@ -1,5 +1,6 @@
 package com.assignr.resilience.jdk;
 
+import com.assignr.resilience.internal.Checks;
 import java.util.Objects;
 
 /**
@@ -102,13 +103,14 @@ public final class WrapOptions {
      * The options.
      *
      * @return the options
-     * @throws IllegalArgumentException naming the parameter and its value, when out of range
+     * @throws com.assignr.resilience.InvalidSettingsException naming the parameter and its value,
+     *     when out of range
      */
     public WrapOptions build() {
-      if (replayCopyLimit < 0 || replayCopyLimit > MAX_REPLAY_COPY_LIMIT) {
-        throw new IllegalArgumentException("Invalid WrapOptions: replayCopyLimit must be between 0 and "
-            + MAX_REPLAY_COPY_LIMIT + " bytes but was " + replayCopyLimit);
-      }
+      Checks c = new Checks("WrapOptions");
+      c.check(replayCopyLimit >= 0 && replayCopyLimit <= MAX_REPLAY_COPY_LIMIT, "replayCopyLimit", replayCopyLimit,
+          "must be between 0 and " + MAX_REPLAY_COPY_LIMIT + " bytes");
+      c.throwIfAny();
       return new WrapOptions(this);
     }
   }

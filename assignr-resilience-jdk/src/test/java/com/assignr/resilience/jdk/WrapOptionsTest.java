@@ -19,8 +19,9 @@ class WrapOptionsTest {
 
   @Test
   void anOutOfRangeLimitIsRefusedAtBuildWithItsValue() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    com.assignr.resilience.InvalidSettingsException e = assertThrows(com.assignr.resilience.InvalidSettingsException.class,
         () -> WrapOptions.builder().replayCopyLimit(-1).build());
+    assertEquals("replayCopyLimit", e.problems().get(0).setting());
     assertEquals("Invalid WrapOptions: replayCopyLimit must be between 0 and 2147483639 bytes but was -1",
         e.getMessage());
     assertThrows(IllegalArgumentException.class,

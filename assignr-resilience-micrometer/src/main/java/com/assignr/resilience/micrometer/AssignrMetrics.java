@@ -344,11 +344,13 @@ public final class AssignrMetrics implements RetryListener {
      * Validates the settings.
      *
      * @return the binder
-     * @throws IllegalArgumentException naming a bad setting and its value
+     * @throws com.assignr.resilience.InvalidSettingsException naming a bad setting and its value
      */
     public AssignrMetrics build() {
       if (maxQuotas < 1 || maxQuotas > 10_000) {
-        throw new IllegalArgumentException("Invalid AssignrMetrics: maxQuotas must be between 1 and 10000 but was " + maxQuotas);
+        throw new com.assignr.resilience.InvalidSettingsException("AssignrMetrics", java.util.List.of(
+            new com.assignr.resilience.InvalidSettingsException.Problem("maxQuotas", "must be between 1 and 10000",
+                Integer.toString(maxQuotas))));
       }
       return new AssignrMetrics(this);
     }

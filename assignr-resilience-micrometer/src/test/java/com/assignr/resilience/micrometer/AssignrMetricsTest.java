@@ -328,7 +328,9 @@ class AssignrMetricsTest {
     AssignrResilience other = AssignrResilience.builder().addListener(metrics).build();
     metrics.monitor(AssignrResilience.builder().addListener(metrics).build());
     assertThrows(IllegalStateException.class, () -> metrics.monitor(other));
-    assertThrows(IllegalArgumentException.class, () -> AssignrMetrics.builder(registry).maxQuotas(0).build());
+    var refused = assertThrows(com.assignr.resilience.InvalidSettingsException.class,
+        () -> AssignrMetrics.builder(registry).maxQuotas(0).build());
+    assertEquals("Invalid AssignrMetrics: maxQuotas must be between 1 and 10000 but was 0", refused.getMessage());
   }
 
   /** Every tag key is one of the documented ones; no value carries a credential, path or query. */
