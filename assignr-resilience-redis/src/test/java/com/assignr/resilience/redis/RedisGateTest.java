@@ -11,6 +11,8 @@ import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
 import com.assignr.resilience.redis.internal.RedisRateLimitGate;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -314,29 +316,63 @@ class RedisGateTest {
 
   @Test
   void theKeysOfAFleetThatStoppedExpire_andSoDoTheAttemptsOfACrashedInstance() throws Exception {
-    // Leases of 1 s; the markers' expiry events say when 0.5 s and 1.2 s have passed (Redis
-    // expires keys in a background cycle, so an event can come up to ~0.1 s late: the checks
-    // hold for 0.4 s either way).
+    // Leases of 1 s. An attempt's lease ends at its score in the in-flight set (Redis µs): the test
+    // checks those scores, then moves them (ZADD XX) instead of waiting for the clock, and keeps the
+    // set alive meanwhile (PEXPIRE; each admission sets its TTL back to one lease). The only timing
+    // left: each PEXPIRE follows the admission before it within a lease, as every reply here must
+    // come within the stores' timeout (1 s). Only the keys' final expiry is awaited in real time.
+    long lease = SECOND;
     RedisGateStore.Builder shortLease = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
-        .timeout(Duration.ofSeconds(1)).inFlightLease(Duration.ofSeconds(1));
+        .timeout(Duration.ofSeconds(1)).inFlightLease(Duration.ofNanos(lease));
     RateLimitGate crashed = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
     RateLimitGate survivor = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
     List<String> keys = ((RedisRateLimitGate) crashed).keys();
+    String inFlight = keys.get(1);
+    long before = redisNanos();
+    assertEquals(3, admissions(List.of(crashed), 3)); // ...and the instance dies, three in flight
+    assertTrue(redis.admin().pexpire(inFlight, 60_000), "the in-flight set is there");
+    long after = redisNanos();
+    List<ScoredValue<String>> leases = redis.admin().zrangeWithScores(inFlight, 0, -1);
+    assertEquals(3, leases.size());
+    for (ScoredValue<String> l : leases) {
+      assertBetween(before + lease, after + lease, (long) l.getScore() * 1000); // a lease from its admission
+    }
+
+    // Their leases still run (for a minute now): they count for the survivor.
+    moveLeases(inFlight, leases, redisNanos() + 60 * SECOND);
+    assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT));
+    assertTrue(redis.admin().pexpire(inFlight, 60_000), "the in-flight set is there");
+    assertEquals(4, survivor.state().inFlight());
+    survivor.release(); // the survivor's attempt ends
+    applied(survivor);
+
+    // Their leases have ended (a ms ago): the next admission no longer counts them.
+    moveLeases(inFlight, leases, redisNanos() - MS);
+    assertEquals(3, redis.admin().zcard(inFlight));
+    assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT));
+    assertEquals(1, survivor.state().inFlight(), "the crashed instance's three leases ended");
+
+    // The fleet stops: each key lives at most one more lease (-2: gone already), then expires.
+    for (String key : keys) {
+      long ttl = redis.admin().pttl(key);
+      assertTrue(ttl == -2 || (ttl > 0 && ttl <= lease / MS), key + " has a TTL of " + ttl + " ms");
+    }
     try (TestRedis.ExpiryWatch watch = redis.watchExpiries()) {
-      assertEquals(3, admissions(List.of(crashed), 3)); // ...and the instance dies, three in flight
-      redis.admin().psetex("marker-500:" + quota, 500, "x");
-      redis.admin().psetex("marker-1200:" + quota, 1200, "x");
-      assertEquals(3, redis.admin().zcard(keys.get(1)));
+      assertTrue(watch.awaitGone(Duration.ofSeconds(10), keys.get(0), keys.get(1)), "both keys expire");
+    }
+  }
 
-      assertTrue(watch.await(Duration.ofSeconds(5), "marker-500:" + quota));
-      assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT)); // keeps the set alive past 1 s
-      assertEquals(4, survivor.state().inFlight());
-      assertTrue(watch.await(Duration.ofSeconds(5), "marker-1200:" + quota));
-      assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT));
-      assertEquals(2, survivor.state().inFlight(), "the crashed instance's three leases ended");
+  /** Redis's clock ({@code TIME}), in nanoseconds. */
+  static long redisNanos() {
+    List<String> time = redis.admin().time();
+    return Long.parseLong(time.get(0)) * SECOND + Long.parseLong(time.get(1)) * 1000;
+  }
 
-      assertTrue(watch.await(Duration.ofSeconds(10), keys.get(0), keys.get(1)), "both keys expire");
-      assertEquals(0, redis.admin().exists(keys.get(0), keys.get(1)));
+  /** Sets when the leases of these members of the in-flight set end (each must still be a member). */
+  static void moveLeases(String inFlight, List<ScoredValue<String>> leases, long endNanos) {
+    for (ScoredValue<String> l : leases) {
+      assertEquals(1, redis.admin().zadd(inFlight, ZAddArgs.Builder.xx().ch(), endNanos / 1000, l.getValue()),
+          "moved the lease of " + l.getValue());
     }
   }
 
