@@ -399,7 +399,8 @@ class RedisGateTest {
   void aConnectionOfTheUsersOwnWorksToo_andStaysOpen() throws Exception {
     io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
     try (io.lettuce.core.api.StatefulRedisConnection<String, String> mine = client.connect()) {
-      RateLimitGate a = instance(GatePolicy.defaults(), TimeSource.system(), RedisGateStore.builder().connection(mine));
+      RateLimitGate a = instance(GatePolicy.defaults(), TimeSource.system(),
+          RedisGateStore.builder().connection(mine).timeout(Duration.ofSeconds(1))); // as every store here
       RateLimitGate b = instance();
       a.learn(200, remaining(4, 30), now());
       applied(a);
