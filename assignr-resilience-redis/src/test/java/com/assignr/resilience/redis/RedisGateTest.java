@@ -190,28 +190,44 @@ class RedisGateTest {
     RateLimitGate a = instance();
     RateLimitGate b = instance();
     RateLimitGate c = instance();
+    long learned = now();
     a.learn(429, remaining(0, 2), now());
     applied(a);
 
     // Closed until the reset (2 s) + the 1 s margin; then one place every 20 ms across the
     // instances, in the order they asked: b, c, a. (Per JVM, each would get place 1.)
+    long asked = now();
     long wb = b.tryAcquire(now(), MAX_WAIT);
-    assertPlace(1, b, wb);
+    assertPlace(1, b, asked, wb);
+    asked = now();
     long wc = c.tryAcquire(now(), MAX_WAIT);
-    assertPlace(2, c, wc);
+    assertPlace(2, c, asked, wc);
+    asked = now();
     long wa = a.tryAcquire(now(), MAX_WAIT);
-    assertPlace(3, a, wa);
-    assertBetween(2900 * MS, 3 * SECOND, b.state().closedFor().toNanos());
-    assertEquals("4", redis.admin().hget(((RedisRateLimitGate) a).keys().get(0), "tickets"), "the next place");
+    assertPlace(3, a, asked, wa);
+    assertClosedFor(3 * SECOND, learned, b);
   }
 
   /**
-   * The wait is the closure seen in the same reply plus {@code place} × 20 ms; the state is read a
-   * moment after the reply, so it can only have shrunk (a loaded machine may add tens of ms).
+   * {@code gate}, asked at {@code asked}, was told to wait for the closure plus place {@code place}
+   * × 20 ms, and the gate hash now hands out the next place. The state, read a moment after the
+   * reply, shows that closure shrunk by the time since the reply arrived: no more than has passed
+   * since {@code asked}, measured here.
    */
-  static void assertPlace(int place, RateLimitGate gate, long wait) {
+  static void assertPlace(int place, RateLimitGate gate, long asked, long wait) {
     long beyondClosure = wait - gate.state().closedFor().toNanos();
-    assertBetween(place * 20 * MS, place * 20 * MS + 500 * MS, beyondClosure);
+    long read = now();
+    assertBetween(place * 20 * MS, place * 20 * MS + (read - asked), beyondClosure);
+    assertEquals(Integer.toString(place + 1), tickets(gate), "the next place");
+  }
+
+  /**
+   * {@code gate} sees the quota closed for {@code closure} from an instant after {@code since}, as
+   * Redis measured it: at most {@code closure}, less no more than has passed here since then.
+   */
+  static void assertClosedFor(long closure, long since, RateLimitGate gate) {
+    long closedFor = gate.state().closedFor().toNanos();
+    assertBetween(closure - (now() - since) - ROUNDING, closure, closedFor);
   }
 
   @Test
@@ -244,11 +260,14 @@ class RedisGateTest {
     RateLimitGate a = instance();
     RateLimitGate b = instance();
     assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
+    long answered = now();
     a.onResponse(200, remaining(2, 5), now());
     applied(a);
     long wait = b.tryAcquire(now(), 0);
-    assertBetween(5900 * MS, 6 * SECOND + 20 * MS, wait);
-    assertBetween(5900 * MS, 6 * SECOND, b.state().closedFor().toNanos());
+    // Until the reset (5 s) plus the margin (1 s) from the answer, then place 1: less what of that
+    // Redis saw pass before b asked, which is less than passed here.
+    assertBetween(6 * SECOND + 20 * MS - (now() - answered) - ROUNDING, 6 * SECOND + 20 * MS, wait);
+    assertClosedFor(6 * SECOND, answered, b);
     assertEquals(0, b.state().inFlight());
   }
 
@@ -270,11 +289,14 @@ class RedisGateTest {
     GatePolicy paced = GatePolicy.defaults().toBuilder().pacing(true).build();
     RateLimitGate a = instance(paced, TimeSource.system());
     RateLimitGate b = instance(paced, TimeSource.system());
+    long learned = now();
     a.learn(200, remaining(12, 10), now());
     applied(a);
     assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
-    // 10 s / (12 - 2 reserve - 1 in flight + 1) = 1 s until the next admission, whoever asks.
-    assertBetween(900 * MS, SECOND, b.tryAcquire(now(), MAX_WAIT));
+    // 10 s / (12 - 2 reserve - 1 in flight + 1) = 1 s until the next admission, whoever asks: the
+    // reset's 10 s and that 1 s both count from moments after `learned`.
+    long wait = b.tryAcquire(now(), MAX_WAIT);
+    assertBetween(SECOND - (now() - learned) - ROUNDING, SECOND, wait);
   }
 
   @Test
@@ -282,20 +304,23 @@ class RedisGateTest {
     RateLimitGate ahead = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(1), 7 * 3600 * SECOND));
     RateLimitGate behind = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(-1), -5 * SECOND));
     RateLimitGate right = instance();
+    long learned = now();
     ahead.learn(429, remaining(0, 5), 7 * 3600 * SECOND + now());
     applied(ahead);
 
     // All measure the same closure (6 s on Redis's clock) and take consecutive places.
+    long asked = now();
     long wb = behind.tryAcquire(now() - 5 * SECOND, MAX_WAIT);
-    assertBetween(5900 * MS, 6 * SECOND, behind.state().closedFor().toNanos());
-    assertPlace(1, behind, wb);
+    assertClosedFor(6 * SECOND, learned, behind);
+    assertPlace(1, behind, asked, wb);
+    asked = now();
     long wr = right.tryAcquire(now(), MAX_WAIT);
-    assertBetween(5800 * MS, 6 * SECOND, right.state().closedFor().toNanos());
-    assertPlace(2, right, wr);
+    assertClosedFor(6 * SECOND, learned, right);
+    assertPlace(2, right, asked, wr);
+    asked = now();
     long wa = ahead.tryAcquire(now() + 7 * 3600 * SECOND, MAX_WAIT);
-    assertBetween(5800 * MS, 6 * SECOND, ahead.state().closedFor().toNanos());
-    assertPlace(3, ahead, wa);
-    assertEquals("4", redis.admin().hget(((RedisRateLimitGate) ahead).keys().get(0), "tickets"));
+    assertClosedFor(6 * SECOND, learned, ahead);
+    assertPlace(3, ahead, asked, wa);
   }
 
   @Test
