@@ -151,10 +151,8 @@ public final class FleetRace implements Callable<Integer> {
   /** Runs every variant in turn (the strategies of one variant at once) and writes the outputs. */
   static List<Row> run(Settings s) throws Exception {
     Files.createDirectories(s.outDir());
-    int port = freePort();
-    RedisServer redis = RedisServer.builder().port(port).setting("bind 127.0.0.1").setting("save \"\"")
-        .setting("appendonly no").build();
-    redis.start();
+    RedisServer redis = startRedis();
+    int port = redis.ports().get(0);
     List<Row> rows = new ArrayList<>();
     try {
       for (String variant : s.variants()) {
@@ -414,6 +412,22 @@ public final class FleetRace implements Callable<Integer> {
       return String.join(java.io.File.pathSeparator, entries);
     }
     return System.getProperty("java.class.path");
+  }
+
+  /** An embedded Redis on a free loopback port, nothing persisted. */
+  private static RedisServer startRedis() throws IOException {
+    RuntimeException last = null;
+    for (int i = 0; i < 3; i++) { // a free port can be taken between the probe and the bind
+      RedisServer redis = RedisServer.builder().port(freePort()).setting("bind 127.0.0.1").setting("save \"\"")
+          .setting("appendonly no").build();
+      try {
+        redis.start();
+        return redis;
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   private static int freePort() throws IOException {

@@ -46,10 +46,8 @@ final class FleetDemo {
 
   static List<Run> run(int instances, List<RateLimitRule> rules, int sites, int gamesPerSite, int workers,
       int maxPages, int detailsPerSite, PrintStream out, Duration progressEvery) throws Exception {
-    int port = freePort();
-    RedisServer redis = RedisServer.builder().port(port).setting("bind 127.0.0.1").setting("save \"\"")
-        .setting("appendonly no").build();
-    redis.start();
+    RedisServer redis = startRedis();
+    int port = redis.ports().get(0);
     out.printf("Embedded Redis on 127.0.0.1:%d; %d instances (separate JVMs) split the job: %d sites x %d games,"
         + " windows %s, %d workers each.%n%n", port, instances, sites, gamesPerSite, Demo.describe(rules), workers);
     List<Run> runs = new ArrayList<>();
@@ -199,6 +197,22 @@ final class FleetDemo {
       return String.join(File.pathSeparator, entries);
     }
     return System.getProperty("java.class.path");
+  }
+
+  /** An embedded Redis on a free loopback port, nothing persisted. */
+  private static RedisServer startRedis() throws IOException {
+    RuntimeException last = null;
+    for (int i = 0; i < 3; i++) { // a free port can be taken between the probe and the bind
+      RedisServer redis = RedisServer.builder().port(freePort()).setting("bind 127.0.0.1").setting("save \"\"")
+          .setting("appendonly no").build();
+      try {
+        redis.start();
+        return redis;
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   private static int freePort() throws IOException {

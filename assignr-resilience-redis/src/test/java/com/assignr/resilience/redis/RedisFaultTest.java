@@ -91,12 +91,12 @@ class RedisFaultTest {
     redis = TestRedis.start();
     List<Fleet.Instance> fleet = List.of(instance("assignr:restart"), instance("assignr:restart"));
     for (int i = 0; i < 10; i++) for (Fleet.Instance m : fleet) assertEquals(200, m.get(sim, "/current_account"));
-    fleet.forEach(m -> assertEquals(GateState.Mode.SHARED, m.mode()));
     String gateKey = ((RedisRateLimitGate) ((Fleet.TimedStore.TimedGate) fleet.get(0).resilience
         .gate("assignr:restart").orElseThrow()).inner).keys().get(0);
     assertEquals(1, redis.admin().exists(gateKey));
 
     callUntilShared(fleet, 100); // a stall of the loaded test machine may have degraded one already
+    fleet.forEach(m -> assertEquals(GateState.Mode.SHARED, m.mode(), "shared before the outage"));
     int[] before = fleet.stream().mapToInt(m -> m.events.degraded.get()).toArray();
     int[] recoveredBefore = fleet.stream().mapToInt(m -> m.events.recovered.get()).toArray();
     redis.stopServer();
@@ -163,7 +163,8 @@ class RedisFaultTest {
   void anAsyncAdmissionNeverBlocksItsCaller_evenWithRedisPaused() throws Exception {
     redis = TestRedis.start();
     // 250 ms rather than 50: the admission before the pause must not time out on a loaded machine.
-    RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).timeout(Duration.ofMillis(250))
+    Duration timeout = Duration.ofMillis(250);
+    RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).timeout(timeout)
         .connectTimeout(Duration.ofSeconds(10)).build();
     stores.add(store);
     RateLimitGate gate = store.gate(new GateStore.Context("assignr:async", GatePolicy.defaults(),
@@ -181,8 +182,10 @@ class RedisFaultTest {
       assertEquals(0L, answer.get(5, TimeUnit.SECONDS), "the local gate admits");
       long answered = TimeSource.system().nanoTime() - start;
       System.out.printf("async admission: returned in %.2f ms, answered locally after %.1f ms%n", returned / 1e6, answered / 1e6);
-      assertTrue(returned < 20 * MS, "returned after " + returned / 1e6 + " ms");
-      assertTrue(answered >= 250 * MS && answered <= 250 * MS + SLACK, "answered after " + answered / 1e6 + " ms");
+      // Blocking would mean waiting for Redis, i.e. returning after the store's timeout at the earliest.
+      assertTrue(returned < timeout.toNanos(), "returned after " + returned / 1e6 + " ms");
+      assertTrue(answered >= timeout.toNanos() && answered <= timeout.toNanos() + SLACK,
+          "answered after " + answered / 1e6 + " ms");
       assertEquals(GateState.Mode.DEGRADED, gate.state().mode());
     } finally {
       redis.resume();

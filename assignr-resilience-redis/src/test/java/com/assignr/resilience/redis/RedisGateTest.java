@@ -11,6 +11,8 @@ import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
 import com.assignr.resilience.redis.internal.RedisRateLimitGate;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,12 @@ class RedisGateTest {
   static final long MS = 1_000_000L;
   static final long SECOND = 1_000 * MS;
   static final long MAX_WAIT = 65 * SECOND;
+  /**
+   * Redis's {@code TIME} is whole µs: a span between two of its readings can exceed the same span
+   * measured here with {@code nanoTime} by that rounding. A lower bound of the form "what Redis saw
+   * minus what passed here" allows this much more (far less than any one place, 20 ms).
+   */
+  static final long ROUNDING = MS;
 
   static TestRedis redis;
   final List<RedisGateStore> stores = new ArrayList<>();
@@ -182,41 +190,69 @@ class RedisGateTest {
     RateLimitGate a = instance();
     RateLimitGate b = instance();
     RateLimitGate c = instance();
+    long learned = now();
     a.learn(429, remaining(0, 2), now());
     applied(a);
 
     // Closed until the reset (2 s) + the 1 s margin; then one place every 20 ms across the
     // instances, in the order they asked: b, c, a. (Per JVM, each would get place 1.)
+    long asked = now();
     long wb = b.tryAcquire(now(), MAX_WAIT);
-    assertPlace(1, b, wb);
+    assertPlace(1, b, asked, wb);
+    asked = now();
     long wc = c.tryAcquire(now(), MAX_WAIT);
-    assertPlace(2, c, wc);
+    assertPlace(2, c, asked, wc);
+    asked = now();
     long wa = a.tryAcquire(now(), MAX_WAIT);
-    assertPlace(3, a, wa);
-    assertBetween(2900 * MS, 3 * SECOND, b.state().closedFor().toNanos());
-    assertEquals("4", redis.admin().hget(((RedisRateLimitGate) a).keys().get(0), "tickets"), "the next place");
+    assertPlace(3, a, asked, wa);
+    assertClosedFor(3 * SECOND, learned, b);
   }
 
   /**
-   * The wait is the closure seen in the same reply plus {@code place} × 20 ms; the state is read a
-   * moment after the reply, so it can only have shrunk (a loaded machine may add tens of ms).
+   * {@code gate}, asked at {@code asked}, was told to wait for the closure plus place {@code place}
+   * × 20 ms, and the gate hash now hands out the next place. The state, read a moment after the
+   * reply, shows that closure shrunk by the time since the reply arrived: no more than has passed
+   * since {@code asked}, measured here.
    */
-  static void assertPlace(int place, RateLimitGate gate, long wait) {
+  static void assertPlace(int place, RateLimitGate gate, long asked, long wait) {
     long beyondClosure = wait - gate.state().closedFor().toNanos();
-    assertBetween(place * 20 * MS, place * 20 * MS + 500 * MS, beyondClosure);
+    long read = now();
+    assertBetween(place * 20 * MS, place * 20 * MS + (read - asked), beyondClosure);
+    assertEquals(Integer.toString(place + 1), tickets(gate), "the next place");
+  }
+
+  /**
+   * {@code gate} sees the quota closed for {@code closure} from an instant after {@code since}, as
+   * Redis measured it: at most {@code closure}, less no more than has passed here since then.
+   */
+  static void assertClosedFor(long closure, long since, RateLimitGate gate) {
+    long closedFor = gate.state().closedFor().toNanos();
+    assertBetween(closure - (now() - since) - ROUNDING, closure, closedFor);
   }
 
   @Test
   void aCallerThatWillNotWaitTakesNoPlace() throws Exception {
     RateLimitGate a = instance();
     RateLimitGate b = instance();
+    long start = now();
     a.learn(429, remaining(0, 2), now());
     applied(a);
+    assertEquals("1", tickets(a), "a new closure hands out places from 1");
     long refused = b.tryAcquire(now(), SECOND);   // will not wait 3 s
-    long first = a.tryAcquire(now(), MAX_WAIT);
     assertTrue(refused > SECOND, "told how long it would have been: " + refused);
-    assertBetween(2900 * MS, 3 * SECOND + 20 * MS, first);
-    assertBetween(-10 * MS, 2 * MS, first - refused); // place 1 (place 2 would be 20 ms later)
+    assertEquals("1", tickets(a), "the caller that would not wait took no place");
+    long first = a.tryAcquire(now(), MAX_WAIT);
+    long end = now();
+    assertEquals("2", tickets(a), "place 1 went to a");
+    // The closure (2 s reset + 1 s margin), less what of it Redis saw pass, plus place 1's 20 ms.
+    assertBetween(3 * SECOND + 20 * MS - (end - start) - ROUNDING, 3 * SECOND + 20 * MS, first);
+    // Both waits are the same closure and place on Redis's clock, a's asked later: place 2 would be 20 ms more.
+    assertTrue(first <= refused, "a waits no longer than b was told: " + first + " > " + refused);
+  }
+
+  /** The next release place the gate hash of {@code gate}'s quota hands out (its {@code tickets}). */
+  static String tickets(RateLimitGate gate) {
+    return redis.admin().hget(((RedisRateLimitGate) gate).keys().get(0), "tickets");
   }
 
   @Test
@@ -224,11 +260,14 @@ class RedisGateTest {
     RateLimitGate a = instance();
     RateLimitGate b = instance();
     assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
+    long answered = now();
     a.onResponse(200, remaining(2, 5), now());
     applied(a);
     long wait = b.tryAcquire(now(), 0);
-    assertBetween(5900 * MS, 6 * SECOND + 20 * MS, wait);
-    assertBetween(5900 * MS, 6 * SECOND, b.state().closedFor().toNanos());
+    // Until the reset (5 s) plus the margin (1 s) from the answer, then place 1: less what of that
+    // Redis saw pass before b asked, which is less than passed here.
+    assertBetween(6 * SECOND + 20 * MS - (now() - answered) - ROUNDING, 6 * SECOND + 20 * MS, wait);
+    assertClosedFor(6 * SECOND, answered, b);
     assertEquals(0, b.state().inFlight());
   }
 
@@ -250,11 +289,14 @@ class RedisGateTest {
     GatePolicy paced = GatePolicy.defaults().toBuilder().pacing(true).build();
     RateLimitGate a = instance(paced, TimeSource.system());
     RateLimitGate b = instance(paced, TimeSource.system());
+    long learned = now();
     a.learn(200, remaining(12, 10), now());
     applied(a);
     assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
-    // 10 s / (12 - 2 reserve - 1 in flight + 1) = 1 s until the next admission, whoever asks.
-    assertBetween(900 * MS, SECOND, b.tryAcquire(now(), MAX_WAIT));
+    // 10 s / (12 - 2 reserve - 1 in flight + 1) = 1 s until the next admission, whoever asks: the
+    // reset's 10 s and that 1 s both count from moments after `learned`.
+    long wait = b.tryAcquire(now(), MAX_WAIT);
+    assertBetween(SECOND - (now() - learned) - ROUNDING, SECOND, wait);
   }
 
   @Test
@@ -262,20 +304,23 @@ class RedisGateTest {
     RateLimitGate ahead = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(1), 7 * 3600 * SECOND));
     RateLimitGate behind = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(-1), -5 * SECOND));
     RateLimitGate right = instance();
+    long learned = now();
     ahead.learn(429, remaining(0, 5), 7 * 3600 * SECOND + now());
     applied(ahead);
 
     // All measure the same closure (6 s on Redis's clock) and take consecutive places.
+    long asked = now();
     long wb = behind.tryAcquire(now() - 5 * SECOND, MAX_WAIT);
-    assertBetween(5900 * MS, 6 * SECOND, behind.state().closedFor().toNanos());
-    assertPlace(1, behind, wb);
+    assertClosedFor(6 * SECOND, learned, behind);
+    assertPlace(1, behind, asked, wb);
+    asked = now();
     long wr = right.tryAcquire(now(), MAX_WAIT);
-    assertBetween(5800 * MS, 6 * SECOND, right.state().closedFor().toNanos());
-    assertPlace(2, right, wr);
+    assertClosedFor(6 * SECOND, learned, right);
+    assertPlace(2, right, asked, wr);
+    asked = now();
     long wa = ahead.tryAcquire(now() + 7 * 3600 * SECOND, MAX_WAIT);
-    assertBetween(5800 * MS, 6 * SECOND, ahead.state().closedFor().toNanos());
-    assertPlace(3, ahead, wa);
-    assertEquals("4", redis.admin().hget(((RedisRateLimitGate) ahead).keys().get(0), "tickets"));
+    assertClosedFor(6 * SECOND, learned, ahead);
+    assertPlace(3, ahead, asked, wa);
   }
 
   @Test
@@ -296,29 +341,63 @@ class RedisGateTest {
 
   @Test
   void theKeysOfAFleetThatStoppedExpire_andSoDoTheAttemptsOfACrashedInstance() throws Exception {
-    // Leases of 1 s; the markers' expiry events say when 0.5 s and 1.2 s have passed (Redis
-    // expires keys in a background cycle, so an event can come up to ~0.1 s late: the checks
-    // hold for 0.4 s either way).
+    // Leases of 1 s. An attempt's lease ends at its score in the in-flight set (Redis µs): the test
+    // checks those scores, then moves them (ZADD XX) instead of waiting for the clock, and keeps the
+    // set alive meanwhile (PEXPIRE; each admission sets its TTL back to one lease). The only timing
+    // left: each PEXPIRE follows the admission before it within a lease, as every reply here must
+    // come within the stores' timeout (1 s). Only the keys' final expiry is awaited in real time.
+    long lease = SECOND;
     RedisGateStore.Builder shortLease = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
-        .timeout(Duration.ofSeconds(1)).inFlightLease(Duration.ofSeconds(1));
+        .timeout(Duration.ofSeconds(1)).inFlightLease(Duration.ofNanos(lease));
     RateLimitGate crashed = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
     RateLimitGate survivor = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
     List<String> keys = ((RedisRateLimitGate) crashed).keys();
+    String inFlight = keys.get(1);
+    long before = redisNanos();
+    assertEquals(3, admissions(List.of(crashed), 3)); // ...and the instance dies, three in flight
+    assertTrue(redis.admin().pexpire(inFlight, 60_000), "the in-flight set is there");
+    long after = redisNanos();
+    List<ScoredValue<String>> leases = redis.admin().zrangeWithScores(inFlight, 0, -1);
+    assertEquals(3, leases.size());
+    for (ScoredValue<String> l : leases) {
+      assertBetween(before + lease, after + lease, (long) l.getScore() * 1000); // a lease from its admission
+    }
+
+    // Their leases still run (for a minute now): they count for the survivor.
+    moveLeases(inFlight, leases, redisNanos() + 60 * SECOND);
+    assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT));
+    assertTrue(redis.admin().pexpire(inFlight, 60_000), "the in-flight set is there");
+    assertEquals(4, survivor.state().inFlight());
+    survivor.release(); // the survivor's attempt ends
+    applied(survivor);
+
+    // Their leases have ended (a ms ago): the next admission no longer counts them.
+    moveLeases(inFlight, leases, redisNanos() - MS);
+    assertEquals(3, redis.admin().zcard(inFlight));
+    assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT));
+    assertEquals(1, survivor.state().inFlight(), "the crashed instance's three leases ended");
+
+    // The fleet stops: each key lives at most one more lease (-2: gone already), then expires.
+    for (String key : keys) {
+      long ttl = redis.admin().pttl(key);
+      assertTrue(ttl == -2 || (ttl > 0 && ttl <= lease / MS), key + " has a TTL of " + ttl + " ms");
+    }
     try (TestRedis.ExpiryWatch watch = redis.watchExpiries()) {
-      assertEquals(3, admissions(List.of(crashed), 3)); // ...and the instance dies, three in flight
-      redis.admin().psetex("marker-500:" + quota, 500, "x");
-      redis.admin().psetex("marker-1200:" + quota, 1200, "x");
-      assertEquals(3, redis.admin().zcard(keys.get(1)));
+      assertTrue(watch.awaitGone(Duration.ofSeconds(10), keys.get(0), keys.get(1)), "both keys expire");
+    }
+  }
 
-      assertTrue(watch.await(Duration.ofSeconds(5), "marker-500:" + quota));
-      assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT)); // keeps the set alive past 1 s
-      assertEquals(4, survivor.state().inFlight());
-      assertTrue(watch.await(Duration.ofSeconds(5), "marker-1200:" + quota));
-      assertEquals(0, survivor.tryAcquire(now(), MAX_WAIT));
-      assertEquals(2, survivor.state().inFlight(), "the crashed instance's three leases ended");
+  /** Redis's clock ({@code TIME}), in nanoseconds. */
+  static long redisNanos() {
+    List<String> time = redis.admin().time();
+    return Long.parseLong(time.get(0)) * SECOND + Long.parseLong(time.get(1)) * 1000;
+  }
 
-      assertTrue(watch.await(Duration.ofSeconds(10), keys.get(0), keys.get(1)), "both keys expire");
-      assertEquals(0, redis.admin().exists(keys.get(0), keys.get(1)));
+  /** Sets when the leases of these members of the in-flight set end (each must still be a member). */
+  static void moveLeases(String inFlight, List<ScoredValue<String>> leases, long endNanos) {
+    for (ScoredValue<String> l : leases) {
+      assertEquals(1, redis.admin().zadd(inFlight, ZAddArgs.Builder.xx().ch(), endNanos / 1000, l.getValue()),
+          "moved the lease of " + l.getValue());
     }
   }
 
@@ -345,7 +424,8 @@ class RedisGateTest {
   void aConnectionOfTheUsersOwnWorksToo_andStaysOpen() throws Exception {
     io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
     try (io.lettuce.core.api.StatefulRedisConnection<String, String> mine = client.connect()) {
-      RateLimitGate a = instance(GatePolicy.defaults(), TimeSource.system(), RedisGateStore.builder().connection(mine));
+      RateLimitGate a = instance(GatePolicy.defaults(), TimeSource.system(),
+          RedisGateStore.builder().connection(mine).timeout(Duration.ofSeconds(1))); // as every store here
       RateLimitGate b = instance();
       a.learn(200, remaining(4, 30), now());
       applied(a);

@@ -11,8 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import redis.embedded.RedisServer;
 
@@ -126,9 +124,9 @@ final class TestRedis implements AutoCloseable {
     return pid;
   }
 
-  /** Records the keys Redis expires from now on (keyspace notifications), for awaiting them. */
+  /** Listens to the keys Redis expires from now on (keyspace notifications), for awaiting them. */
   ExpiryWatch watchExpiries() {
-    return new ExpiryWatch(adminClient(), port);
+    return new ExpiryWatch(adminClient(), port, admin());
   }
 
   private RedisClient adminClient() {
@@ -150,18 +148,20 @@ final class TestRedis implements AutoCloseable {
     stopServer();
   }
 
-  /** The keys that expired while it listened. */
+  /** Expiry events, for awaiting keys' expiry without polling. */
   static final class ExpiryWatch implements AutoCloseable {
     private final StatefulRedisPubSubConnection<String, String> pubSub;
-    private final Set<String> expired = ConcurrentHashMap.newKeySet();
+    private final RedisCommands<String, String> admin;
+    private long expiries;
 
-    ExpiryWatch(RedisClient client, int port) {
+    ExpiryWatch(RedisClient client, int port, RedisCommands<String, String> admin) {
+      this.admin = admin;
       pubSub = client.connectPubSub(RedisURI.create("redis://127.0.0.1:" + port));
       pubSub.addListener(new RedisPubSubAdapter<>() {
         @Override
         public void message(String channel, String message) {
           synchronized (ExpiryWatch.this) {
-            expired.add(message);
+            expiries++;
             ExpiryWatch.this.notifyAll();
           }
         }
@@ -169,15 +169,26 @@ final class TestRedis implements AutoCloseable {
       pubSub.sync().subscribe("__keyevent@0__:expired");
     }
 
-    /** Waits (at most {@code timeout}, in real time) until every one of {@code keys} expired. */
-    synchronized boolean await(Duration timeout, String... keys) throws InterruptedException {
+    /**
+     * Waits (at most {@code timeout}, in real time) until none of {@code keys} exists, looking again
+     * after each key Redis expires (an event alone could be an earlier life of the same key's).
+     */
+    boolean awaitGone(Duration timeout, String... keys) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (!expired.containsAll(Set.of(keys))) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) return false;
-        TimeUnit.NANOSECONDS.timedWait(this, left);
+      while (true) {
+        long seen;
+        synchronized (this) {
+          seen = expiries;
+        }
+        if (admin.exists(keys) == 0) return true; // not while holding the lock the listener needs
+        synchronized (this) {
+          while (expiries == seen) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+          }
+        }
       }
-      return true;
     }
 
     @Override
