@@ -13,7 +13,7 @@ import java.time.Instant;
  * So a request that created a game and then lost its answer ({@link FaultScript.Trigger#processThenReset()})
  * reads {@code processed() == true}, {@code status() == 0}, {@code apiStatus() == 201}.
  *
- * @param sequence arrival order, from 1, unique per simulator
+ * @param sequence arrival order, from 1, unique per simulator until its {@link AssignrSimulator#reset()}
  * @param method HTTP method, upper case
  * @param scheme {@code http} or {@code https}
  * @param path the path without the query, e.g. {@code /api/v2/sites/1/games}

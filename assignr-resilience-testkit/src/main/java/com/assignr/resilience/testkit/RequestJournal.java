@@ -134,9 +134,12 @@ public final class RequestJournal {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
-  /** Forgets every entry. Sequence numbers keep counting. */
+  /**
+   * Forgets every entry. Sequence numbers keep counting (only {@link AssignrSimulator#reset()}
+   * starts them from 1 again).
+   */
   public void reset() {
-    store.clear();
+    store.clearEntries();
   }
 
   static Predicate<JournalEntry> matcher(String method, String pathRegexOrPrefix) {

@@ -85,6 +85,21 @@ class JournalTest {
   }
 
   @Test
+  void aSimulatorResetNumbersFromOneAgain_aJournalResetKeepsCounting() {
+    http.get(SIM.baseUrl() + "/sites");
+    http.get(SIM.baseUrl() + "/sites");
+    SIM.simulator().reset();
+    http.get(SIM.baseUrl() + "/sites");
+    assertEquals(List.of(1L), SIM.journal().entries().stream().map(JournalEntry::sequence).toList(),
+        "reset() restores the freshly started state, numbering included");
+
+    SIM.journal().reset();
+    http.get(SIM.baseUrl() + "/sites");
+    assertEquals(List.of(2L), SIM.journal().entries().stream().map(JournalEntry::sequence).toList(),
+        "the journal's own reset forgets the entries only");
+  }
+
+  @Test
   void otherPathsFallThroughToWireMockStubs() {
     SIM.simulator().wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock
         .post("/oauth/token").willReturn(com.github.tomakehurst.wiremock.client.WireMock

@@ -34,7 +34,17 @@ public final class JournalStore {
     return List.copyOf(copy);
   }
 
+  /**
+   * The freshly started state, as {@code AssignrSimulator.reset()} promises: no entries, and the
+   * next entry is number 1 again.
+   */
   public synchronized void clear() {
+    entries.clear();
+    sequence = 0;
+  }
+
+  /** Forgets the entries only; sequence numbers keep counting ({@code RequestJournal.reset()}). */
+  public synchronized void clearEntries() {
     entries.clear();
   }
 }
