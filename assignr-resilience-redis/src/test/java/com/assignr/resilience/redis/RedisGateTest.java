@@ -41,9 +41,10 @@ class RedisGateTest {
   static final long SECOND = 1_000 * MS;
   static final long MAX_WAIT = 65 * SECOND;
   /**
-   * Redis's {@code TIME} is whole µs: a span between two of its readings can exceed the same span
-   * measured here with {@code nanoTime} by that rounding. A lower bound of the form "what Redis saw
-   * minus what passed here" allows this much more (far less than any one place, 20 ms).
+   * Redis's {@code TIME} is whole µs of the wall clock, ours {@code nanoTime}: a span between two of
+   * Redis's readings can exceed the same span measured here by that rounding (1 µs) and by any rate
+   * difference of the two clocks. A lower bound of the form "what Redis saw minus what passed here"
+   * allows 1 ms for both: far less than a place (20 ms) or any closure that is wrong.
    */
   static final long ROUNDING = MS;
 
