@@ -133,8 +133,13 @@ class LeakAndLoadTest {
           "before " + clientBefore + ", after " + clientAfter + " (" + groupsAfter.entrySet().stream()
               .filter(e -> e.getKey().startsWith("OkHttp") || e.getKey().startsWith("HttpClient"))
               .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("") + ")");
-      assertTrue(clientAfter <= clientBefore + 4, "client threads grew from " + clientBefore + " to "
-          + clientAfter + ": " + groupsBefore + " -> " + groupsAfter);
+      // A leak grows with the calls (10,000 of them); a pool grows with the peak concurrency and
+      // keeps idle threads for about a minute. Three client pools can grow here (the JDK client's
+      // workers, OkHttp's dispatcher and its TaskRunner), each by at most one thread per call in
+      // flight; the warm-up does not always reach the same peak, so +4 failed once (47 -> 52).
+      int growablePools = 3;
+      assertTrue(clientAfter <= clientBefore + growablePools * concurrency, "client threads grew from "
+          + clientBefore + " to " + clientAfter + ": " + groupsBefore + " -> " + groupsAfter);
       assertTrue(pooled <= 16, pooled + " pooled connections");
       workers.shutdownNow();
     }
