@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +112,16 @@ public final class RedisLink implements AutoCloseable {
    * connected. Never blocks the calling thread. The link owns {@code args[0]}, the deadline.
    */
   public CompletableFuture<List<Object>> run(GateScripts.Script script, String[] keys, String[] args) {
+    return run(script, keys, args, null);
+  }
+
+  /**
+   * As {@link #run(GateScripts.Script, String[], String[])}; {@code lateReply} (if not null) is
+   * given a reply that came after the future had failed on the timeout: Redis did run the script,
+   * and whatever it did is the caller's to undo.
+   */
+  public CompletableFuture<List<Object>> run(GateScripts.Script script, String[] keys, String[] args,
+      Consumer<List<Object>> lateReply) {
     CompletableFuture<List<Object>> result = new CompletableFuture<>();
     RedisAsyncCommands<String, String> c = commands;
     if (c == null || closed) {
@@ -119,22 +130,23 @@ public final class RedisLink implements AutoCloseable {
       if (!closed && ownedClient != null && !connecting.get()) CompletableFuture.runAsync(this::connect);
       return result;
     }
-    send(c, script, keys, args, result, true);
+    send(c, script, keys, args, result, true, lateReply);
     return result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
   }
 
   private void send(RedisAsyncCommands<String, String> c, GateScripts.Script script, String[] keys,
-      String[] args, CompletableFuture<List<Object>> result, boolean mayResend) {
+      String[] args, CompletableFuture<List<Object>> result, boolean mayResend,
+      Consumer<List<Object>> lateReply) {
     long sent = REAL.nanoTime();
     args[0] = Long.toString(deadlineMicros(sent));
     try {
       c.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args).whenComplete((reply, error) -> {
         if (error != null && unwrap(error) instanceof RedisNoScriptException) {
           // Redis restarted (or flushed its scripts): send the text once, it is cached again.
-          c.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
-              .whenComplete((again, failure) -> settle(c, script, keys, args, result, mayResend, sent, again, failure));
+          c.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args).whenComplete((again, failure) ->
+              settle(c, script, keys, args, result, mayResend, sent, again, failure, lateReply));
         } else {
-          settle(c, script, keys, args, result, mayResend, sent, reply, error);
+          settle(c, script, keys, args, result, mayResend, sent, reply, error, lateReply);
         }
       });
     } catch (RuntimeException e) {
@@ -144,7 +156,7 @@ public final class RedisLink implements AutoCloseable {
 
   private void settle(RedisAsyncCommands<String, String> c, GateScripts.Script script, String[] keys,
       String[] args, CompletableFuture<List<Object>> result, boolean mayResend, long sent,
-      List<Object> reply, Throwable error) {
+      List<Object> reply, Throwable error, Consumer<List<Object>> lateReply) {
     if (error != null) {
       result.completeExceptionally(unwrap(error));
       return;
@@ -152,10 +164,10 @@ public final class RedisLink implements AutoCloseable {
     boolean expired = observe(reply, sent);
     if (expired && mayResend && !result.isDone()) {
       // Answered in time, yet Redis found it late: the clock estimate was behind (it is fresh now).
-      send(c, script, keys, args, result, false);
+      send(c, script, keys, args, result, false, lateReply);
       return;
     }
-    result.complete(reply);
+    if (!result.complete(reply) && lateReply != null && !result.isCancelled()) lateReply.accept(reply);
   }
 
   /** Removes finished attempts from an in-flight set; fire and forget, bounded by the timeout. */

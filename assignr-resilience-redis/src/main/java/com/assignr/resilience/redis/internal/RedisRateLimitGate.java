@@ -168,7 +168,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     RateLimitGate local = fallback;
     if (local != null) return admitLocally(local, nowNanos, maxWaitNanos);
     String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
-    CompletableFuture<List<Object>> reply = link.run(ADMIT, keys, admitArgs(maxWaitNanos, member));
+    CompletableFuture<List<Object>> reply = link.run(ADMIT, keys, admitArgs(maxWaitNanos, member), late -> handBack(late, member));
     List<Object> answer;
     try {
       answer = await(reply);
@@ -188,7 +188,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
     RateLimitGate local = fallback;
     if (local != null) return CompletableFuture.completedFuture(admitLocally(local, nowNanos, maxWaitNanos));
     String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
-    return link.run(ADMIT, keys, admitArgs(maxWaitNanos, member)).handle((answer, failure) -> failure == null
+    return link.run(ADMIT, keys, admitArgs(maxWaitNanos, member), late -> handBack(late, member))
+        .handle((answer, failure) -> failure == null
         ? admitted(answer, member)
         : admitLocally(degrade(failure), context.time().nanoTime(), maxWaitNanos));
   }
@@ -209,6 +210,14 @@ public final class RedisRateLimitGate implements RateLimitGate {
     } finally {
       if (interrupted) Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * A reply that came after the admission had timed out (the attempt went to the local gate): if
+   * Redis admitted it, the place it holds is handed back now rather than at the end of its lease.
+   */
+  private void handBack(List<Object> late, String member) {
+    if (late != null && at(late, CODE) == ADMITTED) link.zrem(keys[1], member);
   }
 
   private long admitted(List<Object> answer, String member) {
