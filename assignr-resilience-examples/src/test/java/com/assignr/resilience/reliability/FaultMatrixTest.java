@@ -184,7 +184,7 @@ class FaultMatrixTest {
     VirtualTime time = VirtualTime.autoAdvancing();
     rig.reset(time);
     CapturingLogger logger = new CapturingLogger();
-    EventLog events = new EventLog(time.clock());
+    EventLog events = new EventLog();
     AssignrResilience resilience = rig.config(time, Rig.listeners(logger, events)).build();
     OkHttpClient base = scenario == Scenario.READ_TIMEOUT
         ? rig.ok.newBuilder().readTimeout(CLIENT_TIMEOUT).build() : rig.ok;

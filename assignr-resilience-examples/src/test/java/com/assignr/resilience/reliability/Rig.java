@@ -415,13 +415,6 @@ final class Rig implements AutoCloseable {
   static final class EventLog implements RetryListener {
     final List<String> events = new CopyOnWriteArrayList<>();
     final AtomicInteger attempts = new AtomicInteger();
-    final List<Instant> gateClosedAt = new CopyOnWriteArrayList<>();
-    final List<Duration> gateClosedFor = new CopyOnWriteArrayList<>();
-    private final Clock wallClock;
-
-    EventLog(Clock wallClock) {
-      this.wallClock = wallClock;
-    }
 
     @Override public void onAttempt(RequestInfo r, int a) {
       attempts.incrementAndGet();
@@ -431,11 +424,7 @@ final class Rig implements AutoCloseable {
     @Override public void onRetryScheduled(RequestInfo r, int a, Decision.Retry d) { events.add("retry " + r + " " + a + " " + d); }
     @Override public void onGateWait(RequestInfo r, int a, Duration w) { events.add("gateWait " + r + " " + a + " " + w); }
     @Override public void onRateLimitObserved(String k, RateLimitInfo i) { events.add("rateLimit " + k + " " + i); }
-    @Override public void onGateClosed(String k, Duration c, String why) {
-      gateClosedAt.add(wallClock.instant());
-      gateClosedFor.add(c);
-      events.add("gateClosed " + k + " " + c + " " + why);
-    }
+    @Override public void onGateClosed(String k, Duration c, String why) { events.add("gateClosed " + k + " " + c + " " + why); }
     @Override public void onGateOpened(String k) { events.add("gateOpened " + k); }
     @Override public void onGiveUp(RequestInfo r, int a, Duration e, Decision.Stop s, Outcome o) {
       events.add("giveUp " + r + " " + a + " " + e + " " + s + " " + o);

@@ -100,7 +100,7 @@ class SecurityTest {
     VirtualTime time = VirtualTime.autoAdvancing();
     rig.reset(time);
     CapturingLogger logger = new CapturingLogger();
-    EventLog events = new EventLog(time.clock());
+    EventLog events = new EventLog();
     Rig.Caller caller = rig.caller(adapter, mode, config(time, logger, events));
     int refused = 0;
     for (String base : List.of(rig.sim.httpBaseUrl(), "http://api.assignr.com/api/v2")) {
@@ -124,7 +124,7 @@ class SecurityTest {
     VirtualTime time = VirtualTime.autoAdvancing();
     rig.reset(time);
     CapturingLogger logger = new CapturingLogger();
-    EventLog events = new EventLog(time.clock());
+    EventLog events = new EventLog();
     // The interceptor is checked twice: on a client that follows redirects (OkHttp's default),
     // where OkHttp itself sends the GET below the interceptor, and on one that does not.
     for (boolean follow : adapter == Adapter.OKHTTP_INTERCEPTOR ? new boolean[] {true, false} : new boolean[] {true}) {
@@ -159,7 +159,7 @@ class SecurityTest {
     try (AssignrSimulator httpsOnly = AssignrSimulator.builder().httpsOnly(true).start()) {
       VirtualTime time = VirtualTime.autoAdvancing();
       CapturingLogger logger = new CapturingLogger();
-      EventLog events = new EventLog(time.clock());
+      EventLog events = new EventLog();
       AssignrResilience resilience = rig.config(time, Rig.listeners(logger, events))
           .allowInsecureLoopback(true).build();
       boolean follow = adapter != Adapter.OKHTTP_INTERCEPTOR; // the documented interceptor setup
@@ -188,7 +188,7 @@ class SecurityTest {
       rig.reset(time);
       other.reset();
       CapturingLogger logger = new CapturingLogger();
-      EventLog events = new EventLog(time.clock());
+      EventLog events = new EventLog();
       Rig.Caller caller = rig.caller(adapter, mode, config(time, logger, events));
       String elsewhere = "https://127.0.0.1:" + other.httpsPort() + "/api/v2" + GAMES;
       rig.sim.script().next(1).respond(ScriptedResponse.status(status).header("Location", elsewhere));
@@ -228,7 +228,7 @@ class SecurityTest {
         + ", 307 to another host " + (other.journal().count() == 0 ? "not followed"
         : "followed with Authorization " + (withToken == 0 ? "stripped" : "SENT"));
 
-    AssignrResilience resilience = config(time, new CapturingLogger(), new EventLog(time.clock()));
+    AssignrResilience resilience = config(time, new CapturingLogger(), new EventLog());
     if (redirect == HttpClient.Redirect.NEVER) {
       assertEquals(0, gets);
       assertEquals(0, withToken);
@@ -253,7 +253,7 @@ class SecurityTest {
     VirtualTime time = VirtualTime.autoAdvancing();
     rig.reset(time);
     CapturingLogger logger = new CapturingLogger();
-    EventLog events = new EventLog(time.clock());
+    EventLog events = new EventLog();
     AssignrResilience resilience = config(time, logger, events);
     AssignrInterceptor interceptor = AssignrInterceptor.create(resilience);
     AssignrCallFactory factory = AssignrCallFactory.create(rig.ok, resilience);
