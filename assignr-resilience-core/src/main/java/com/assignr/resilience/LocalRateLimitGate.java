@@ -1,13 +1,17 @@
 package com.assignr.resilience;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-process {@link RateLimitGate}: one account's quota, shared by every thread and every
  * client built from one {@link AssignrResilience}.
+ *
+ * <p>Its rules are specified, with the Redis store's scripts, by one table of scenarios: the
+ * testkit's {@code GateContract} ({@code gate-contract.txt}), which both pass (the testkit's
+ * {@code LocalGateContractTest} runs it on this class; core's tests cannot, as the testkit
+ * depends on core).
  *
  * <h2>How is the gate designed, and why?</h2>
  *
@@ -34,10 +38,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       <em>plus the margin</em>. An answer in a window's last second says "0 s"; believing the
  *       reset at once would admit without limit while Assignr still counts the old window. The
  *       cost of waiting for the margin is small: a window that ends exhausted keeps the gate
- *       closed that long anyway. (The Redis store's scripts apply the same two rules.)
+ *       closed that long anyway.
  *   <li><b>Closing.</b> A 429, or {@code Remaining} reaching the reserve (default 2, left for the
  *       people using Assignr's web app on the same account), closes the gate until the reset plus
  *       the policy's margin. Every new attempt then waits, not only the one that was refused.
+ *       A closure is announced once ({@code onGateClosed}; a later answer only extends it) and
+ *       its end once ({@code onGateOpened}, at the first admission or answer after it); a 429
+ *       after a closure that ended unseen begins a new one, announced, with places from 1.
  *   <li><b>Reopening without a herd.</b> The k-th caller that finds the gate closed is told to
  *       come back at {@code reset + k × releaseSpacing} (20 ms by default: 180 waiting callers
  *       return over 3.6 s), so the first answers of the new window are learned before most of them
@@ -89,13 +96,19 @@ final class LocalRateLimitGate implements RateLimitGate {
   /** When the last response arrived (ticker nanos); before baseNanos until one has. */
   private volatile long lastAnswer;
   private final AtomicLong closedUntil;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  /**
+   * Whether the last closure was announced ({@code onGateClosed}) and its end not yet ({@code
+   * onGateOpened}). Read without the lock on every admission and answer; changed, and the two events
+   * fired, only under {@link #announcements}, so each closure is announced once and in order.
+   */
+  private volatile boolean closed;
+  private final Object announcements = new Object();
   private final AtomicLong releaseTickets = new AtomicLong();
   private final AtomicLong nextPacedAdmission;
   /**
-   * The last headers learned, read only by {@link #state()} for the binding rule's limit and
-   * period. A plain field on purpose: a stale read costs a metric one response's lag, a volatile
-   * write would cost every response a fence.
+   * The headers of the answer whose budget the gate keeps, read only by {@link #state()} for the
+   * binding rule's limit and period. A plain field on purpose: a stale read costs a metric one
+   * response's lag, a volatile write would cost every adopted answer a fence.
    */
   private RateLimitInfo lastInfo = RateLimitInfo.none();
 
@@ -125,8 +138,9 @@ final class LocalRateLimitGate implements RateLimitGate {
       lastAnswer = now;
     }
     if (seed.closed()) {
+      // The closure was announced where the seed comes from (the shared gate): its end is ours.
       closedUntil.set(now + Math.min(seed.closedFor().toNanos(), MAX_CLOSURE_NANOS));
-      closed.set(true);
+      closed = true;
       releaseTickets.set(1);
     }
   }
@@ -141,7 +155,7 @@ final class LocalRateLimitGate implements RateLimitGate {
     // closedUntil alone decides; the closed flag only drives the opened/closed events.
     long wait = closedUntil.get() - now;
     if (wait > 0) return placeInLine(wait, maxWaitNanos);
-    if (closed.get() && closed.compareAndSet(true, false)) listener.onGateOpened(quotaKey);
+    if (closed) announceOpened(now);
     long w = window.get();
     if (known(w, now)) {
       long resetAt = resetAt(w);
@@ -204,8 +218,12 @@ final class LocalRateLimitGate implements RateLimitGate {
   @Override
   public void learn(int status, RateLimitInfo info, long now) {
     if (now - lastAnswer > 0) lastAnswer = now;
-    if (!info.isPresent() && status != 429) return;
-    lastInfo = info;
+    if (closed) announceOpened(now);
+    if (!info.isPresent()) {
+      if (status != 429) return;
+    } else {
+      listener.onRateLimitObserved(quotaKey, info); // every answer with headers, adopted or not
+    }
     long seconds = info.untilResetSeconds();
     long remaining = info.remainingOrNegative();
     boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
@@ -214,16 +232,14 @@ final class LocalRateLimitGate implements RateLimitGate {
       if (!exhausted) return;
       long wait = info.retryAfter(time.clock()).map(Duration::toNanos).orElse(closureWithoutResetNanos);
       wait = Math.min(wait, MAX_CLOSURE_NANOS);
-      update(status == 429 ? 0 : remaining, now + wait, now);
-      listener.onRateLimitObserved(quotaKey, info);
+      update(status == 429 ? 0 : remaining, now + wait, now, info);
       close(now + wait + marginNanos, now, status == 429 ? "429 Too Many Requests (no reset given)"
           : "remaining reached the reserve of " + reserve + " (no reset given)");
       return;
     }
     if (status != 429 && remaining < 0) return;
     long resetAt = now + Math.min(seconds * NANOS_PER_SECOND, MAX_CLOSURE_NANOS);
-    update(status == 429 ? 0 : remaining, resetAt, now);
-    listener.onRateLimitObserved(quotaKey, info);
+    update(status == 429 ? 0 : remaining, resetAt, now, info);
     if (status == 429) {
       close(resetAt + marginNanos, now, "429 Too Many Requests");
     } else if (exhausted) {
@@ -257,22 +273,53 @@ final class LocalRateLimitGate implements RateLimitGate {
    * margin), or when it shows fewer requests left. Until then {@code Remaining} can only fall, so
    * an answer with more left is stale (it overtook a later one, or it was slow and its computed
    * reset lands late) or describes a rule that does not bind: either way it must not raise the
-   * budget.
+   * budget. The limit and period {@link #state()} reports are those of the adopted answer.
    */
-  private void update(long remaining, long resetAt, long now) {
+  private void update(long remaining, long resetAt, long now, RateLimitInfo info) {
     long packed = pack(Math.min(remaining, REMAINING_MASK), resetAt);
     long current;
     do {
       current = window.get();
       if (known(current, now) && remaining >= (current & REMAINING_MASK)) return;
     } while (!window.compareAndSet(current, packed));
+    lastInfo = info;
   }
 
+  /**
+   * Closes the gate until {@code until}. While a closure is in effect this only extends it (never
+   * shortens it): the same closure, announced once. Once it has ended, seen by a caller or not, a
+   * new closure begins: its waiters take release places from 1, and it is announced (after the
+   * end of the last one, if nobody had seen that yet). A closure that ends by {@code now} is none.
+   */
   private void close(long until, long now, String reason) {
-    long previous = closedUntil.getAndAccumulate(until, Math::max);
-    if (closed.compareAndSet(false, true)) {
+    if (until - now <= 0) return;
+    long previous = closedUntil.get();
+    if (previous - now > 0) {
+      closedUntil.accumulateAndGet(until, Math::max);
+      return;
+    }
+    synchronized (announcements) {
+      previous = closedUntil.get();
+      if (previous - now > 0) { // another thread began it meanwhile
+        closedUntil.accumulateAndGet(until, Math::max);
+        return;
+      }
+      // Places first: no caller takes one while closedUntil still shows the closure that ended.
       releaseTickets.set(1);
-      listener.onGateClosed(quotaKey, Duration.ofNanos(Math.max(until, previous) - now), reason);
+      closedUntil.accumulateAndGet(until, Math::max);
+      if (closed) listener.onGateOpened(quotaKey);
+      closed = true;
+      listener.onGateClosed(quotaKey, Duration.ofNanos(until - now), reason);
+    }
+  }
+
+  /** Announces the end of the last closure, once, if it has ended by {@code now}. */
+  private void announceOpened(long now) {
+    synchronized (announcements) {
+      if (closed && closedUntil.get() - now <= 0) {
+        closed = false;
+        listener.onGateOpened(quotaKey);
+      }
     }
   }
 
