@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Time is Redis's ({@code TIME}), never the instances'. The {@link
  * com.assignr.resilience.TimeSource} of an {@link AssignrResilience} still does the waiting, so it
- * must follow real time (a virtual clock only drives the local fallback).
+ * must follow real time (a virtual clock only drives the local fallback). Only this module's
+ * tests pass the scripts a time of their own (virtual), to run the testkit's gate contract.
  */
 public final class RedisGateStore implements GateStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisGateStore.class);
@@ -125,6 +126,7 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     private String keyPrefix = "assignr-resilience";
     private Duration inFlightLease = Duration.ofSeconds(30);
     private Duration probeInterval = Duration.ofSeconds(1);
+    private boolean callersTime;
 
     private Builder() {}
 
@@ -188,6 +190,15 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     public Builder probeInterval(Duration interval) { this.probeInterval = interval; return this; }
 
     /**
+     * Tests only (package-private): the scripts take each caller's time (the {@code nowNanos} of
+     * its {@code TimeSource}, e.g. the testkit's {@code VirtualTime}) instead of Redis's {@code
+     * TIME}, and commands carry no deadline, so that a test drives the shared gate's clock as it
+     * drives the in-process gate's (the gate contract runs on both). Never in production:
+     * instances with skewed clocks would disagree.
+     */
+    Builder callersTimeForTests() { this.callersTime = true; return this; }
+
+    /**
      * Validates every setting and connects (waiting at most {@link #connectTimeout}).
      *
      * @throws IllegalArgumentException naming each bad parameter and its value
@@ -221,7 +232,7 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
               + " disconnected; no call waits for them longer than {} ms, but configure"
               + " ClientOptions.disconnectedBehavior(REJECT_COMMANDS) so an outage costs nothing", timeout.toMillis());
         }
-        return new RedisGateStore(this, new RedisLink(connection, timeout, connectTimeout));
+        return new RedisGateStore(this, new RedisLink(connection, timeout, connectTimeout, callersTime));
       }
       return new RedisGateStore(this, ownClient(Objects.requireNonNull(parsed)));
     }
@@ -248,7 +259,7 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
           .timeoutOptions(TimeoutOptions.enabled(timeout))
           .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
           .build());
-      return new RedisLink(client, owned, u, timeout, connectTimeout);
+      return new RedisLink(client, owned, u, timeout, connectTimeout, callersTime);
     }
   }
 }

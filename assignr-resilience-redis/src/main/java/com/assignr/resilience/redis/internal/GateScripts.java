@@ -21,6 +21,9 @@ public final class GateScripts {
       UNTIL_RESET_MICROS = 4, CLOSED_FOR_MICROS = 5, IN_FLIGHT = 6, LIMIT = 7, PERIOD = 8, WHY = 9,
       CLOSED_NOW = 10, REPLY_LENGTH = 11;
 
+  /** The {@code now} argument that tells the scripts to read Redis's own clock ({@code TIME}). */
+  public static final String REDIS_TIME = "-1";
+
   /** Why the gate closed, as the scripts record it. */
   public static String reason(long why) {
     switch ((int) why) {

@@ -51,6 +51,8 @@ public final class RedisLink implements AutoCloseable {
   private final RedisURI uri;
   private final StatefulRedisConnection<String, String> userConnection;
   private final long timeoutNanos;
+  /** Tests only: the scripts take the callers' time, so no deadline can be set on Redis's clock. */
+  private final boolean callersTime;
   private final AtomicBoolean connecting = new AtomicBoolean();
   private final AtomicBoolean warnedConnect = new AtomicBoolean();
   private volatile StatefulRedisConnection<String, String> connection;
@@ -62,14 +64,19 @@ public final class RedisLink implements AutoCloseable {
   private volatile long offsetTakenNanos;
   private static final long OFFSET_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  /** A link over a client of our own (owned resources are shut down on close, else left alone). */
+  /**
+   * A link over a client of our own (owned resources are shut down on close, else left alone).
+   * {@code callersTime}: tests only, the gates pass the scripts their callers' time (see {@link
+   * #callersTime()}).
+   */
   public RedisLink(RedisClient client, ClientResources ownedResources, RedisURI uri, Duration timeout,
-      Duration connectTimeout) {
+      Duration connectTimeout, boolean callersTime) {
     this.ownedClient = client;
     this.ownedResources = ownedResources;
     this.uri = uri;
     this.userConnection = null;
     this.timeoutNanos = timeout.toNanos();
+    this.callersTime = callersTime;
     try {
       connect().get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -80,12 +87,14 @@ public final class RedisLink implements AutoCloseable {
   }
 
   /** A link over the user's connection, which stays theirs (never closed here). */
-  public RedisLink(StatefulRedisConnection<String, String> connection, Duration timeout, Duration connectTimeout) {
+  public RedisLink(StatefulRedisConnection<String, String> connection, Duration timeout, Duration connectTimeout,
+      boolean callersTime) {
     this.ownedClient = null;
     this.ownedResources = null;
     this.uri = null;
     this.userConnection = connection;
     this.timeoutNanos = timeout.toNanos();
+    this.callersTime = callersTime;
     try {
       warmUp(connection.async()).get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -100,6 +109,15 @@ public final class RedisLink implements AutoCloseable {
   /** The per-command timeout, in nanoseconds. */
   public long timeoutNanos() {
     return timeoutNanos;
+  }
+
+  /**
+   * Whether the gates pass the scripts their callers' time ({@code nowNanos}, e.g. a test's
+   * virtual time) instead of letting them read Redis's {@code TIME}: tests only, for a
+   * deterministic shared gate. Commands then carry no deadline (it would be on Redis's clock).
+   */
+  public boolean callersTime() {
+    return callersTime;
   }
 
   /** Whether {@link #close()} was called. */
@@ -138,7 +156,7 @@ public final class RedisLink implements AutoCloseable {
       String[] args, CompletableFuture<List<Object>> result, boolean mayResend,
       Consumer<List<Object>> lateReply) {
     long sent = REAL.nanoTime();
-    args[0] = Long.toString(deadlineMicros(sent));
+    args[0] = callersTime ? "0" : Long.toString(deadlineMicros(sent));
     try {
       c.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args).whenComplete((reply, error) -> {
         if (error != null && unwrap(error) instanceof RedisNoScriptException) {
@@ -203,7 +221,7 @@ public final class RedisLink implements AutoCloseable {
    * @return whether the reply says EXPIRED
    */
   private boolean observe(List<Object> reply, long sentNanos) {
-    if (reply == null || reply.size() <= GateScripts.NOW_MICROS) return false;
+    if (callersTime || reply == null || reply.size() <= GateScripts.NOW_MICROS) return false;
     Object now = reply.get(GateScripts.NOW_MICROS);
     boolean expired = Long.valueOf(GateScripts.EXPIRED).equals(reply.get(GateScripts.CODE));
     if (now instanceof Long) {

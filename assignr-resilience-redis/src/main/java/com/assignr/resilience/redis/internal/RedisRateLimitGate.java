@@ -9,6 +9,7 @@ import static com.assignr.resilience.redis.internal.GateScripts.IN_FLIGHT;
 import static com.assignr.resilience.redis.internal.GateScripts.LEARN;
 import static com.assignr.resilience.redis.internal.GateScripts.LIMIT;
 import static com.assignr.resilience.redis.internal.GateScripts.PERIOD;
+import static com.assignr.resilience.redis.internal.GateScripts.REDIS_TIME;
 import static com.assignr.resilience.redis.internal.GateScripts.REMAINING;
 import static com.assignr.resilience.redis.internal.GateScripts.REPLY_LENGTH;
 import static com.assignr.resilience.redis.internal.GateScripts.UNTIL_RESET_MICROS;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *       admission is decided.
  *   <li><b>Redis's clock.</b> Every instant in the scripts is Redis {@code TIME}: the callers'
  *       {@code nowNanos} are used only by the local fallback. Instances with skewed clocks, or
- *       different {@code nanoTime} origins, agree because none of them supplies a time.
+ *       different {@code nanoTime} origins, agree because none of them supplies a time. (Only
+ *       tests pass the callers' time instead: {@link RedisLink#callersTime()}.)
  *   <li><b>In flight, fleet-wide.</b> Each admitted attempt is a member of a sorted set scored by
  *       the end of its lease ({@code inFlightLease}, default 30 s), so the attempts of an instance
  *       that crashed stop counting by themselves. The SPI does not say which attempt an answer
@@ -123,6 +125,9 @@ public final class RedisRateLimitGate implements RateLimitGate {
   /** The wait before the next probe: short after a stall, growing to probeInterval while Redis stays away. */
   private volatile long probeDelayNanos;
   private final AtomicBoolean observedClosed = new AtomicBoolean();
+  /** The time the snapshot ages by: real time, or the callers' in tests (see RedisLink#callersTime). */
+  private final TimeSource clock;
+  private final boolean callersTime;
   /** The last write sent without waiting (they are applied in order: one connection). */
   private volatile CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
 
@@ -151,6 +156,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
     this.leaseArg = Long.toString(inFlightLease.toNanos() / 1000);
     this.coldStartArg = Integer.toString(policy.coldStartConcurrency());
     this.pacingArg = policy.pacing() ? "1" : "0";
+    this.callersTime = link.callersTime();
+    this.clock = callersTime ? context.time() : REAL;
   }
 
   @Override
@@ -168,7 +175,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     RateLimitGate local = fallback;
     if (local != null) return admitLocally(local, nowNanos, maxWaitNanos);
     String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
-    CompletableFuture<List<Object>> reply = link.run(ADMIT, keys, admitArgs(maxWaitNanos, member), late -> handBack(late, member));
+    CompletableFuture<List<Object>> reply = link.run(ADMIT, keys, admitArgs(nowNanos, maxWaitNanos, member), late -> handBack(late, member));
     List<Object> answer;
     try {
       answer = await(reply);
@@ -188,7 +195,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     RateLimitGate local = fallback;
     if (local != null) return CompletableFuture.completedFuture(admitLocally(local, nowNanos, maxWaitNanos));
     String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
-    return link.run(ADMIT, keys, admitArgs(maxWaitNanos, member), late -> handBack(late, member))
+    return link.run(ADMIT, keys, admitArgs(nowNanos, maxWaitNanos, member), late -> handBack(late, member))
         .handle((answer, failure) -> failure == null
         ? admitted(answer, member)
         : admitLocally(degrade(failure), context.time().nanoTime(), maxWaitNanos));
@@ -290,7 +297,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
   /** Sends an answer to Redis without waiting; a failure degrades and teaches the local gate. */
   private void share(int status, RateLimitInfo info, long nowNanos, String token) {
     if (info.isPresent()) context.listener().onRateLimitObserved(quotaKey, info);
-    lastWrite = link.run(LEARN, keys, learnArgs(status, info, token)).whenComplete((answer, failure) -> {
+    lastWrite = link.run(LEARN, keys, learnArgs(status, info, token, nowNanos)).whenComplete((answer, failure) -> {
       if (failure == null) {
         remember(answer);
         return;
@@ -318,7 +325,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
       return new GateState(quotaKey, s.closedFor(), s.remaining(), s.untilReset(), s.limit(),
           s.periodSeconds(), s.inFlight(), GateState.Mode.DEGRADED);
     }
-    return shared(last, REAL.nanoTime(), GateState.Mode.SHARED);
+    return shared(last, clock.nanoTime(), GateState.Mode.SHARED);
   }
 
   private GateState shared(Snapshot s, long realNow, GateState.Mode mode) {
@@ -341,7 +348,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     if (code == EXPIRED) return code;
     long closedFor = at(answer, CLOSED_FOR_MICROS);
     last = new Snapshot(at(answer, REMAINING), at(answer, UNTIL_RESET_MICROS), closedFor,
-        (int) at(answer, IN_FLIGHT), at(answer, LIMIT), at(answer, PERIOD), REAL.nanoTime());
+        (int) at(answer, IN_FLIGHT), at(answer, LIMIT), at(answer, PERIOD), clock.nanoTime());
     RetryListener listener = context.listener();
     if (closedFor > 0) {
       if (observedClosed.compareAndSet(false, true)) {
@@ -377,7 +384,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private GateState seed() {
     Snapshot s = last;
     if (s == null) return null;
-    return shared(s, REAL.nanoTime(), GateState.Mode.SHARED);
+    return shared(s, clock.nanoTime(), GateState.Mode.SHARED);
   }
 
   /**
@@ -422,13 +429,18 @@ public final class RedisRateLimitGate implements RateLimitGate {
     context.listener().onStoreRecovered(quotaKey);
   }
 
-  private String[] admitArgs(long maxWaitNanos, String member) {
-    long maxWait = Math.min(MAX_WAIT_MICROS, Math.max(0, maxWaitNanos / 1000));
-    return new String[] {"0", reserveArg, marginArg, spacingArg,
-        leaseArg, coldStartArg, pacingArg, Long.toString(maxWait), member};
+  /** The scripts' {@code now}: Redis's own clock, or in tests the caller's time (µs). */
+  private String timeArg(long nowNanos) {
+    return callersTime ? Long.toString(Math.floorDiv(nowNanos, 1000)) : REDIS_TIME;
   }
 
-  private String[] learnArgs(int status, RateLimitInfo info, String token) {
+  private String[] admitArgs(long nowNanos, long maxWaitNanos, String member) {
+    long maxWait = Math.min(MAX_WAIT_MICROS, Math.max(0, maxWaitNanos / 1000));
+    return new String[] {"0", reserveArg, marginArg, spacingArg,
+        leaseArg, timeArg(nowNanos), coldStartArg, pacingArg, Long.toString(maxWait), member};
+  }
+
+  private String[] learnArgs(int status, RateLimitInfo info, String token, long nowNanos) {
     long remaining = info.remainingOrNegative();
     long seconds = info.untilResetSeconds();
     long fallbackMicros = 0;
@@ -437,41 +449,43 @@ public final class RedisRateLimitGate implements RateLimitGate {
       fallbackMicros = info.retryAfter(context.time().clock()).map(d -> d.toNanos() / 1000)
           .orElse(closureWithoutResetMicros);
     }
-    String[] args = new String[token == null ? 13 : 14];
+    String[] args = new String[token == null ? 14 : 15];
     args[0] = "0"; // the deadline: the link sets it when it sends
     args[1] = reserveArg;
     args[2] = marginArg;
     args[3] = spacingArg;
     args[4] = leaseArg;
-    args[5] = Integer.toString(status);
-    args[6] = Long.toString(remaining);
-    args[7] = Long.toString(seconds < 0 ? -1 : seconds * 1_000_000L);
-    args[8] = Long.toString(fallbackMicros);
-    args[9] = "-1";
-    args[10] = info.isPresent() ? Long.toString(info.limit().orElse(-1)) : "-1";
-    args[11] = info.isPresent() ? Long.toString(info.periodSeconds().orElse(-1)) : "-1";
-    args[12] = info.isPresent() ? "1" : "0";
-    if (token != null) args[13] = token;
+    args[5] = timeArg(nowNanos);
+    args[6] = Integer.toString(status);
+    args[7] = Long.toString(remaining);
+    args[8] = Long.toString(seconds < 0 ? -1 : seconds * 1_000_000L);
+    args[9] = Long.toString(fallbackMicros);
+    args[10] = "-1";
+    args[11] = info.isPresent() ? Long.toString(info.limit().orElse(-1)) : "-1";
+    args[12] = info.isPresent() ? Long.toString(info.periodSeconds().orElse(-1)) : "-1";
+    args[13] = info.isPresent() ? "1" : "0";
+    if (token != null) args[14] = token;
     return args;
   }
 
   private String[] rejoinArgs(GateState s, List<String> removed) {
-    String[] args = new String[13 + removed.size()];
+    String[] args = new String[14 + removed.size()];
     args[0] = "0"; // the deadline: the link sets it when it sends
     args[1] = reserveArg;
     args[2] = marginArg;
     args[3] = spacingArg;
     args[4] = leaseArg;
-    args[5] = "0";
+    args[5] = timeArg(clock.nanoTime());
+    args[6] = "0";
     boolean known = s.remaining() >= 0 && s.untilReset() != null;
-    args[6] = Long.toString(known ? s.remaining() : -1);
-    args[7] = Long.toString(known ? s.untilReset().toNanos() / 1000 : -1);
-    args[8] = "0";
-    args[9] = Long.toString(s.closedFor().toNanos() / 1000);
-    args[10] = Long.toString(s.limit());
-    args[11] = Long.toString(s.periodSeconds());
-    args[12] = "1";
-    for (int i = 0; i < removed.size(); i++) args[13 + i] = removed.get(i);
+    args[7] = Long.toString(known ? s.remaining() : -1);
+    args[8] = Long.toString(known ? s.untilReset().toNanos() / 1000 : -1);
+    args[9] = "0";
+    args[10] = Long.toString(s.closedFor().toNanos() / 1000);
+    args[11] = Long.toString(s.limit());
+    args[12] = Long.toString(s.periodSeconds());
+    args[13] = "1";
+    for (int i = 0; i < removed.size(); i++) args[14 + i] = removed.get(i);
     return args;
   }
 

@@ -1,11 +1,11 @@
 -- admit: may one attempt go now? (appended to gate-common.lua)
---   ARGV[6] cold-start concurrency  ARGV[7] pacing (1/0)  ARGV[8] the caller's longest wait µs
---   ARGV[9] the member naming this attempt in the in-flight set
+--   ARGV[7] cold-start concurrency  ARGV[8] pacing (1/0)  ARGV[9] the caller's longest wait µs
+--   ARGV[10] the member naming this attempt in the in-flight set
 if expired() then return finish(-1, 0) end
-local coldStart = tonumber(ARGV[6])
-local pacing = ARGV[7] == '1'
-local maxWait = tonumber(ARGV[8])
-local member = ARGV[9]
+local coldStart = tonumber(ARGV[7])
+local pacing = ARGV[8] == '1'
+local maxWait = tonumber(ARGV[9])
+local member = ARGV[10]
 
 local function admit()
   redis.call('ZADD', inflight, int(now + lease), member)

@@ -6,17 +6,22 @@
 --   ARGV[1]  deadline (Redis µs): the caller stops waiting then; a script that starts later
 --            changes nothing and answers EXPIRED (0 = no deadline)
 --   ARGV[2]  reserve   ARGV[3] margin µs   ARGV[4] release spacing µs   ARGV[5] lease µs
--- Every time is Redis's own clock (TIME, µs), so instances with skewed clocks agree. Every write
--- sets a TTL: the hash outlives the last reset or closure it knows by one lease, the in-flight
--- set its newest lease, so a crashed instance leaves nothing behind for longer than that.
+--   ARGV[6]  now µs, or -1: Redis's own clock (TIME)
+-- In production every time is Redis's own clock (TIME, µs), so instances with skewed clocks agree;
+-- only tests pass the time (their virtual time), and no deadline with it. Every write sets a TTL:
+-- the hash outlives the last reset or closure it knows by one lease, the in-flight set its newest
+-- lease, so a crashed instance leaves nothing behind for longer than that.
 -- Gate hash fields (µs times):
 --   rem, reset   the last Remaining and when its window resets (the binding rule)
 --   closed       closed until; tickets: the next release place; why: what closed it
 --   answered     when the last answer arrived; since: when this state began (cold start)
 --   paced        the next paced admission; limit, period: the binding rule, for state()
 local gate, inflight = KEYS[1], KEYS[2]
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now = tonumber(ARGV[6])
+if now < 0 then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
 local deadline = tonumber(ARGV[1])
 local reserve = tonumber(ARGV[2])
 local margin = tonumber(ARGV[3])

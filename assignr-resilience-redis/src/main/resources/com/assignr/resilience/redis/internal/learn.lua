@@ -1,21 +1,21 @@
 -- learn: an answer, a finished attempt, or an instance rejoining (appended to gate-common.lua)
---   ARGV[6]  status (0: a rejoin)    ARGV[7] Remaining, or -1
---   ARGV[8]  µs until the reset, or -1     ARGV[9] closure µs when exhausted without a reset
---   ARGV[10] rejoin: closed for µs, or -1  ARGV[11] limit  ARGV[12] period (-1: unknown)
---   ARGV[13] whether rate-limit headers were present (1/0)
---   ARGV[14..] members of the in-flight set to remove (attempts that ended)
-for i = 14, #ARGV do
+--   ARGV[7]  status (0: a rejoin)    ARGV[8] Remaining, or -1
+--   ARGV[9]  µs until the reset, or -1     ARGV[10] closure µs when exhausted without a reset
+--   ARGV[11] rejoin: closed for µs, or -1  ARGV[12] limit  ARGV[13] period (-1: unknown)
+--   ARGV[14] whether rate-limit headers were present (1/0)
+--   ARGV[15..] members of the in-flight set to remove (attempts that ended)
+for i = 15, #ARGV do
   redis.call('ZREM', inflight, ARGV[i])
 end
 if expired() then return finish(-1, 0) end
-local status = tonumber(ARGV[6])
-local r = tonumber(ARGV[7])
-local untilReset = tonumber(ARGV[8])
-local fallback = tonumber(ARGV[9])
-local closeFor = tonumber(ARGV[10])
-local newLimit = tonumber(ARGV[11])
-local newPeriod = tonumber(ARGV[12])
-local present = ARGV[13] == '1'
+local status = tonumber(ARGV[7])
+local r = tonumber(ARGV[8])
+local untilReset = tonumber(ARGV[9])
+local fallback = tonumber(ARGV[10])
+local closeFor = tonumber(ARGV[11])
+local newLimit = tonumber(ARGV[12])
+local newPeriod = tonumber(ARGV[13])
+local present = ARGV[14] == '1'
 
 local function describe()
   if newLimit >= 0 and newPeriod >= 0 and (newLimit ~= limit or newPeriod ~= period) then
