@@ -11,6 +11,7 @@ import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
 import com.assignr.resilience.redis.internal.RedisRateLimitGate;
+import com.assignr.resilience.testkit.VirtualTime;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.cluster.SlotHash;
@@ -29,11 +30,14 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The gate's rules, fleet-wide: several stores on one real Redis stand in for several JVMs, each
- * with its own connection and its own gate of the same quota. The numbers are the in-process
- * gate's (reserve 2, release spacing 20 ms, margin 1 s), now across instances. The stores wait up
- * to 1 s for Redis here (RedisFaultTest covers the 50 ms default): these tests are about the rules,
- * on machines shared by several builds.
+ * What only the shared gate has: several stores on one real Redis stand in for several JVMs, each
+ * with its own connection and its own gate of the same quota, and they share one budget, one
+ * closure, one release order, one cold-start cap; its keys, TTLs and clock. The gate's rules for
+ * one gate are the testkit's gate contract ({@link RedisGateContractTest}). Tests of the fleet's
+ * rules run on one virtual time that every instance passes to the scripts ({@link
+ * RedisGateStore.Builder#callersTimeForTests()}), so their waits are exact; those about Redis's
+ * own clock (skew, lease scores, TTLs) run on {@code TIME}. The stores wait up to 1 s for Redis
+ * here (RedisFaultTest covers the 50 ms default), on machines shared by several builds.
  */
 @Timeout(30)
 class RedisGateTest {
@@ -50,6 +54,7 @@ class RedisGateTest {
 
   static TestRedis redis;
   final List<RedisGateStore> stores = new ArrayList<>();
+  final VirtualTime time = VirtualTime.manual();
   String quota;
 
   @BeforeAll
@@ -86,6 +91,18 @@ class RedisGateTest {
 
   RateLimitGate instance() {
     return instance(GatePolicy.defaults(), TimeSource.system());
+  }
+
+  /** One more instance whose scripts run on the test's virtual time, not Redis's. */
+  RateLimitGate onVirtualTime(GatePolicy policy, Duration margin, RetryListener listener) {
+    RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
+        .timeout(Duration.ofSeconds(1)).callersTimeForTests().build();
+    stores.add(store);
+    return store.gate(new GateStore.Context(quota, policy, margin, time, listener));
+  }
+
+  RateLimitGate onVirtualTime() {
+    return onVirtualTime(GatePolicy.defaults(), Duration.ofSeconds(1), RetryListener.NONE);
   }
 
   static RateLimitInfo headers(String... namesAndValues) {
@@ -137,76 +154,21 @@ class RedisGateTest {
   }
 
   @Test
-  void anAnswerEndsItsAttempt_andTheNextAnswerTeachesTheBudget() throws Exception {
-    RateLimitGate a = instance();
-    RateLimitGate b = instance();
-    a.learn(200, remaining(4, 30), now());
-    applied(a);
-    assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
-    assertEquals(0, b.tryAcquire(now(), MAX_WAIT));
-    assertTrue(b.tryAcquire(now(), MAX_WAIT) > 0, "remaining 4 - reserve 2 = 2 in flight");
-
-    a.onResponse(200, remaining(3, 30), now()); // one ended; Remaining says 3: one more may go
-    b.release();                                // the other ended without an answer
-    applied(a);
-    applied(b);
-    assertEquals(0, b.tryAcquire(now(), MAX_WAIT));
-    assertTrue(a.tryAcquire(now(), MAX_WAIT) > 0, "remaining 3 - reserve 2 - 1 in flight");
-  }
-
-  @Test
-  void aStaleAnswerWithMoreLeftDoesNotRaiseTheBudget() throws Exception {
-    RateLimitGate a = instance();
-    RateLimitGate b = instance();
-    a.learn(200, remaining(5, 30), now());
-    applied(a);
-    b.learn(200, remaining(9, 30), now()); // overtaken by the answer above
-    applied(b);
-    assertEquals(5, b.state().remaining());
-    assertEquals(3, admissions(List.of(a, b), 3));
-  }
-
-  @Test
-  void anAnswerInTheWindowsLastSecondKeepsItsBudget_andNoLaterAnswerRaisesItBeforeTheMargin() throws Exception {
-    // A 30 s margin (1 s by default) so that this real-time test cannot outlive the window.
-    GateStore.Context context = new GateStore.Context(quota, GatePolicy.defaults(), Duration.ofSeconds(30),
-        TimeSource.system(), RetryListener.NONE);
-    List<RateLimitGate> fleet = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
-          .timeout(Duration.ofSeconds(1)).build();
-      stores.add(store);
-      fleet.add(store.gate(context));
-    }
-    fleet.get(0).learn(200, remaining(5, 0), now()); // "0 s": the window ends within the second
-    applied(fleet.get(0));
-    fleet.get(1).learn(200, remaining(9, 40), now()); // slow or stale: its reset lands past the margin
-    applied(fleet.get(1));
-    assertEquals(5, fleet.get(1).state().remaining());
-    assertEquals(3, admissions(fleet, 5), "5 left, 2 in reserve, until the reset plus the margin");
-  }
-
-  @Test
   void a429OnOneInstanceClosesTheGateOfEvery_andReleasePlacesAreHandedOutFleetWide() throws Exception {
-    RateLimitGate a = instance();
-    RateLimitGate b = instance();
-    RateLimitGate c = instance();
-    long learned = now();
-    a.learn(429, remaining(0, 2), now());
+    RateLimitGate a = onVirtualTime();
+    RateLimitGate b = onVirtualTime();
+    RateLimitGate c = onVirtualTime();
+    a.learn(429, remaining(0, 2), time.nanoTime());
     applied(a);
 
     // Closed until the reset (2 s) + the 1 s margin; then one place every 20 ms across the
     // instances, in the order they asked: b, c, a. (Per JVM, each would get place 1.)
-    long asked = now();
-    long wb = b.tryAcquire(now(), MAX_WAIT);
-    assertPlace(1, b, asked, wb);
-    asked = now();
-    long wc = c.tryAcquire(now(), MAX_WAIT);
-    assertPlace(2, c, asked, wc);
-    asked = now();
-    long wa = a.tryAcquire(now(), MAX_WAIT);
-    assertPlace(3, a, asked, wa);
-    assertClosedFor(3 * SECOND, learned, b);
+    assertEquals(3020 * MS, b.tryAcquire(time.nanoTime(), MAX_WAIT));
+    assertEquals(3040 * MS, c.tryAcquire(time.nanoTime(), MAX_WAIT));
+    assertEquals(3060 * MS, a.tryAcquire(time.nanoTime(), MAX_WAIT));
+    assertEquals(Duration.ofSeconds(3), b.state().closedFor());
+    time.advance(Duration.ofMillis(3020));
+    assertEquals(0, b.tryAcquire(time.nanoTime(), MAX_WAIT), "place 1 is let in at the reopening");
   }
 
   /**
@@ -231,45 +193,9 @@ class RedisGateTest {
     assertBetween(closure - (now() - since) - ROUNDING, closure, closedFor);
   }
 
-  @Test
-  void aCallerThatWillNotWaitTakesNoPlace() throws Exception {
-    RateLimitGate a = instance();
-    RateLimitGate b = instance();
-    long start = now();
-    a.learn(429, remaining(0, 2), now());
-    applied(a);
-    assertEquals("1", tickets(a), "a new closure hands out places from 1");
-    long refused = b.tryAcquire(now(), SECOND);   // will not wait 3 s
-    assertTrue(refused > SECOND, "told how long it would have been: " + refused);
-    assertEquals("1", tickets(a), "the caller that would not wait took no place");
-    long first = a.tryAcquire(now(), MAX_WAIT);
-    long end = now();
-    assertEquals("2", tickets(a), "place 1 went to a");
-    // The closure (2 s reset + 1 s margin), less what of it Redis saw pass, plus place 1's 20 ms.
-    assertBetween(3 * SECOND + 20 * MS - (end - start) - ROUNDING, 3 * SECOND + 20 * MS, first);
-    // Both waits are the same closure and place on Redis's clock, a's asked later: place 2 would be 20 ms more.
-    assertTrue(first <= refused, "a waits no longer than b was told: " + first + " > " + refused);
-  }
-
   /** The next release place the gate hash of {@code gate}'s quota hands out (its {@code tickets}). */
   static String tickets(RateLimitGate gate) {
     return redis.admin().hget(((RedisRateLimitGate) gate).keys().get(0), "tickets");
-  }
-
-  @Test
-  void remainingAtTheReserveClosesTheGateUntilTheResetPlusTheMargin() throws Exception {
-    RateLimitGate a = instance();
-    RateLimitGate b = instance();
-    assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
-    long answered = now();
-    a.onResponse(200, remaining(2, 5), now());
-    applied(a);
-    long wait = b.tryAcquire(now(), 0);
-    // Until the reset (5 s) plus the margin (1 s) from the answer, then place 1: less what of that
-    // Redis saw pass before b asked, which is less than passed here.
-    assertBetween(6 * SECOND + 20 * MS - (now() - answered) - ROUNDING, 6 * SECOND + 20 * MS, wait);
-    assertClosedFor(6 * SECOND, answered, b);
-    assertEquals(0, b.state().inFlight());
   }
 
   @Test
@@ -288,16 +214,15 @@ class RedisGateTest {
   @Test
   void pacingSpreadsAdmissionsAcrossInstances() throws Exception {
     GatePolicy paced = GatePolicy.defaults().toBuilder().pacing(true).build();
-    RateLimitGate a = instance(paced, TimeSource.system());
-    RateLimitGate b = instance(paced, TimeSource.system());
-    long learned = now();
-    a.learn(200, remaining(12, 10), now());
+    RateLimitGate a = onVirtualTime(paced, Duration.ofSeconds(1), RetryListener.NONE);
+    RateLimitGate b = onVirtualTime(paced, Duration.ofSeconds(1), RetryListener.NONE);
+    a.learn(200, remaining(12, 10), time.nanoTime());
     applied(a);
-    assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
-    // 10 s / (12 - 2 reserve - 1 in flight + 1) = 1 s until the next admission, whoever asks: the
-    // reset's 10 s and that 1 s both count from moments after `learned`.
-    long wait = b.tryAcquire(now(), MAX_WAIT);
-    assertBetween(SECOND - (now() - learned) - ROUNDING, SECOND, wait);
+    assertEquals(0, a.tryAcquire(time.nanoTime(), MAX_WAIT));
+    // 10 s / (12 - 2 reserve - 1 in flight + 1) = 1 s until the next admission, whoever asks.
+    assertEquals(SECOND, b.tryAcquire(time.nanoTime(), MAX_WAIT));
+    time.advance(Duration.ofSeconds(1));
+    assertEquals(0, b.tryAcquire(time.nanoTime(), MAX_WAIT));
   }
 
   @Test
@@ -402,23 +327,50 @@ class RedisGateTest {
     }
   }
 
+  /** The gate events one instance hears. */
+  static final class Heard implements RetryListener {
+    final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override public void onGateClosed(String key, Duration closedFor, String reason) {
+      events.add("closed " + closedFor.toMillis() + " ms: " + reason);
+    }
+
+    @Override public void onGateOpened(String key) {
+      events.add("opened");
+    }
+  }
+
+  /**
+   * Each instance announces every closure of the quota once, whoever closed it, and its end. The
+   * second closure here begins after the first ended unseen by both: the closing instance's reply
+   * said so (the scripts' closedNow, never read), the other's showed "closed" again and it took
+   * it for the same closure, so neither announced it.
+   */
   @Test
-  void everyInstanceHearsTheClosure_andTheReopening() throws Exception {
-    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-    RetryListener listener = new RetryListener() {
-      @Override public void onGateClosed(String key, Duration closedFor, String reason) { heard.add("closed: " + reason); }
-      @Override public void onGateOpened(String key) { heard.add("opened"); }
-    };
-    RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
-        .timeout(Duration.ofSeconds(1)).build();
-    stores.add(store);
-    RateLimitGate other = store.gate(new GateStore.Context(quota, GatePolicy.defaults(), Duration.ZERO,
-        TimeSource.system(), listener));
-    RateLimitGate a = instance();
-    a.learn(429, remaining(0, 0), now()); // reset now, no margin on the listening instance's side...
+  void everyInstanceHearsEachClosureOnce_andItsEnd_whoeverClosedIt() throws Exception {
+    Heard closer = new Heard();
+    Heard other = new Heard();
+    RateLimitGate a = onVirtualTime(GatePolicy.defaults(), Duration.ofSeconds(1), closer);
+    // No margin of its own: the closure is the one a closed, with a's margin (1 s).
+    RateLimitGate b = onVirtualTime(GatePolicy.defaults(), Duration.ZERO, other);
+    a.learn(429, remaining(0, 10), time.nanoTime());
     applied(a);
-    other.tryAcquire(now(), 0);          // ...but a's margin (1 s) closes the gate for the fleet
-    assertEquals(List.of("closed: 429 Too Many Requests"), heard);
+    assertEquals(11_020 * MS, b.tryAcquire(time.nanoTime(), MAX_WAIT));
+    assertEquals(List.of("closed 11000 ms: 429 Too Many Requests"), closer.events);
+    assertEquals(List.of("closed 11000 ms: 429 Too Many Requests"), other.events);
+
+    time.advance(Duration.ofSeconds(12)); // the closure ends; nobody asks
+    a.learn(429, remaining(0, 10), time.nanoTime());
+    applied(a);
+    assertEquals(11_020 * MS, b.tryAcquire(time.nanoTime(), MAX_WAIT), "a new closure: place 1");
+    assertEquals(List.of("closed 11000 ms: 429 Too Many Requests", "opened", "closed 11000 ms: 429 Too Many Requests"),
+        closer.events);
+    assertEquals(closer.events, other.events);
+
+    time.advance(Duration.ofMillis(11_020));
+    assertEquals(0, b.tryAcquire(time.nanoTime(), MAX_WAIT), "place 1 is let in at the reopening");
+    assertEquals(List.of("closed 11000 ms: 429 Too Many Requests", "opened", "closed 11000 ms: 429 Too Many Requests",
+        "opened"), other.events, "each closure and each end, once");
   }
 
   @Test

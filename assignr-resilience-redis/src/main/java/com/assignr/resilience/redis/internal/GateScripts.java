@@ -10,7 +10,9 @@ import java.security.NoSuchAlgorithmException;
 /**
  * The gate's two Lua scripts, each the shared prelude ({@code gate-common.lua}) followed by its
  * body: {@code admit.lua} (may one attempt go now?) and {@code learn.lua} (an answer, a finished
- * attempt, or an instance rejoining). The scripts document their keys and arguments.
+ * attempt, or an instance rejoining). The scripts document their keys and arguments. Their rules
+ * are specified by the testkit's {@code GateContract}, which {@code RedisGateContractTest} runs on
+ * them against a real redis-server.
  */
 public final class GateScripts {
   /** Reply codes, the first element of every script's answer. */
@@ -19,7 +21,7 @@ public final class GateScripts {
   /** Positions in a script's reply. */
   public static final int CODE = 0, WAIT_MICROS = 1, NOW_MICROS = 2, REMAINING = 3,
       UNTIL_RESET_MICROS = 4, CLOSED_FOR_MICROS = 5, IN_FLIGHT = 6, LIMIT = 7, PERIOD = 8, WHY = 9,
-      CLOSED_NOW = 10, REPLY_LENGTH = 11;
+      CLOSED_AT_MICROS = 10, REPLY_LENGTH = 11;
 
   /** The {@code now} argument that tells the scripts to read Redis's own clock ({@code TIME}). */
   public static final String REDIS_TIME = "-1";

@@ -2,12 +2,14 @@ package com.assignr.resilience.redis.internal;
 
 import static com.assignr.resilience.redis.internal.GateScripts.ADMIT;
 import static com.assignr.resilience.redis.internal.GateScripts.ADMITTED;
+import static com.assignr.resilience.redis.internal.GateScripts.CLOSED_AT_MICROS;
 import static com.assignr.resilience.redis.internal.GateScripts.CLOSED_FOR_MICROS;
 import static com.assignr.resilience.redis.internal.GateScripts.CODE;
 import static com.assignr.resilience.redis.internal.GateScripts.EXPIRED;
 import static com.assignr.resilience.redis.internal.GateScripts.IN_FLIGHT;
 import static com.assignr.resilience.redis.internal.GateScripts.LEARN;
 import static com.assignr.resilience.redis.internal.GateScripts.LIMIT;
+import static com.assignr.resilience.redis.internal.GateScripts.NOW_MICROS;
 import static com.assignr.resilience.redis.internal.GateScripts.PERIOD;
 import static com.assignr.resilience.redis.internal.GateScripts.REDIS_TIME;
 import static com.assignr.resilience.redis.internal.GateScripts.REMAINING;
@@ -59,6 +61,9 @@ import org.slf4j.LoggerFactory;
  *       {@code nowNanos} are used only by the local fallback. Instances with skewed clocks, or
  *       different {@code nanoTime} origins, agree because none of them supplies a time. (Only
  *       tests pass the callers' time instead: {@link RedisLink#callersTime()}.)
+ *   <li><b>Events.</b> Each reply names the closure in effect by when it began, so an instance
+ *       announces every closure once, whoever closed it, and the end of one it saw ended before
+ *       the next ({@code onGateOpened}, then {@code onGateClosed}), as the in-process gate does.
  *   <li><b>In flight, fleet-wide.</b> Each admitted attempt is a member of a sorted set scored by
  *       the end of its lease ({@code inFlightLease}, default 30 s), so the attempts of an instance
  *       that crashed stop counting by themselves. The SPI does not say which attempt an answer
@@ -124,10 +129,15 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private volatile long lastProbeNanos;
   /** The wait before the next probe: short after a stall, growing to probeInterval while Redis stays away. */
   private volatile long probeDelayNanos;
-  private final AtomicBoolean observedClosed = new AtomicBoolean();
   /** The time the snapshot ages by: real time, or the callers' in tests (see RedisLink#callersTime). */
   private final TimeSource clock;
   private final boolean callersTime;
+  /** Guards the two fields below and fires the closed/opened events in order. */
+  private final Object announcements = new Object();
+  /** When the last closure this instance announced began (Redis µs); MIN_VALUE: none yet. */
+  private long announcedClosure = Long.MIN_VALUE;
+  /** Whether that closure was announced and its end not yet. */
+  private boolean closedAnnounced;
   /** The last write sent without waiting (they are applied in order: one connection). */
   private volatile CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
 
@@ -279,6 +289,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
       if (failure != null) {
         orphans.add(token);
         degrade(failure);
+      } else if (removed != null && removed > 0) {
+        released(); // no script reply tells it: state() shows the attempt ended at once
       }
     });
   }
@@ -333,8 +345,9 @@ public final class RedisRateLimitGate implements RateLimitGate {
     long elapsedMicros = (realNow - s.receivedNanos) / 1000;
     long closedFor = Math.max(0, s.closedForMicros - elapsedMicros);
     long untilReset = s.untilResetMicros - elapsedMicros;
-    // As in the scripts: a known budget holds until its reset plus the margin.
-    boolean known = s.remaining >= 0 && s.untilResetMicros >= 0 && untilReset + marginMicros > 0;
+    // As in the scripts: a known budget holds until its reset plus the margin (the reply's time
+    // to the reset is negative within the margin, so the snapshot ages exactly as the script would).
+    boolean known = s.remaining >= 0 && untilReset + marginMicros > 0;
     return new GateState(quotaKey, Duration.ofNanos(closedFor * 1000), known ? s.remaining : -1,
         known ? Duration.ofNanos(Math.max(0, untilReset) * 1000) : null, s.limit, s.period, s.inFlight, mode);
   }
@@ -349,15 +362,39 @@ public final class RedisRateLimitGate implements RateLimitGate {
     long closedFor = at(answer, CLOSED_FOR_MICROS);
     last = new Snapshot(at(answer, REMAINING), at(answer, UNTIL_RESET_MICROS), closedFor,
         (int) at(answer, IN_FLIGHT), at(answer, LIMIT), at(answer, PERIOD), clock.nanoTime());
-    RetryListener listener = context.listener();
-    if (closedFor > 0) {
-      if (observedClosed.compareAndSet(false, true)) {
-        listener.onGateClosed(quotaKey, Duration.ofNanos(closedFor * 1000), GateScripts.reason(at(answer, WHY)));
-      }
-    } else if (observedClosed.compareAndSet(true, false)) {
-      listener.onGateOpened(quotaKey);
-    }
+    announce(closedFor, at(answer, CLOSED_AT_MICROS), at(answer, NOW_MICROS), at(answer, WHY));
     return code;
+  }
+
+  /**
+   * Announces what a reply shows of the closures: a closure this instance has not announced yet
+   * (after the end of the one before, if that ended unseen here), or the end of the one it did.
+   * A closure is named by when it began, so one that began after another ended is a new one
+   * though this instance saw no reply in between, and a reply Redis wrote before a closure began
+   * (overtaken on its way here) cannot announce that closure's end.
+   */
+  private void announce(long closedForMicros, long closedAtMicros, long nowMicros, long why) {
+    RetryListener listener = context.listener();
+    synchronized (announcements) {
+      if (closedForMicros > 0) {
+        if (closedAtMicros <= announcedClosure) return;
+        if (closedAnnounced) listener.onGateOpened(quotaKey);
+        announcedClosure = closedAtMicros;
+        closedAnnounced = true;
+        listener.onGateClosed(quotaKey, Duration.ofNanos(closedForMicros * 1000), GateScripts.reason(why));
+      } else if (closedAnnounced && nowMicros >= announcedClosure) {
+        closedAnnounced = false;
+        listener.onGateOpened(quotaKey);
+      }
+    }
+  }
+
+  /** One of this instance's attempts left the in-flight set: the snapshot counts it no more. */
+  private void released() {
+    Snapshot s = last;
+    if (s == null || s.inFlight == 0) return;
+    last = new Snapshot(s.remaining, s.untilResetMicros, s.closedForMicros, s.inFlight - 1, s.limit, s.period,
+        s.receivedNanos);
   }
 
   /** Switches to the local gate, once per outage; returns the local gate in use. */
@@ -421,7 +458,15 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private void rejoin(RateLimitGate local, List<Object> answer) {
     synchronized (this) {
       if (fallback != local) return;
-      observedClosed.set(local.state().closed());
+      // The local gate announced its own closures and their ends: carry on from where it stands,
+      // so that a shared closure it brought back (or is still in) is not announced twice.
+      boolean localClosed = local.state().closed();
+      synchronized (announcements) {
+        closedAnnounced = localClosed;
+        if (localClosed && at(answer, CLOSED_FOR_MICROS) > 0) {
+          announcedClosure = Math.max(announcedClosure, at(answer, CLOSED_AT_MICROS));
+        }
+      }
       remember(answer);
       fallback = null;
     }

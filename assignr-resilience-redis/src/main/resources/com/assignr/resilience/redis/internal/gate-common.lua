@@ -11,9 +11,13 @@
 -- only tests pass the time (their virtual time), and no deadline with it. Every write sets a TTL:
 -- the hash outlives the last reset or closure it knows by one lease, the in-flight set its newest
 -- lease, so a crashed instance leaves nothing behind for longer than that.
+-- The rules are specified by the testkit's GateContract (gate-contract.txt), a table of scenarios
+-- that these scripts and core's LocalRateLimitGate both pass.
 -- Gate hash fields (µs times):
 --   rem, reset   the last Remaining and when its window resets (the binding rule)
 --   closed       closed until; tickets: the next release place; why: what closed it
+--   closedAt     when the last closure began: it names the closure, so that every instance
+--                announces each closure once, whoever closed it
 --   answered     when the last answer arrived; since: when this state began (cold start)
 --   paced        the next paced admission; limit, period: the binding rule, for state()
 local gate, inflight = KEYS[1], KEYS[2]
@@ -33,7 +37,7 @@ local MAX_CLOSURE = 86400000000
 local RECHECK = 50000
 
 local g = redis.call('HMGET', gate, 'rem', 'reset', 'closed', 'tickets', 'answered', 'since',
-  'paced', 'limit', 'period', 'why')
+  'paced', 'limit', 'period', 'why', 'closedAt')
 local rem = tonumber(g[1])
 local reset = tonumber(g[2])
 local closed = tonumber(g[3]) or 0
@@ -44,7 +48,7 @@ local paced = tonumber(g[7]) or 0
 local limit = tonumber(g[8]) or -1
 local period = tonumber(g[9]) or -1
 local why = tonumber(g[10]) or 0
-local closedNow = 0
+local closedAt = tonumber(g[11]) or -1
 local writes = {}
 
 -- Integers as exact decimal strings (Lua's default number format keeps only 14 digits).
@@ -74,24 +78,29 @@ end
 
 -- Adopts an answer's budget when nothing is known, the known window has reset (plus the margin),
 -- or it shows fewer left. Until then Remaining only falls, so more left is a stale answer: one
--- that overtook a later one, or a slow one whose computed reset lands late. (LocalRateLimitGate
--- applies the same rules.)
+-- that overtook a later one, or a slow one whose computed reset lands late. Answers whether it
+-- adopted the budget.
 local function update(r, resetAt)
-  if known() and r >= rem then return end
+  if known() and r >= rem then return false end
   rem = r
   reset = resetAt
   put('rem', rem)
   put('reset', reset)
+  return true
 end
 
--- Closes until `untilAt` (never shortens a closure); a new closure hands out places from 1.
+-- Closes until `untilAt`. While a closure is in effect this only extends it (never shortens it):
+-- the same closure. Once it has ended, seen or not, a new closure begins: it hands out places
+-- from 1 and is named by when it began. A closure that ends by now is none.
 local function close(untilAt, reason)
+  if untilAt <= now then return end
   if closed <= now then
     tickets = 1
     why = reason
-    closedNow = 1
+    closedAt = now
     put('tickets', tickets)
     put('why', why)
+    put('closedAt', closedAt)
   end
   if untilAt > closed then
     closed = untilAt
@@ -100,8 +109,10 @@ local function close(untilAt, reason)
 end
 
 -- Writes what changed, renews the TTLs and answers:
--- {code, wait µs, now µs, remaining, until reset µs, closed for µs, in flight, limit, period,
---  why, closed by this call}. Codes: 0 admitted, 1 wait, 2 learned, -1 expired.
+-- {code, wait µs, now µs, remaining (-1: unknown), until reset µs (negative within the margin),
+--  closed for µs, in flight, limit, period,
+--  why, when the last closure began (-1: none yet)}. Codes: 0 admitted, 1 wait, 2 learned,
+--  -1 expired.
 local function finish(code, wait)
   if #writes > 0 then
     redis.call('HSET', gate, unpack(writes))
@@ -111,10 +122,10 @@ local function finish(code, wait)
   local r, untilReset = -1, -1
   if known() then
     r = rem
-    untilReset = math.max(0, reset - now) -- 0 within the margin: the budget still holds
+    untilReset = reset - now -- negative within the margin: the budget holds until reset + margin
   end
   return {code, wait, now, r, untilReset, math.max(0, closed - now),
-    redis.call('ZCARD', inflight), limit, period, why, closedNow}
+    redis.call('ZCARD', inflight), limit, period, why, closedAt}
 end
 
 local function expired()

@@ -17,8 +17,10 @@ local newLimit = tonumber(ARGV[12])
 local newPeriod = tonumber(ARGV[13])
 local present = ARGV[14] == '1'
 
-local function describe()
-  if newLimit >= 0 and newPeriod >= 0 and (newLimit ~= limit or newPeriod ~= period) then
+-- The limit and period shown are those of the answer whose budget the gate keeps.
+local function adopt(r, resetAt)
+  if not update(r, resetAt) then return end
+  if newLimit ~= limit or newPeriod ~= period then
     limit = newLimit
     period = newPeriod
     put('limit', limit)
@@ -29,8 +31,7 @@ end
 if status == 0 then
   -- An instance that answered locally while Redis was away brings back what it learned.
   if r >= 0 and untilReset >= 0 then
-    update(r, now + math.min(untilReset, MAX_CLOSURE))
-    describe()
+    adopt(r, now + math.min(untilReset, MAX_CLOSURE))
   end
   if closeFor > 0 then close(now + math.min(closeFor, MAX_CLOSURE), 5) end
   return finish(2, 0)
@@ -46,14 +47,13 @@ if untilReset < 0 then
   -- No usable reset: nothing to learn about the window, but "none left" still closes.
   if not exhausted then return finish(2, 0) end
   local w = math.min(fallback, MAX_CLOSURE)
-  if status == 429 then update(0, now + w) else update(r, now + w) end
+  if status == 429 then adopt(0, now + w) else adopt(r, now + w) end
   if status == 429 then close(now + w + margin, 3) else close(now + w + margin, 4) end
   return finish(2, 0)
 end
 if status ~= 429 and r < 0 then return finish(2, 0) end
 local resetAt = now + math.min(untilReset, MAX_CLOSURE)
-if status == 429 then update(0, resetAt) else update(r, resetAt) end
-describe()
+if status == 429 then adopt(0, resetAt) else adopt(r, resetAt) end
 if status == 429 then
   close(resetAt + margin, 1)
 elseif exhausted then
