@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.testkit.VirtualTime;
 import java.io.EOFException;
-import java.io.IOException;
 import java.net.URI;
 import java.security.cert.CertificateException;
 import java.time.Duration;
@@ -23,11 +22,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Each test here failed before the change that fixed it (issue 10's list). */
+/**
+ * Each test here failed before the change that fixed it (issue 10's list). The gate's own defects
+ * of that list (phantom release places, {@code Remaining: 0} without a reset) and the state
+ * snapshot are scenarios of the testkit's gate contract ({@code gate-contract.txt}) now, run on
+ * both gates.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DefectsOfWave1Test {
-  private static final long SECOND = 1_000_000_000L;
-  private static final long MILLI = 1_000_000L;
   private static final URI GAMES = URI.create("https://api.assignr.com/api/v2/games");
   private static final RequestInfo GET = RequestInfo.of("GET", GAMES, true);
 
@@ -43,21 +45,11 @@ class DefectsOfWave1Test {
 
   /**
    * Phantom release slots: 1,001 callers refused because their wait would pass their limit each
-   * took a place in the release order, pushing a later caller that does wait 20 s further out.
+   * took a place in the release order, pushing a later caller that does wait 20 s further out. The
+   * gate's rule is a scenario of the testkit's gate contract ("a caller whose wait would pass its
+   * limit takes no place in the release order"); here it is through the executor: 300 callers with
+   * a 2 s deadline refused, then one that waits 11 s.
    */
-  @Test
-  void callersThatGiveUpTakeNoPlaceInTheReleaseOrder() {
-    RateLimitGate gate = resilience().gateFor(GET, "Bearer t");
-    gate.learn(429, headers("X-Ratelimit-Reset-Seconds-Remaining", "10"), time.nanoTime());
-    for (int i = 0; i < 1001; i++) {
-      long wait = gate.tryAcquire(time.nanoTime(), 5 * SECOND);
-      assertTrue(wait > 5 * SECOND, "refused: the wait passes its limit");
-    }
-    long waiter = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
-    assertEquals(11 * SECOND + 20 * MILLI, waiter, "reset + margin + the first release place");
-  }
-
-  /** The same through the executor: 300 callers with a 2 s deadline refused, then one that waits 11 s. */
   @Test
   void refusedCallersDoNotPushTheNextOneOverTheCap() throws Exception {
     AssignrResilience resilience = resilience();
@@ -76,17 +68,6 @@ class DefectsOfWave1Test {
         "waits for the reset, not 300 release places more");
     time.advance(Duration.ofMillis(11_020));
     assertEquals(200, patient.get(5, TimeUnit.SECONDS).status);
-  }
-
-  /** Remaining: 0 without any reset header was ignored, costing a 429 per window. */
-  @Test
-  void remainingZeroWithoutAResetClosesTheGateForTheFallbackClosure() {
-    RateLimitGate gate = resilience().gateFor(GET, "Bearer t");
-    assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
-    gate.onResponse(200, headers("X-Ratelimit-Remaining", "0"), time.nanoTime());
-    assertTrue(gate.state().closed());
-    // closureWithoutReset (500 ms) + margin (1 s) + the first release place (20 ms)
-    assertEquals(1520 * MILLI, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
   }
 
   /** TLS failures were retried five times as IO_FAILURE. */
@@ -163,19 +144,5 @@ class DefectsOfWave1Test {
     AssignrResilience byDefault = resilience();
     assertNotSame(byDefault.gateFor(GET, "Bearer token-1"), byDefault.gateFor(GET, "Bearer token-2"));
     assertTrue(byDefault.gateFor(GET, null).quotaKey().endsWith("#anonymous"));
-  }
-
-  /** The gate's budget is visible as a snapshot, for metrics and health. */
-  @Test
-  void theGateStateShowsTheBindingWindow() throws IOException {
-    RateLimitGate gate = resilience().gateFor(GET, "Bearer t");
-    gate.learn(200, headers("X-Ratelimit-Remaining", "170", "X-Ratelimit-Reset-Seconds-Remaining", "35",
-        "X-Ratelimit-Limit", "180", "X-Ratelimit-Period", "60"), time.nanoTime());
-    GateState state = gate.state();
-    assertEquals(170, state.remaining());
-    assertEquals(180, state.limit());
-    assertEquals(60, state.periodSeconds());
-    assertEquals(Duration.ofSeconds(35), state.untilReset());
-    assertEquals(GateState.Mode.LOCAL, state.mode());
   }
 }
