@@ -28,7 +28,8 @@ import org.junit.jupiter.api.DynamicTest;
  * class MyGateStoreContractTest {
  *   @TestFactory
  *   Stream<DynamicTest> theGateContract() {
- *     return GateContract.of(new MyGateStore(...)).tests();   // one test per scenario
+ *     GateStore store = GateStore.local();    // your store here
+ *     return GateContract.of(store).tests();  // one test per scenario
  *   }
  * }
  * }</pre>

@@ -51,7 +51,7 @@ class JavadocExamplesTest {
         }
       }
     }
-    // VirtualTime, AssignrSimulator, AssignrSimulatorExtension, FaultScript, ScriptedResponse.
+    // VirtualTime, AssignrSimulator, AssignrSimulatorExtension, FaultScript, ScriptedResponse, GateContract.
     assertTrue(methods.size() >= 5, "examples found: " + methods.size());
 
     String source = """
@@ -64,7 +64,10 @@ class JavadocExamplesTest {
         import java.net.URI;
         import java.net.http.*;
         import java.time.*;
+        import java.util.stream.Stream;
+        import org.junit.jupiter.api.DynamicTest;
         import org.junit.jupiter.api.Test;
+        import org.junit.jupiter.api.TestFactory;
         import org.junit.jupiter.api.extension.RegisterExtension;
 
         @SuppressWarnings("unused")
