@@ -218,7 +218,7 @@ final class LocalRateLimitGate implements RateLimitGate {
   @Override
   public void learn(int status, RateLimitInfo info, long now) {
     if (now - lastAnswer > 0) lastAnswer = now;
-    if (closed) announceOpened(now);
+    if (closed && closedUntil.get() - now <= 0) announceOpened(now); // no lock while still closed
     if (!info.isPresent()) {
       if (status != 429) return;
     } else {
