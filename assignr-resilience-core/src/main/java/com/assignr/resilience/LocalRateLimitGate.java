@@ -106,8 +106,9 @@ final class LocalRateLimitGate implements RateLimitGate {
   private final AtomicLong releaseTickets = new AtomicLong();
   private final AtomicLong nextPacedAdmission;
   /**
-   * The headers of the answer whose budget the gate keeps, read only by {@link #state()} for the
-   * binding rule's limit and period. A plain field on purpose: a stale read costs a metric one
+   * The headers of the last answer that shows no more left than the budget the gate keeps (a stale
+   * one, with more left, names no rule), read only by {@link #state()} for the binding rule's limit
+   * and period. A plain field on purpose: a stale read costs a metric one
    * response's lag, a volatile write would cost every adopted answer a fence.
    */
   private RateLimitInfo lastInfo = RateLimitInfo.none();
@@ -273,14 +274,18 @@ final class LocalRateLimitGate implements RateLimitGate {
    * margin), or when it shows fewer requests left. Until then {@code Remaining} can only fall, so
    * an answer with more left is stale (it overtook a later one, or it was slow and its computed
    * reset lands late) or describes a rule that does not bind: either way it must not raise the
-   * budget. The limit and period {@link #state()} reports are those of the adopted answer.
+   * budget. The limit and period {@link #state()} reports are those of the adopted answer, or of
+   * one that shows as many left: the next window's first answer, within the margin, does.
    */
   private void update(long remaining, long resetAt, long now, RateLimitInfo info) {
     long packed = pack(Math.min(remaining, REMAINING_MASK), resetAt);
     long current;
     do {
       current = window.get();
-      if (known(current, now) && remaining >= (current & REMAINING_MASK)) return;
+      if (known(current, now) && remaining >= (current & REMAINING_MASK)) {
+        if (remaining == (current & REMAINING_MASK)) lastInfo = info;
+        return;
+      }
     } while (!window.compareAndSet(current, packed));
     lastInfo = info;
   }

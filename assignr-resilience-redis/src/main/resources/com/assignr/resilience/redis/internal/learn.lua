@@ -17,9 +17,10 @@ local newLimit = tonumber(ARGV[12])
 local newPeriod = tonumber(ARGV[13])
 local present = ARGV[14] == '1'
 
--- The limit and period shown are those of the answer whose budget the gate keeps.
+-- The limit and period shown are those of the last answer that shows no more left than the budget
+-- kept: the adopted one, or one with as many left (the next window's first, within the margin).
 local function adopt(r, resetAt)
-  if not update(r, resetAt) then return end
+  if not update(r, resetAt) and r ~= rem then return end
   if newLimit ~= limit or newPeriod ~= period then
     limit = newLimit
     period = newPeriod
