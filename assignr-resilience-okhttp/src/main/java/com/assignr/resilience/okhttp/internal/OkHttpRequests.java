@@ -4,8 +4,8 @@ import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.AttemptContext;
 import com.assignr.resilience.CallOptions;
 import com.assignr.resilience.CancellationSignal;
-import com.assignr.resilience.InsecureRequestException;
 import com.assignr.resilience.RequestInfo;
+import com.assignr.resilience.internal.DefaultHeaders;
 import java.time.Duration;
 import java.util.Locale;
 import okhttp3.HttpUrl;
@@ -17,23 +17,23 @@ public final class OkHttpRequests {
   private OkHttpRequests() {}
 
   /**
-   * Refuses plain HTTP, then adds Assignr's {@code Accept} (unless set) and, on a POST whose body
-   * has no media type and that has no {@code Content-Type}, the configured write content type.
-   * OkHttp's bridge replaces a {@code Content-Type} header with the body's media type when the body
-   * has one, so a body's own media type is the caller's choice and is left alone.
-   *
-   * @throws InsecureRequestException for a non-HTTPS URL (loopback only when allowed)
+   * Adds the default headers core's {@link DefaultHeaders} names: {@code Accept} unless set, and
+   * on a POST without a {@code Content-Type} the configured write content type. OkHttp's bridge
+   * sends a body's own media type as the {@code Content-Type}, replacing the header, so that media
+   * type counts as the caller's choice and is left alone.
    */
-  public static Request prepare(Request request, AssignrResilience resilience)
-      throws InsecureRequestException {
-    boolean addAccept = request.header("Accept") == null;
+  public static Request prepare(Request request, AssignrResilience resilience) {
     RequestBody body = request.body();
-    boolean addContentType = "POST".equalsIgnoreCase(request.method()) && body != null
-        && body.contentType() == null && request.header("Content-Type") == null;
-    if (!addAccept && !addContentType) return request;
+    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.method(), name -> {
+      if (body != null && body.contentType() != null && name.equals(DefaultHeaders.CONTENT_TYPE)) {
+        return body.contentType().toString();
+      }
+      return request.header(name);
+    });
+    if (missing == DefaultHeaders.Missing.NONE) return request;
     Request.Builder builder = request.newBuilder();
-    if (addAccept) builder.header("Accept", AssignrResilience.ASSIGNR_MEDIA_TYPE);
-    if (addContentType) builder.header("Content-Type", resilience.writeContentType());
+    if (missing.accept()) builder.header(DefaultHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
+    if (missing.contentType()) builder.header(DefaultHeaders.CONTENT_TYPE, resilience.writeContentType());
     return builder.build();
   }
 
