@@ -1,5 +1,6 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.internal.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,7 @@ public final class RetryEngine {
   private final long marginNanos;
   private final long rateLimitJitterNanos;
   private final long capNanos;
+  private final Backoff backoff;
 
   private RetryEngine(RetryPolicy policy, Clock clock, DoubleSupplier random) {
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -53,6 +55,8 @@ public final class RetryEngine {
     this.marginNanos = policy.rateLimitMargin().toNanos();
     this.rateLimitJitterNanos = policy.rateLimitJitter().toNanos();
     this.capNanos = policy.maxServerWait().toNanos();
+    this.backoff = Backoff.of(policy.initialBackoff(), policy.maxBackoff(), policy.backoffMultiplier(),
+        policy.backoffJitter());
   }
 
   /**
@@ -197,10 +201,7 @@ public final class RetryEngine {
 
   /** Capped exponential backoff for attempt {@code n}, its top jitter fraction randomised down. */
   long backoffNanos(int attempt) {
-    double base = policy.initialBackoff().toNanos() * Math.pow(policy.backoffMultiplier(), attempt - 1);
-    double capped = Math.min(base, policy.maxBackoff().toNanos());
-    double jittered = capped * (1.0 - policy.backoffJitter() * random.getAsDouble());
-    return (long) jittered;
+    return backoff.delayNanos(attempt, random.getAsDouble());
   }
 
   /** A reset beyond 68 years: its instant where {@link Instant} can hold it, else none. */
