@@ -16,12 +16,13 @@ import java.time.Duration;
  *   delay       = capped × (1 − jitter × draw)      draw in [0, 1], so delay in [capped × (1 − jitter), capped]
  * </pre>
  *
- * <p>With the engine's defaults (base 500 ms, multiplier 2, cap 30 s, jitter 0.25) attempts 1, 2,
- * 3, 4 wait 500, 1000, 2000, 4000 ms at draw 0 and 375, 750, 1500, 3000 ms as draw nears 1; from
- * attempt 7 on every wait is the 30 s cap, less up to a quarter. Jitter only ever shortens a wait,
- * so the cap is a true bound. A draw outside [0, 1] (a broken random source) is clamped, NaN to 0,
- * so that no draw makes a wait negative or longer than the cap. The result is truncated to whole
- * nanoseconds.
+ * <p>With the engine's defaults (base 500 ms, multiplier 2, cap 30 s, jitter 0.5) attempts 1, 2,
+ * 3, 4 wait 500, 1000, 2000, 4000 ms at draw 0 and 250, 500, 1000, 2000 ms at draw 1; from attempt
+ * 7 on every wait is the 30 s cap, less up to half. The token refresher uses base 1 s, cap 1 min,
+ * multiplier 2, jitter 0.5; the Redis probes 100 ms, the probe interval, 2 and no jitter. Jitter
+ * only ever shortens a wait, so the cap is a true bound. A draw outside [0, 1] (a broken random
+ * source) is clamped, NaN to 0, so that no draw makes a wait negative or longer than the cap. The
+ * result is truncated to whole nanoseconds.
  */
 public final class Backoff {
   private final double baseNanos;

@@ -1,6 +1,6 @@
 package com.assignr.resilience.internal;
 
-import com.assignr.resilience.HeaderLookup;
+import java.util.function.BiFunction;
 
 /**
  * The one rule for the headers every adapter adds to a request (OkHttp, {@code java.net.http},
@@ -60,17 +60,21 @@ public final class DefaultHeaders {
   }
 
   /**
-   * Which default headers a request lacks.
+   * Which default headers a request lacks. {@code Content-Type} is read only for a POST, and
+   * {@code header} should be a method reference that captures nothing ({@code
+   * HttpHeaders::getFirst}), so that asking allocates nothing on the success path.
    *
    * @param method the request's method, in any case
-   * @param headers the request's headers as its client will send them (for OkHttp, a body's media
-   *     type counts as its {@code Content-Type})
+   * @param request the request (or its headers), handed to {@code header}
+   * @param header the first value of a named header as the client will send it (for OkHttp, a
+   *     body's media type is the {@code Content-Type}), or null when absent
+   * @param <R> the client's request or headers type
    * @return what to add
    */
-  public static Missing missing(String method, HeaderLookup headers) {
-    boolean accept = headers.first(ACCEPT) == null;
-    boolean contentType = "POST".equalsIgnoreCase(method) && headers.first(CONTENT_TYPE) == null;
-    return accept ? (contentType ? Missing.BOTH : Missing.ACCEPT)
-        : (contentType ? Missing.CONTENT_TYPE : Missing.NONE);
+  public static <R> Missing missing(String method, R request, BiFunction<R, String, String> header) {
+    boolean addAccept = header.apply(request, ACCEPT) == null;
+    boolean addContentType = "POST".equalsIgnoreCase(method) && header.apply(request, CONTENT_TYPE) == null;
+    return addAccept ? (addContentType ? Missing.BOTH : Missing.ACCEPT)
+        : (addContentType ? Missing.CONTENT_TYPE : Missing.NONE);
   }
 }

@@ -13,7 +13,8 @@ class BackoffTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       // case                                          | base ms | cap ms | mult | jitter | attempt | draw      | delay ns
-      "the engine defaults, attempt 1, draw 0           | 500     | 30000  | 2    | 0.25   | 1       | 0         | 500000000",
+      "jitter 0.25, attempt 1, draw 0                   | 500     | 30000  | 2    | 0.25   | 1       | 0         | 500000000",
+      "the engine defaults (jitter 0.5): draw 1 halves  | 500     | 30000  | 2    | 0.5    | 1       | 1         | 250000000",
       "attempt 2 doubles                                | 500     | 30000  | 2    | 0.25   | 2       | 0         | 1000000000",
       "attempt 4                                        | 500     | 30000  | 2    | 0.25   | 4       | 0         | 4000000000",
       "a draw of 0.5 takes an eighth away               | 500     | 30000  | 2    | 0.25   | 4       | 0.5       | 3500000000",

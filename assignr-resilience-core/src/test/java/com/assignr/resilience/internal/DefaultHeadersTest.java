@@ -2,7 +2,8 @@ package com.assignr.resilience.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.assignr.resilience.HeaderLookup;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,9 +35,14 @@ class DefaultHeadersTest {
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     if (accept != null) headers.put("accept", accept);
     if (contentType != null) headers.put("CONTENT-TYPE", contentType);
-    HeaderLookup lookup = headers::get;
-    DefaultHeaders.Missing missing = DefaultHeaders.missing(method, lookup);
+    List<String> asked = new ArrayList<>();
+    DefaultHeaders.Missing missing = DefaultHeaders.missing(method, headers, (h, name) -> {
+      asked.add(name);
+      return h.get(name);
+    });
     assertEquals(expected, missing, method + " " + headers);
+    assertEquals(method.equalsIgnoreCase("POST") ? List.of("Accept", "Content-Type") : List.of("Accept"), asked,
+        "Content-Type is read for a POST only");
     assertEquals(accept == null, missing.accept());
     assertEquals(contentType == null && method.toUpperCase(Locale.ROOT).equals("POST"), missing.contentType());
   }

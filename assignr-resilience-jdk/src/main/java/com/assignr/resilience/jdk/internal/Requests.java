@@ -2,9 +2,11 @@ package com.assignr.resilience.jdk.internal;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.internal.DefaultHeaders;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -60,13 +62,18 @@ public final class Requests {
    * the same instance when nothing is missing.
    */
   static HttpRequest withAssignrHeaders(HttpRequest request, String writeContentType) {
-    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.method(),
-        name -> request.headers().firstValue(name).orElse(null));
+    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.method(), request.headers(), Requests::first);
     if (missing == DefaultHeaders.Missing.NONE) return request;
     HttpRequest.Builder copy = HttpRequest.newBuilder(request, (name, value) -> true);
     if (missing.accept()) copy.header(DefaultHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
     if (missing.contentType()) copy.header(DefaultHeaders.CONTENT_TYPE, writeContentType);
     return copy.build();
+  }
+
+  /** The first value of a header, or null; {@code allValues} is case-insensitive and allocates nothing. */
+  private static String first(HttpHeaders headers, String name) {
+    List<String> values = headers.allValues(name);
+    return values.isEmpty() ? null : values.get(0);
   }
 
   /** A publisher the caller vouched for. Delegates everything. */

@@ -9,6 +9,7 @@ import com.assignr.resilience.internal.DefaultHeaders;
 import java.time.Duration;
 import java.util.Locale;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -23,18 +24,22 @@ public final class OkHttpRequests {
    * type counts as the caller's choice and is left alone.
    */
   public static Request prepare(Request request, AssignrResilience resilience) {
-    RequestBody body = request.body();
-    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.method(), name -> {
-      if (body != null && body.contentType() != null && name.equals(DefaultHeaders.CONTENT_TYPE)) {
-        return body.contentType().toString();
-      }
-      return request.header(name);
-    });
+    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.method(), request, OkHttpRequests::headerAsSent);
     if (missing == DefaultHeaders.Missing.NONE) return request;
     Request.Builder builder = request.newBuilder();
     if (missing.accept()) builder.header(DefaultHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
     if (missing.contentType()) builder.header(DefaultHeaders.CONTENT_TYPE, resilience.writeContentType());
     return builder.build();
+  }
+
+  /** A header as OkHttp's bridge will send it: a body's media type is the {@code Content-Type}. */
+  private static String headerAsSent(Request request, String name) {
+    if (name.equals(DefaultHeaders.CONTENT_TYPE)) {
+      RequestBody body = request.body();
+      MediaType type = body == null ? null : body.contentType();
+      if (type != null) return type.toString();
+    }
+    return request.header(name);
   }
 
   /**

@@ -20,7 +20,7 @@ public final class SpringRequests {
    */
   public static void prepare(HttpRequest request, AssignrResilience resilience) {
     HttpHeaders headers = request.getHeaders();
-    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.getMethod().name(), headers::getFirst);
+    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.getMethod().name(), headers, HttpHeaders::getFirst);
     if (missing.accept()) headers.set(DefaultHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
     if (missing.contentType()) headers.set(DefaultHeaders.CONTENT_TYPE, resilience.writeContentType());
   }
