@@ -1,5 +1,7 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.HeaderLookup;
+
 import com.assignr.resilience.internal.HeaderValues;
 import java.time.Clock;
 import java.time.Duration;

@@ -35,7 +35,7 @@ import java.util.function.DoubleSupplier;
  * <p>Every random draw comes from the {@link DoubleSupplier} given at construction, so tests pin
  * the jitter at its minimum (0.0) and maximum (just below 1.0).
  */
-public final class RetryEngine {
+final class RetryEngine {
   private static final Decision.Stop SUCCEEDED =
       new Decision.Stop(StopReason.SUCCEEDED, Classification.SUCCESS, null);
 

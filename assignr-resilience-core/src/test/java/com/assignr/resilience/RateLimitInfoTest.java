@@ -1,5 +1,7 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.HeaderLookup;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

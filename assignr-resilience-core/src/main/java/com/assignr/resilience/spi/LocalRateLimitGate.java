@@ -1,4 +1,10 @@
-package com.assignr.resilience;
+package com.assignr.resilience.spi;
+
+import com.assignr.resilience.GatePolicy;
+import com.assignr.resilience.GateState;
+import com.assignr.resilience.RateLimitInfo;
+import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.TimeSource;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -7,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-process {@link RateLimitGate}: one account's quota, shared by every thread and every
- * client built from one {@link AssignrResilience}.
+ * client built from one {@link com.assignr.resilience.AssignrResilience}.
  *
  * <h2>How is the gate designed, and why?</h2>
  *
@@ -137,7 +143,13 @@ final class LocalRateLimitGate implements RateLimitGate {
   }
 
   @Override
-  public long tryAcquire(long now, long maxWaitNanos) {
+  public Admission tryAcquire(long now, long maxWaitNanos) {
+    long wait = admit(now, maxWaitNanos);
+    return wait == 0 ? permit : Admission.waitFor(wait);
+  }
+
+  /** 0 when admitted (counted in flight until the permit is answered), else the wait. */
+  private long admit(long now, long maxWaitNanos) {
     // closedUntil alone decides; the closed flag only drives the opened/closed events.
     long wait = closedUntil.get() - now;
     if (wait > 0) return placeInLine(wait, maxWaitNanos);
@@ -190,16 +202,27 @@ final class LocalRateLimitGate implements RateLimitGate {
     }
   }
 
-  @Override
-  public void release() {
-    inFlight.decrementAndGet();
-  }
+  /**
+   * Every admission's permit: the in-flight count is all a local admission holds, so one shared
+   * instance serves them all and the common path allocates nothing.
+   */
+  private final Permit permit = new Permit() {
+    @Override
+    public void onResponse(int status, RateLimitInfo info, long now) {
+      inFlight.decrementAndGet();
+      learn(status, info, now);
+    }
 
-  @Override
-  public void onResponse(int status, RateLimitInfo info, long now) {
-    inFlight.decrementAndGet();
-    learn(status, info, now);
-  }
+    @Override
+    public void release() {
+      inFlight.decrementAndGet();
+    }
+
+    @Override
+    public String toString() {
+      return "Permit{" + quotaKey + '}';
+    }
+  };
 
   @Override
   public void learn(int status, RateLimitInfo info, long now) {
