@@ -162,7 +162,7 @@ class DefectsOfWave1Test {
   void aFixedQuotaKeySharesOneGateAcrossRotatingTokens() {
     AssignrResilience fixed = AssignrResilience.builder().timeSource(time).listener(RetryListener.NONE)
         .quotaKey(QuotaKey.fixed("assignr:club-42")).build();
-    GateDriver before = GateDriver.of(fixed.gateFor(GET, "Bearer token-1"));
+    RateLimitGate before = fixed.gateFor(GET, "Bearer token-1");
     assertSame(before, fixed.gateFor(GET, "Bearer token-2"), "a rotated token keeps the gate");
     assertSame(before, fixed.gateFor(GET, null), "so does a call whose credentials are added below us");
     assertEquals("assignr:club-42", before.quotaKey());
