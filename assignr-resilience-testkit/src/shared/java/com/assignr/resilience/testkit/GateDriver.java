@@ -16,9 +16,13 @@ import java.util.Deque;
  * concurrent callers: each thread of a concurrent test holds its own {@link Permit}s.
  *
  * <pre>{@code
- * GateDriver gate = GateDriver.of(store.gate(context));
+ * VirtualTime time = VirtualTime.manual();
+ * GateStore.Context context = new GateStore.Context("assignr:club-42", GatePolicy.defaults(),
+ *     Duration.ofSeconds(1), time, RetryListener.NONE);
+ * GateDriver gate = GateDriver.of(GateStore.local().gate(context));
  * assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
- * gate.onResponse(429, RateLimitInfo.from(headers), time.nanoTime());
+ * gate.onResponse(429, RateLimitInfo.from(
+ *     name -> name.equals(RateLimitInfo.RESET_SECONDS_REMAINING) ? "30" : null), time.nanoTime());
  * assertTrue(gate.state().closed());
  * }</pre>
  */

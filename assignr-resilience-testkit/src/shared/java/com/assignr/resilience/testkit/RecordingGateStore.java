@@ -16,8 +16,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <pre>{@code
  * RecordingGateStore gates = RecordingGateStore.local();
  * AssignrResilience resilience = AssignrResilience.builder().gateStore(gates).build();
- * // ... a first call, then: another caller's 429 closes the quota for 30 s
- * gates.only().learn(429, RateLimitInfo.from(headers), resilience.timeSource().nanoTime());
+ * // ... a first call through a client built with `resilience`, then another caller's 429
+ * // closes the quota for 30 s:
+ * RateLimitInfo refused = RateLimitInfo.from(
+ *     name -> name.equals(RateLimitInfo.RESET_SECONDS_REMAINING) ? "30" : null);
+ * gates.only().learn(429, refused, resilience.timeSource().nanoTime());
  * }</pre>
  */
 public final class RecordingGateStore implements GateStore {
