@@ -214,6 +214,24 @@ class RetryEngineTest {
     assertEquals(NOW.plusSeconds(600), stop.retryAt());
   }
 
+  /** Before: 30 digits saturated and were believed; the call gave up with a retryAt 146 years away. */
+  @Test
+  void a503RetryAfterNoLongHoldsIsMalformedSoTheBackoffApplies() {
+    Decision.Retry retry = assertInstanceOf(Decision.Retry.class, engine(MIN).decide(request("GET"), 1,
+        status(503, "Retry-After", "999999999999999999999999999999"), NO_DEADLINE));
+    assertEquals(Duration.ofMillis(500), retry.delay());
+    assertEquals(false, retry.serverDirected());
+  }
+
+  /** Before: any Retry-After past ~292 years of nanoseconds was reported as 146 years away. */
+  @Test
+  void aFarButWellFormed503RetryAfterGivesUpWithItsOwnInstant() {
+    Decision.Stop stop = (Decision.Stop) engine(MIN).decide(request("GET"), 1,
+        status(503, "Retry-After", "1000000000000"), NO_DEADLINE);
+    assertEquals(StopReason.WAIT_EXCEEDS_CAP, stop.reason());
+    assertEquals(NOW.plusSeconds(1_000_000_000_000L), stop.retryAt());
+  }
+
   @Test
   void aOneShotBodyIsNeverReplayed() {
     RequestInfo oneShot = new RequestInfo("PUT", "https", "api.assignr.com", "/api/v2/games/1", false);
