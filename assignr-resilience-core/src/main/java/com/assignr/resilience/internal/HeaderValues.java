@@ -28,7 +28,7 @@ public final class HeaderValues {
       char c = value.charAt(i);
       if (c < '0' || c > '9') return -1;
       int digit = c - '0';
-      if (result > (Long.MAX_VALUE - digit) / 10) {
+      if (result > Long.MAX_VALUE / 10 || (result == Long.MAX_VALUE / 10 && digit > 7)) {
         overflow = true; // keep checking that the rest are digits: letters say "malformed" too
       } else {
         result = result * 10 + digit;
