@@ -25,6 +25,7 @@ import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
+import com.assignr.resilience.internal.RateLimitHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -453,8 +454,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
     long fallbackMicros = 0;
     boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
     if (seconds < 0 && exhausted) {
-      fallbackMicros = info.retryAfter(context.time().clock()).map(d -> d.toNanos() / 1000)
-          .orElse(closureWithoutResetMicros);
+      fallbackMicros = RateLimitHeaders.closureWithoutResetNanos(status == 429,
+          info.retryAfter(context.time().clock()), closureWithoutResetMicros * 1000) / 1000;
     }
     String[] args = new String[token == null ? 13 : 14];
     args[0] = "0"; // the deadline: the link sets it when it sends
