@@ -1,5 +1,9 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.testkit.GateDriver;
+
+import com.assignr.resilience.spi.RateLimitGate;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -221,8 +225,8 @@ class RateLimitHeadersTableTest {
   /** The in-process gate, on virtual time at the local clock, learns what the meaning says. */
   private static void assertGateFollows(int status, Expected expected, RateLimitInfo info, String row) {
     VirtualTime time = VirtualTime.manual(LOCAL_NOW);
-    RateLimitGate gate = AssignrResilience.builder().timeSource(time).build()
-        .gateFor(RequestInfo.of("GET", URI.create("https://api.assignr.com/"), true), "Bearer t");
+    GateDriver gate = GateDriver.of(AssignrResilience.builder().timeSource(time).build()
+        .gateFor(RequestInfo.of("GET", URI.create("https://api.assignr.com/"), true), "Bearer t"));
     assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE), row);
     gate.onResponse(status, info, time.nanoTime());
     GateState state = gate.state();
@@ -267,8 +271,8 @@ class RateLimitHeadersTableTest {
   void noRetryAfterOverflowsTheGatesClosure() {
     for (String retryAfter : List.of("99999999999", "9223372036854775807", "Fri, 31 Dec 9999 23:59:59 GMT")) {
       VirtualTime time = VirtualTime.manual(LOCAL_NOW);
-      RateLimitGate gate = AssignrResilience.builder().timeSource(time).build()
-          .gateFor(RequestInfo.of("GET", URI.create("https://api.assignr.com/"), true), "Bearer t");
+      GateDriver gate = GateDriver.of(AssignrResilience.builder().timeSource(time).build()
+          .gateFor(RequestInfo.of("GET", URI.create("https://api.assignr.com/"), true), "Bearer t"));
       gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
       gate.onResponse(429, RateLimitInfo.from(Headers.of("Retry-After", retryAfter, "Date", DATE)), time.nanoTime());
       assertEquals(CLOSURE_WITHOUT_RESET.plus(MARGIN), gate.state().closedFor(), retryAfter);

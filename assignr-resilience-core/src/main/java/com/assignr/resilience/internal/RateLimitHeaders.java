@@ -1,6 +1,6 @@
 package com.assignr.resilience.internal;
 
-import com.assignr.resilience.HeaderLookup;
+import com.assignr.resilience.spi.HeaderLookup;
 import com.assignr.resilience.RateLimitInfo;
 import java.time.Clock;
 import java.time.Duration;

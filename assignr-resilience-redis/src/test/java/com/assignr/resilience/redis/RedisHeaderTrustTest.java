@@ -8,8 +8,9 @@ import static com.assignr.resilience.redis.RedisGateTest.headers;
 import static com.assignr.resilience.redis.RedisGateTest.now;
 
 import com.assignr.resilience.GatePolicy;
-import com.assignr.resilience.GateStore;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.GateStore;
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.testkit.GateDriver;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class RedisHeaderTrustTest {
           GatePolicy.defaults(), Duration.ofSeconds(1), TimeSource.system(), RetryListener.NONE));
       long since = now();
       gate.learn(429, headers("Retry-After", retryAfter), now());
-      applied(gate);
+      applied(GateDriver.of(gate));
       long closure = 1500 * MS;
       assertBetween(closure - (now() - since) - ROUNDING, closure, gate.state().closedFor().toNanos());
     }
