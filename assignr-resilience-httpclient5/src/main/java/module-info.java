@@ -14,6 +14,10 @@ module com.assignr.resilience.httpclient5 {
   // Requests, responses and entities are httpcore5's types; HttpClient's automatic module reads
   // it, but only a module that requires it makes sure it is resolved.
   requires org.apache.httpcomponents.core5.httpcore5;
+  // HttpClient 5.6 and httpcore5 5.4 set socket options through jdk.net.Sockets. Their automatic
+  // modules cannot say so, and on the module path nothing else resolves jdk.net: without this,
+  // HttpClient 5.6 fails its first connection with NoClassDefFoundError (ModulePathIT).
+  requires jdk.net;
 
   exports com.assignr.resilience.httpclient5;
 }
