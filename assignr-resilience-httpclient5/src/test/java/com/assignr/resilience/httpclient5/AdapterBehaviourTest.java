@@ -101,6 +101,24 @@ class AdapterBehaviourTest {
     assertEquals(1, h.sim().gameCount(1) - before, "one game created");
   }
 
+  /**
+   * The trade-off of turning HttpClient's retries off: it resent a GET that failed on a pooled
+   * connection at once; now the library does, after its backoff, as for any I/O failure of a GET.
+   */
+  @Test
+  void aGetWhoseAnswerIsLostOnAPooledConnectionIsRetriedAfterTheBackoff() throws Exception {
+    VirtualTime time = VirtualTime.autoAdvancing();
+    CloseableHttpClient client = h.configured(h.resilience(time).build());
+    assertEquals(200, Hc5Harness.status(client, h.get("/api/v2/current_account")), "pools a connection");
+    h.sim().script().on("GET", GAMES).next(1).processThenClose();
+
+    assertEquals(200, Hc5Harness.status(client, h.get(GAMES)));
+
+    assertEquals(2, h.sim().journal().count("GET", GAMES));
+    assertEquals(3, h.attempts(), "the warm-up, then two attempts of the GET");
+    assertEquals(List.of(Duration.ofMillis(500)), time.sleeps());
+  }
+
   @Test
   void assignrsHeadersAreAddedOnlyWhenTheRequestHasNone() throws Exception {
     // The last request interceptor sees each request as it goes on the wire.

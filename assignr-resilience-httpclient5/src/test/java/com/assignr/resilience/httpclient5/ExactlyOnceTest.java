@@ -186,6 +186,10 @@ class ExactlyOnceTest {
     String outcome = got;
 
     List<JournalEntry> arrivals = h.sim().journal().entries(scenario.method, GAMES);
+    if (arrivals.size() == 2) {
+      detail += ", second arrival " + Duration.between(arrivals.get(0).arrivedAt(), arrivals.get(1).arrivedAt())
+          .toMillis() + " ms after the first";
+    }
     int attempts = h.attempts() - attemptsBefore;
     int created = h.sim().gameCount(1) - gamesBefore;
     record(route, scenario, arrivals.size(), attempts, created, got, detail);

@@ -39,9 +39,9 @@ import org.apache.hc.core5.http.HttpException;
  *       with a body that is not repeatable.
  * </ul>
  *
- * <p>Each attempt goes down as a fresh copy of the prepared request (the elements below add
- * headers and wrap the entity in place, as they do for HttpClient's own retries), with the call's
- * {@code RequestConfig} timeouts cut to the time left ({@link Hc5Call}).
+ * <p>The first attempt sends the chain's request as prepared, each retry a fresh copy of it (the
+ * elements below add headers and wrap the entity in place, which is why HttpClient's own retries
+ * copy too), with the call's {@code RequestConfig} timeouts cut to the time left ({@link Hc5Call}).
  *
  * <p>Installed twice on one client (configure called twice on one builder), the outer copy would
  * retry every attempt of the inner one: the inner one finds the outer's mark on the exchange and

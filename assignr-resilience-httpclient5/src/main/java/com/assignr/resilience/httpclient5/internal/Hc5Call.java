@@ -18,7 +18,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.net.URIAuthority;
 
 /**
@@ -29,7 +29,17 @@ import org.apache.hc.core5.net.URIAuthority;
  * decision.
  */
 final class Hc5Call {
-  private final ClassicHttpRequest template;
+  /** The chain's request, sent as it is by the first attempt. */
+  private final ClassicHttpRequest first;
+  /**
+   * What later attempts are rebuilt from. The elements below add headers to the request they are
+   * given and wrap its entity in place, as they do for HttpClient's own retries, so a retry cannot
+   * send {@link #first} again; the headers are copied before the first attempt (an array of
+   * immutable headers: cheaper than copying the request, which the success path then never pays).
+   */
+  private final Header[] headers;
+  private final HttpEntity entity;
+  private boolean firstSent;
   private final ExecChain.Scope scope;
   private final RequestInfo info;
   private final CallOptions options;
@@ -39,8 +49,10 @@ final class Hc5Call {
   /** The configuration the last attempt went down with. */
   private RequestConfig current;
 
-  private Hc5Call(ClassicHttpRequest template, ExecChain.Scope scope, RequestInfo info, CallOptions options) {
-    this.template = template;
+  private Hc5Call(ClassicHttpRequest first, ExecChain.Scope scope, RequestInfo info, CallOptions options) {
+    this.first = first;
+    this.headers = first.getHeaders();
+    this.entity = first.getEntity();
     this.scope = scope;
     this.info = info;
     this.options = options;
@@ -113,14 +125,24 @@ final class Hc5Call {
   }
 
   /**
-   * Sends one attempt: a fresh copy of the prepared request (with the library's access token when
-   * it manages one for this call), the call's timeouts cut to the time left.
+   * Sends one attempt: the prepared request, then a fresh copy of it for each retry (with the
+   * library's access token when it manages one for this call), the call's timeouts cut to the time
+   * left.
    *
    * @throws ProtocolFailure carrying an {@link HttpException}, which HttpClient never retries and
    *     neither does the executor (it rethrows runtime exceptions as they are)
    */
   ClassicHttpResponse send(AttemptContext attempt, ExecChain chain) throws IOException {
-    ClassicHttpRequest sent = ClassicRequestBuilder.copy(template).build();
+    ClassicHttpRequest sent;
+    if (!firstSent) {
+      firstSent = true;
+      sent = first;
+    } else {
+      sent = new BasicClassicHttpRequest(first.getMethod(), first.getScheme(), first.getAuthority(), first.getPath());
+      sent.setVersion(first.getVersion());
+      sent.setHeaders(headers);
+      sent.setEntity(entity);
+    }
     String authorization = attempt.authorization();
     if (authorization != null) sent.setHeader(HttpHeaders.AUTHORIZATION, authorization);
     RequestConfig bounded = Hc5Timeouts.bound(config, attempt.nanosLeft());
