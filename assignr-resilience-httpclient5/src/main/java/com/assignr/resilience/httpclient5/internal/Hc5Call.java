@@ -22,8 +22,8 @@ import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.net.URIAuthority;
 
 /**
- * One call through the chain, prepared once: the request every attempt is copied from (Assignr's
- * headers added, a single-use entity replaced by its copy), what the executor needs to know about
+ * One call through the chain, prepared once: the request the first attempt sends and later ones
+ * are rebuilt from (Assignr's headers added, a single-use entity replaced by its copy), what the executor needs to know about
  * it, and the call's {@code RequestConfig}, which each attempt bounds by the time left and the end
  * of the call puts back. The executor owns the deadline, the HTTPS check, the gate and every
  * decision.
@@ -33,9 +33,10 @@ final class Hc5Call {
   private final ClassicHttpRequest first;
   /**
    * What later attempts are rebuilt from. The elements below add headers to the request they are
-   * given and wrap its entity in place, as they do for HttpClient's own retries, so a retry cannot
-   * send {@link #first} again; the headers are copied before the first attempt (an array of
-   * immutable headers: cheaper than copying the request, which the success path then never pays).
+   * given and wrap its entity in place (which is why HttpClient's own retries copy the request
+   * too), so a retry cannot send {@link #first} again. The headers are copied before the first
+   * attempt: an array of immutable headers, cheaper than a copy of the request, which the success
+   * path then never pays for.
    */
   private final Header[] headers;
   private final HttpEntity entity;
