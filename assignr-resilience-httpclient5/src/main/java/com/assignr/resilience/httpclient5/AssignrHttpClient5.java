@@ -61,8 +61,9 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
  * which {@code execute} throws as they are (they are {@code IOException}s).
  *
  * <p>Headers HttpClient adds below the chain's first element, per attempt ({@code
- * setDefaultHeaders}, request interceptors), are not seen by the gate: a token set there is not part
- * of the quota key (name the quota with {@code QuotaKey.fixed(...)}). An exec interceptor added
+ * setDefaultHeaders}, request interceptors), are not seen by the library: a token set there is not
+ * part of the quota key (name the quota with {@code QuotaKey.fixed(...)}), and a default {@code
+ * Accept} gives way to Assignr's, which the request already carries when defaults are applied. An exec interceptor added
  * with {@code addExecInterceptorFirst} after {@code configure} runs above the library, once per
  * call. Waits hold the calling thread. The async client ({@code HttpAsyncClientBuilder}) is not
  * covered.

@@ -350,13 +350,17 @@ class AdapterBehaviourTest {
   private static CompletableFuture<Integer> inBackground(Call work, AtomicBoolean flagAfter, Thread... holder) {
     CompletableFuture<Integer> result = new CompletableFuture<>();
     Thread thread = new Thread(() -> {
+      Integer status = null;
+      Throwable failure = null;
       try {
-        result.complete(work.run());
+        status = work.run();
       } catch (Throwable t) {
-        result.completeExceptionally(t);
-      } finally {
-        if (flagAfter != null) flagAfter.set(Thread.currentThread().isInterrupted());
+        failure = t;
       }
+      // Read before the future completes: the test looks at it as soon as it does.
+      if (flagAfter != null) flagAfter.set(Thread.currentThread().isInterrupted());
+      if (failure == null) result.complete(status);
+      else result.completeExceptionally(failure);
     }, "hc5-test-caller");
     if (holder.length > 0) holder[0] = thread;
     thread.setDaemon(true);

@@ -243,7 +243,8 @@ class ExactlyOnceTest {
       lines.add("| route | scenario | arrivals | library attempts | games created | caller got | detail |");
       lines.add("|---|---|---|---|---|---|---|");
       lines.addAll(ROWS);
-      Files.write(dir.resolve("httpclient5-" + HttpClient5VersionTest.runtimeVersion() + ".md"), lines);
+      Files.write(dir.resolve("httpclient5-" + HttpClient5VersionTest.runtimeVersion() + "-spring-"
+          + org.springframework.core.SpringVersion.getVersion() + ".md"), lines);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
