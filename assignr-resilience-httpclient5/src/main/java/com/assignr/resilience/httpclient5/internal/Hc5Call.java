@@ -18,6 +18,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.net.URIAuthority;
 
@@ -40,6 +41,11 @@ final class Hc5Call {
    */
   private final Header[] headers;
   private final HttpEntity entity;
+  private final String method;
+  private final String scheme;
+  private final URIAuthority authority;
+  private final String path;
+  private final ProtocolVersion version;
   private boolean firstSent;
   private final ExecChain.Scope scope;
   private final RequestInfo info;
@@ -54,6 +60,11 @@ final class Hc5Call {
     this.first = first;
     this.headers = first.getHeaders();
     this.entity = first.getEntity();
+    this.method = first.getMethod();
+    this.scheme = first.getScheme();
+    this.authority = first.getAuthority();
+    this.path = first.getPath();
+    this.version = first.getVersion();
     this.scope = scope;
     this.info = info;
     this.options = options;
@@ -139,8 +150,8 @@ final class Hc5Call {
       firstSent = true;
       sent = first;
     } else {
-      sent = new BasicClassicHttpRequest(first.getMethod(), first.getScheme(), first.getAuthority(), first.getPath());
-      sent.setVersion(first.getVersion());
+      sent = new BasicClassicHttpRequest(method, scheme, authority, path);
+      sent.setVersion(version);
       sent.setHeaders(headers);
       sent.setEntity(entity);
     }
