@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.CallOptions;
-import com.assignr.resilience.HeaderLookup;
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.HeaderLookup;
 import com.assignr.resilience.RequestInfo;
-import com.assignr.resilience.ResponseAdapter;
+import com.assignr.resilience.spi.ResponseAdapter;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import com.assignr.resilience.testkit.VirtualTime;
 import java.io.IOException;

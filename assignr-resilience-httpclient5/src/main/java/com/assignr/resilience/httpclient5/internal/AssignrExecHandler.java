@@ -1,7 +1,7 @@
 package com.assignr.resilience.httpclient5.internal;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.RetryExecutor;
+import com.assignr.resilience.spi.RetryExecutor;
 import java.io.IOException;
 import java.util.Objects;
 import org.apache.hc.client5.http.classic.ExecChain;

@@ -1,9 +1,9 @@
 package com.assignr.resilience.httpclient5.internal;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.AttemptContext;
-import com.assignr.resilience.CallOptions;
-import com.assignr.resilience.CancellationSignal;
+import com.assignr.resilience.spi.AttemptContext;
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.CancellationSignal;
 import com.assignr.resilience.RequestInfo;
 import java.io.IOException;
 import java.util.Locale;
