@@ -1,5 +1,8 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.AttemptContext;
+import com.assignr.resilience.spi.CancellationSignal;
+
 import com.assignr.resilience.internal.Backoff;
 import com.assignr.resilience.internal.Checks;
 import com.assignr.resilience.internal.Fingerprints;

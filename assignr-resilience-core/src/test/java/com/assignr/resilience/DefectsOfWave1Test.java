@@ -1,5 +1,12 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.testkit.GateDriver;
+
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.HeaderLookup;
+import com.assignr.resilience.spi.ResponseAdapter;
+import com.assignr.resilience.spi.RateLimitGate;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -47,7 +54,7 @@ class DefectsOfWave1Test {
    */
   @Test
   void callersThatGiveUpTakeNoPlaceInTheReleaseOrder() {
-    RateLimitGate gate = resilience().gateFor(GET, "Bearer t");
+    GateDriver gate = GateDriver.of(resilience().gateFor(GET, "Bearer t"));
     gate.learn(429, headers("X-Ratelimit-Reset-Seconds-Remaining", "10"), time.nanoTime());
     for (int i = 0; i < 1001; i++) {
       long wait = gate.tryAcquire(time.nanoTime(), 5 * SECOND);
@@ -81,7 +88,7 @@ class DefectsOfWave1Test {
   /** Remaining: 0 without any reset header was ignored, costing a 429 per window. */
   @Test
   void remainingZeroWithoutAResetClosesTheGateForTheFallbackClosure() {
-    RateLimitGate gate = resilience().gateFor(GET, "Bearer t");
+    GateDriver gate = GateDriver.of(resilience().gateFor(GET, "Bearer t"));
     assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
     gate.onResponse(200, headers("X-Ratelimit-Remaining", "0"), time.nanoTime());
     assertTrue(gate.state().closed());
@@ -168,7 +175,7 @@ class DefectsOfWave1Test {
   /** The gate's budget is visible as a snapshot, for metrics and health. */
   @Test
   void theGateStateShowsTheBindingWindow() throws IOException {
-    RateLimitGate gate = resilience().gateFor(GET, "Bearer t");
+    GateDriver gate = GateDriver.of(resilience().gateFor(GET, "Bearer t"));
     gate.learn(200, headers("X-Ratelimit-Remaining", "170", "X-Ratelimit-Reset-Seconds-Remaining", "35",
         "X-Ratelimit-Limit", "180", "X-Ratelimit-Period", "60"), time.nanoTime());
     GateState state = gate.state();

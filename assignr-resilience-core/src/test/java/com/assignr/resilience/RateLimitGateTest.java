@@ -1,5 +1,10 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.testkit.GateDriver;
+
+import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.Permit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -33,11 +38,11 @@ class RateLimitGateTest {
     }
   };
 
-  private RateLimitGate gate(AssignrResilience.Builder builder) {
-    return builder.timeSource(time).listener(recorder).build().gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer secret-token");
+  private GateDriver gate(AssignrResilience.Builder builder) {
+    return GateDriver.of(builder.timeSource(time).listener(recorder).build().gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer secret-token"));
   }
 
-  private RateLimitGate gate() {
+  private GateDriver gate() {
     return gate(AssignrResilience.builder());
   }
 
@@ -49,7 +54,7 @@ class RateLimitGateTest {
 
   @Test
   void afterOne429EveryCallerWaitsForTheResetAndTheyAreReleasedSpreadOut() {
-    RateLimitGate gate = gate();
+    GateDriver gate = gate();
     assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
     gate.onResponse(429, headers(0, 10), time.nanoTime());
 
@@ -69,7 +74,7 @@ class RateLimitGateTest {
 
   @Test
   void closesProactivelyWhenRemainingReachesTheReserveWithoutA429() {
-    RateLimitGate gate = gate();
+    GateDriver gate = gate();
     assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
     gate.onResponse(200, headers(2, 30), time.nanoTime());
     assertTrue(gate.state().closed());
@@ -79,7 +84,7 @@ class RateLimitGateTest {
 
   @Test
   void attemptsInFlightAreCountedSoConcurrentCallersDoNotOvershoot() {
-    RateLimitGate gate = gate();
+    GateDriver gate = gate();
     assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
     gate.onResponse(200, headers(10, 30), time.nanoTime());
     // 10 left, 2 kept in reserve: eight may be in flight before any of them is answered.
@@ -94,7 +99,7 @@ class RateLimitGateTest {
 
   @Test
   void aStaleOutOfOrderAnswerDoesNotRaiseTheBudgetButANewWindowDoes() {
-    RateLimitGate gate = gate();
+    GateDriver gate = gate();
     gate.learn(200, headers(5, 30), time.nanoTime());
     gate.learn(200, headers(7, 30), time.nanoTime());
     assertEquals(5, gate.state().remaining());
@@ -110,7 +115,7 @@ class RateLimitGateTest {
   void anAnswerInTheWindowsLastSecondKeepsItsBudgetUntilTheMarginHasPassed() {
     // Assignr rounds the seconds to the reset down: "0 s" means the window ends within a second,
     // and it still counts. The gate once took "0 s" for a reset and admitted without limit.
-    RateLimitGate gate = gate();
+    GateDriver gate = gate();
     gate.learn(200, headers(5, 0), time.nanoTime());
     int admitted = 0;
     for (int caller = 0; caller < 10; caller++) {
@@ -136,7 +141,7 @@ class RateLimitGateTest {
 
   @Test
   void onceAWindowAndItsMarginHavePassedOnlyAFewProbeUntilTheNextAnswer() {
-    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().coldStartConcurrency(2).build()));
+    GateDriver gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().coldStartConcurrency(2).build()));
     gate.learn(200, headers(50, 0), time.nanoTime());
     time.advance(Duration.ofMillis(500));
     gate.learn(200, headers(52, 0), time.nanoTime()); // an answer inside the margin: the old window's
@@ -150,7 +155,7 @@ class RateLimitGateTest {
 
   @Test
   void aColdCrowdSendsOnlyAFewAttemptsUntilTheFirstAnswerTeachesTheBudget() {
-    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().coldStartConcurrency(3).build()));
+    GateDriver gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().coldStartConcurrency(3).build()));
     long[] answers = new long[5];
     for (int caller = 0; caller < 5; caller++) answers[caller] = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
     assertEquals(List.of(0L, 0L, 0L, 50 * MILLI, 50 * MILLI), java.util.Arrays.stream(answers).boxed().toList(),
@@ -162,7 +167,7 @@ class RateLimitGateTest {
 
   @Test
   void aServerWithoutRateLimitHeadersIsNotThrottledOnceItHasAnswered() {
-    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().coldStartConcurrency(1).build()));
+    GateDriver gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().coldStartConcurrency(1).build()));
     assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
     assertEquals(50 * MILLI, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE), "one probe at a time before any answer");
     gate.onResponse(200, RateLimitInfo.none(), time.nanoTime());
@@ -171,7 +176,7 @@ class RateLimitGateTest {
 
   @Test
   void a200ThatOvertakesA429CannotReopenTheBudget() {
-    RateLimitGate gate = gate();
+    GateDriver gate = gate();
     gate.learn(429, headers(0, 5), time.nanoTime());
     gate.learn(200, headers(150, 59), time.nanoTime()); // sent before the 429, answered after it
     assertEquals(0, gate.state().remaining());
@@ -181,7 +186,7 @@ class RateLimitGateTest {
 
   @Test
   void pacingSpreadsAdmissionsEvenlyOverTheWindow() {
-    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().pacing(true).reserve(0).build()));
+    GateDriver gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().pacing(true).reserve(0).build()));
     gate.learn(200, headers(10, 10), time.nanoTime());
     assertEquals(0, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
     long wait = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
@@ -192,7 +197,7 @@ class RateLimitGateTest {
 
   @Test
   void a429WithoutHeadersClosesForTheInitialBackoff() {
-    RateLimitGate gate = gate();
+    GateDriver gate = gate();
     gate.learn(429, RateLimitInfo.none(), time.nanoTime());
     assertEquals(500 * MILLI + 1 * SECOND + 20 * MILLI, gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE));
   }
@@ -200,11 +205,11 @@ class RateLimitGateTest {
   @Test
   void theQuotaKeyHoldsAHashOfTheCredentialsNeverTheCredentials() {
     AssignrResilience resilience = AssignrResilience.builder().timeSource(time).build();
-    RateLimitGate gate = resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://API.assignr.com/"), true), "Bearer secret-token");
+    GateDriver gate = GateDriver.of(resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://API.assignr.com/"), true), "Bearer secret-token"));
     assertFalse(gate.quotaKey().contains("secret"), gate.quotaKey());
     assertTrue(gate.quotaKey().startsWith("api.assignr.com#"), gate.quotaKey());
-    assertEquals(gate, resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer secret-token"), "one gate per quota");
-    assertNotEquals(gate, resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer another-account"));
+    assertEquals(gate.gate(), resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer secret-token"), "one gate per quota");
+    assertNotEquals(gate.gate(), resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer another-account"));
     assertFalse(resilience.toString().contains("secret"), resilience.toString());
     assertFalse(gate.toString().contains("secret"), gate.toString());
   }
@@ -216,7 +221,7 @@ class RateLimitGateTest {
    */
   @Test
   void stressNothingIsAdmittedWhileTheGateIsClosed() throws Exception {
-    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().reserve(0).build()));
+    GateDriver gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().reserve(0).build()));
     int workers = 8;
     AtomicLong closedRound = new AtomicLong(-1);
     AtomicBoolean stop = new AtomicBoolean();
@@ -232,11 +237,11 @@ class RateLimitGateTest {
           while (!stop.get()) {
             iterations.incrementAndGet(worker);
             long roundSeen = closedRound.get();
-            long wait = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
-            if (wait == 0) {
+            Admission answer = gate.gate().tryAcquire(time.nanoTime(), Long.MAX_VALUE);
+            if (answer instanceof Permit) {
               admitted.incrementAndGet();
               if (roundSeen >= 0) violations.incrementAndGet();
-              gate.onResponse(200, headers(100_000, 59), time.nanoTime());
+              ((Permit) answer).onResponse(200, headers(100_000, 59), time.nanoTime());
             } else if (roundSeen >= 0) {
               refusedWhileClosed.incrementAndGet();
             }

@@ -4,7 +4,7 @@ import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.Classification;
 import com.assignr.resilience.Decision;
 import com.assignr.resilience.Outcome;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.GateState;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.RetryListener;
@@ -92,7 +92,7 @@ import java.util.concurrent.ConcurrentMap;
  * <p>A call that succeeds at once costs one counter increment and, for each response, a comparison
  * of its reset time with the last one seen; nothing is allocated. The {@code window} of a response
  * is read (a header lookup) only when its reset time differs from the last one's: about once a
- * second per quota under load. Gauges read the gate's {@link RateLimitGate#state()} when the
+ * second per quota under load. Gauges read the gate's {@link AssignrResilience#gate(String)} when the
  * registry publishes.
  *
  * <p>A call's end is read from its 2xx outcome or its give-up, which the library announces once
@@ -190,7 +190,7 @@ public final class AssignrMetrics implements RetryListener {
           + " create one AssignrMetrics per configuration (give them different tags)");
     }
     this.resilience = resilience;
-    for (RateLimitGate gate : resilience.gates()) quota(gate.quotaKey());
+    for (GateState gate : resilience.gates()) quota(gate.quotaKey());
     return resilience;
   }
 
@@ -293,9 +293,9 @@ public final class AssignrMetrics implements RetryListener {
     if (q != null) return q;
     AssignrResilience watched = resilience;
     if (watched == null) return null;
-    Optional<RateLimitGate> gate = watched.gate(key);
-    if (gate.isEmpty()) return null;
-    q = quotas.size() < maxQuotas ? QuotaMeters.register(registry, tags, gate.get())
+    if (watched.gate(key).isEmpty()) return null;
+    // A gate, once created, lives as long as its configuration: the gauges read its snapshot.
+    q = quotas.size() < maxQuotas ? QuotaMeters.register(registry, tags, key, () -> watched.gate(key).orElseThrow())
         : QuotaMeters.ignored(key);
     quotas.put(key, q);
     return q;

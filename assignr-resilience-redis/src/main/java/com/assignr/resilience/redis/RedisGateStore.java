@@ -1,9 +1,9 @@
 package com.assignr.resilience.redis;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.GateStore;
+import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.QuotaKey;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.internal.Checks;
 import com.assignr.resilience.redis.internal.RedisLink;
 import com.assignr.resilience.redis.internal.RedisRateLimitGate;

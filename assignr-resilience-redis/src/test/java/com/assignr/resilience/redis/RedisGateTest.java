@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.GateState;
-import com.assignr.resilience.GateStore;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.GateStore;
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.testkit.GateDriver;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
@@ -73,18 +74,18 @@ class RedisGateTest {
   }
 
   /** One more instance of the fleet: a store of its own (its own connection) and its gate. */
-  RateLimitGate instance(GatePolicy policy, TimeSource time) {
+  GateDriver instance(GatePolicy policy, TimeSource time) {
     return instance(policy, time, RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
         .timeout(Duration.ofSeconds(1)));
   }
 
-  RateLimitGate instance(GatePolicy policy, TimeSource time, RedisGateStore.Builder builder) {
+  GateDriver instance(GatePolicy policy, TimeSource time, RedisGateStore.Builder builder) {
     RedisGateStore store = builder.build();
     stores.add(store);
-    return store.gate(new GateStore.Context(quota, policy, Duration.ofSeconds(1), time, RetryListener.NONE));
+    return GateDriver.of(store.gate(new GateStore.Context(quota, policy, Duration.ofSeconds(1), time, RetryListener.NONE)));
   }
 
-  RateLimitGate instance() {
+  GateDriver instance() {
     return instance(GatePolicy.defaults(), TimeSource.system());
   }
 
@@ -107,10 +108,10 @@ class RedisGateTest {
   }
 
   /** Asks each gate {@code times} times in turn; counts the admissions. */
-  static int admissions(List<RateLimitGate> gates, int times) {
+  static int admissions(List<GateDriver> gates, int times) {
     int admitted = 0;
     for (int i = 0; i < times; i++) {
-      for (RateLimitGate gate : gates) {
+      for (GateDriver gate : gates) {
         if (gate.tryAcquire(now(), MAX_WAIT) == 0) admitted++;
       }
     }
@@ -119,7 +120,7 @@ class RedisGateTest {
 
   @Test
   void theBudgetIsSpentOnceAcrossInstances_notOncePerInstance() {
-    List<RateLimitGate> fleet = List.of(instance(), instance(), instance());
+    List<GateDriver> fleet = List.of(instance(), instance(), instance());
     fleet.get(0).learn(200, remaining(10, 30), now());
 
     // Remaining 10, reserve 2: eight attempts may be in flight for the whole fleet.
@@ -130,16 +131,16 @@ class RedisGateTest {
     // The same instances with in-process gates: each believes the eight are its own.
     GateStore.Context context = new GateStore.Context(quota, GatePolicy.defaults(), Duration.ofSeconds(1),
         TimeSource.system(), RetryListener.NONE);
-    List<RateLimitGate> locals = List.of(RateLimitGate.local(context), RateLimitGate.local(context),
-        RateLimitGate.local(context));
+    List<GateDriver> locals = List.of(GateDriver.of(RateLimitGate.local(context)),
+        GateDriver.of(RateLimitGate.local(context)), GateDriver.of(RateLimitGate.local(context)));
     locals.forEach(g -> g.learn(200, remaining(10, 30), now()));
     assertEquals(24, admissions(locals, 10));
   }
 
   @Test
   void anAnswerEndsItsAttempt_andTheNextAnswerTeachesTheBudget() throws Exception {
-    RateLimitGate a = instance();
-    RateLimitGate b = instance();
+    GateDriver a = instance();
+    GateDriver b = instance();
     a.learn(200, remaining(4, 30), now());
     applied(a);
     assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
@@ -156,8 +157,8 @@ class RedisGateTest {
 
   @Test
   void aStaleAnswerWithMoreLeftDoesNotRaiseTheBudget() throws Exception {
-    RateLimitGate a = instance();
-    RateLimitGate b = instance();
+    GateDriver a = instance();
+    GateDriver b = instance();
     a.learn(200, remaining(5, 30), now());
     applied(a);
     b.learn(200, remaining(9, 30), now()); // overtaken by the answer above
@@ -171,12 +172,12 @@ class RedisGateTest {
     // A 30 s margin (1 s by default) so that this real-time test cannot outlive the window.
     GateStore.Context context = new GateStore.Context(quota, GatePolicy.defaults(), Duration.ofSeconds(30),
         TimeSource.system(), RetryListener.NONE);
-    List<RateLimitGate> fleet = new ArrayList<>();
+    List<GateDriver> fleet = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
           .timeout(Duration.ofSeconds(1)).build();
       stores.add(store);
-      fleet.add(store.gate(context));
+      fleet.add(GateDriver.of(store.gate(context)));
     }
     fleet.get(0).learn(200, remaining(5, 0), now()); // "0 s": the window ends within the second
     applied(fleet.get(0));
@@ -188,9 +189,9 @@ class RedisGateTest {
 
   @Test
   void a429OnOneInstanceClosesTheGateOfEvery_andReleasePlacesAreHandedOutFleetWide() throws Exception {
-    RateLimitGate a = instance();
-    RateLimitGate b = instance();
-    RateLimitGate c = instance();
+    GateDriver a = instance();
+    GateDriver b = instance();
+    GateDriver c = instance();
     long learned = now();
     a.learn(429, remaining(0, 2), now());
     applied(a);
@@ -215,7 +216,7 @@ class RedisGateTest {
    * reply, shows that closure shrunk by the time since the reply arrived: no more than has passed
    * since {@code asked}, measured here.
    */
-  static void assertPlace(int place, RateLimitGate gate, long asked, long wait) {
+  static void assertPlace(int place, GateDriver gate, long asked, long wait) {
     long beyondClosure = wait - gate.state().closedFor().toNanos();
     long read = now();
     assertBetween(place * 20 * MS, place * 20 * MS + (read - asked), beyondClosure);
@@ -226,15 +227,15 @@ class RedisGateTest {
    * {@code gate} sees the quota closed for {@code closure} from an instant after {@code since}, as
    * Redis measured it: at most {@code closure}, less no more than has passed here since then.
    */
-  static void assertClosedFor(long closure, long since, RateLimitGate gate) {
+  static void assertClosedFor(long closure, long since, GateDriver gate) {
     long closedFor = gate.state().closedFor().toNanos();
     assertBetween(closure - (now() - since) - ROUNDING, closure, closedFor);
   }
 
   @Test
   void aCallerThatWillNotWaitTakesNoPlace() throws Exception {
-    RateLimitGate a = instance();
-    RateLimitGate b = instance();
+    GateDriver a = instance();
+    GateDriver b = instance();
     long start = now();
     a.learn(429, remaining(0, 2), now());
     applied(a);
@@ -252,14 +253,14 @@ class RedisGateTest {
   }
 
   /** The next release place the gate hash of {@code gate}'s quota hands out (its {@code tickets}). */
-  static String tickets(RateLimitGate gate) {
-    return redis.admin().hget(((RedisRateLimitGate) gate).keys().get(0), "tickets");
+  static String tickets(GateDriver gate) {
+    return redis.admin().hget(((RedisRateLimitGate) gate.gate()).keys().get(0), "tickets");
   }
 
   @Test
   void remainingAtTheReserveClosesTheGateUntilTheResetPlusTheMargin() throws Exception {
-    RateLimitGate a = instance();
-    RateLimitGate b = instance();
+    GateDriver a = instance();
+    GateDriver b = instance();
     assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
     long answered = now();
     a.onResponse(200, remaining(2, 5), now());
@@ -275,7 +276,7 @@ class RedisGateTest {
   @Test
   void theColdStartCapHoldsForTheWholeFleetUntilTheFirstAnswer() throws Exception {
     GatePolicy policy = GatePolicy.defaults().toBuilder().coldStartConcurrency(4).build();
-    List<RateLimitGate> fleet = List.of(instance(policy, TimeSource.system()),
+    List<GateDriver> fleet = List.of(instance(policy, TimeSource.system()),
         instance(policy, TimeSource.system()), instance(policy, TimeSource.system()));
     assertEquals(4, admissions(fleet, 3)); // nine asked, four sent, nothing known yet
 
@@ -288,8 +289,8 @@ class RedisGateTest {
   @Test
   void pacingSpreadsAdmissionsAcrossInstances() throws Exception {
     GatePolicy paced = GatePolicy.defaults().toBuilder().pacing(true).build();
-    RateLimitGate a = instance(paced, TimeSource.system());
-    RateLimitGate b = instance(paced, TimeSource.system());
+    GateDriver a = instance(paced, TimeSource.system());
+    GateDriver b = instance(paced, TimeSource.system());
     long learned = now();
     a.learn(200, remaining(12, 10), now());
     applied(a);
@@ -302,9 +303,9 @@ class RedisGateTest {
 
   @Test
   void instancesWithSkewedClocksAgree() throws Exception {
-    RateLimitGate ahead = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(1), 7 * 3600 * SECOND));
-    RateLimitGate behind = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(-1), -5 * SECOND));
-    RateLimitGate right = instance();
+    GateDriver ahead = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(1), 7 * 3600 * SECOND));
+    GateDriver behind = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(-1), -5 * SECOND));
+    GateDriver right = instance();
     long learned = now();
     ahead.learn(429, remaining(0, 5), 7 * 3600 * SECOND + now());
     applied(ahead);
@@ -326,8 +327,8 @@ class RedisGateTest {
 
   @Test
   void bothKeysShareOneClusterSlot_andEveryKeyHasATtl() throws Exception {
-    RateLimitGate a = instance();
-    List<String> keys = ((RedisRateLimitGate) a).keys();
+    GateDriver a = instance();
+    List<String> keys = ((RedisRateLimitGate) a.gate()).keys();
     assertEquals(List.of("assignr-resilience:{" + quota + "}:gate", "assignr-resilience:{" + quota + "}:inflight"), keys);
     assertEquals(SlotHash.getSlot(keys.get(0)), SlotHash.getSlot(keys.get(1)));
 
@@ -350,9 +351,9 @@ class RedisGateTest {
     long lease = SECOND;
     RedisGateStore.Builder shortLease = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
         .timeout(Duration.ofSeconds(1)).inFlightLease(Duration.ofNanos(lease));
-    RateLimitGate crashed = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
-    RateLimitGate survivor = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
-    List<String> keys = ((RedisRateLimitGate) crashed).keys();
+    GateDriver crashed = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
+    GateDriver survivor = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
+    List<String> keys = ((RedisRateLimitGate) crashed.gate()).keys();
     String inFlight = keys.get(1);
     long before = redisNanos();
     assertEquals(3, admissions(List.of(crashed), 3)); // ...and the instance dies, three in flight
@@ -412,9 +413,9 @@ class RedisGateTest {
     RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
         .timeout(Duration.ofSeconds(1)).build();
     stores.add(store);
-    RateLimitGate other = store.gate(new GateStore.Context(quota, GatePolicy.defaults(), Duration.ZERO,
-        TimeSource.system(), listener));
-    RateLimitGate a = instance();
+    GateDriver other = GateDriver.of(store.gate(new GateStore.Context(quota, GatePolicy.defaults(), Duration.ZERO,
+        TimeSource.system(), listener)));
+    GateDriver a = instance();
     a.learn(429, remaining(0, 0), now()); // reset now, no margin on the listening instance's side...
     applied(a);
     other.tryAcquire(now(), 0);          // ...but a's margin (1 s) closes the gate for the fleet
@@ -425,9 +426,9 @@ class RedisGateTest {
   void aConnectionOfTheUsersOwnWorksToo_andStaysOpen() throws Exception {
     io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
     try (io.lettuce.core.api.StatefulRedisConnection<String, String> mine = client.connect()) {
-      RateLimitGate a = instance(GatePolicy.defaults(), TimeSource.system(),
+      GateDriver a = instance(GatePolicy.defaults(), TimeSource.system(),
           RedisGateStore.builder().connection(mine).timeout(Duration.ofSeconds(1))); // as every store here
-      RateLimitGate b = instance();
+      GateDriver b = instance();
       a.learn(200, remaining(4, 30), now());
       applied(a);
       assertEquals(2, admissions(List.of(a, b), 2));
@@ -450,8 +451,8 @@ class RedisGateTest {
   }
 
   /** Waits until the answers {@code gate} sent without waiting have been applied. */
-  static RateLimitGate applied(RateLimitGate gate) throws Exception {
-    ((RedisRateLimitGate) gate).flushed().get(5, TimeUnit.SECONDS);
+  static GateDriver applied(GateDriver gate) throws Exception {
+    ((RedisRateLimitGate) gate.gate()).flushed().get(5, TimeUnit.SECONDS);
     return gate;
   }
 

@@ -183,6 +183,44 @@ class InterceptorTest {
     assertEquals(List.of(Duration.ofSeconds(8)), vt.sleeps(), "7 s to the reset + 1 s margin");
   }
 
+  /** Issue 18: one absurd header must not outvote a plausible one (Reset = Date + 5 s). */
+  @ParameterizedTest
+  @EnumSource(SpringClient.class)
+  void a_429_with_an_absurd_seconds_remaining_waits_for_the_plausible_reset(SpringClient client) {
+    SpringClient.Api api = api(client, config().build());
+    long reset = vt.instant().getEpochSecond() + 5;
+    sim.script().respond(ScriptedResponse.status(429).header("X-Ratelimit-Reset-Seconds-Remaining", "1000000000")
+        .header("X-Ratelimit-Reset", Long.toString(reset)));
+
+    api.get(url(GAMES));
+
+    List<JournalEntry> arrivals = arrivals("GET", GAMES);
+    assertEquals(List.of(429, 200), arrivals.stream().map(JournalEntry::status).toList());
+    assertTrue(!arrivals.get(1).arrivedAt().isBefore(java.time.Instant.ofEpochSecond(reset)), arrivals::toString);
+    assertEquals(List.of(Duration.ofSeconds(6)), vt.sleeps(), "5 s to the Reset + 1 s margin");
+  }
+
+  /** Every usable header absurd: one arrival, a give-up at once with the far reset as retryAt. */
+  @ParameterizedTest
+  @EnumSource(SpringClient.class)
+  void a_429_whose_every_header_is_absurd_is_given_up_at_once_with_retryAt(SpringClient client) {
+    SpringClient.Api api = api(client, config().throwOnFailure(true).build());
+    java.time.Instant start = vt.instant();
+    sim.script().respond(ScriptedResponse.status(429).header("X-Ratelimit-Reset-Seconds-Remaining", "1000000000")
+        .header("X-Ratelimit-Reset", "1000000000000").header("Retry-After", "1000000000"));
+
+    ResourceAccessException e = assertThrows(ResourceAccessException.class, () -> api.get(url(GAMES)));
+
+    com.assignr.resilience.RateLimitedException limited = assertInstanceOf(
+        com.assignr.resilience.RateLimitedException.class,
+        AssignrClientHttpRequestInterceptor.assignrException(e).orElseThrow());
+    assertEquals(StopReason.WAIT_EXCEEDS_CAP, limited.stopReason());
+    assertEquals(start.plusSeconds(1_000_000_001L), limited.retryAt(), "10^9 s + the 1 s margin");
+    assertEquals(1, arrivals("GET", GAMES).size());
+    assertEquals(List.of(), vt.sleeps());
+    assertTrue(Duration.between(start, vt.instant()).toMillis() <= 50, "no time passed");
+  }
+
   @ParameterizedTest
   @EnumSource(SpringClient.class)
   void a_stale_put_is_springs_409_exception_and_is_not_resent(SpringClient client) {

@@ -1,9 +1,9 @@
 package com.assignr.resilience.okhttp.internal;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.AttemptContext;
-import com.assignr.resilience.CallOptions;
-import com.assignr.resilience.CancellationSignal;
+import com.assignr.resilience.spi.AttemptContext;
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.CancellationSignal;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.internal.DefaultHeaders;
 import java.time.Duration;

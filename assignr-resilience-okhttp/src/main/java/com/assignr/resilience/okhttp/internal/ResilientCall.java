@@ -1,8 +1,8 @@
 package com.assignr.resilience.okhttp.internal;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.AttemptContext;
-import com.assignr.resilience.CallOptions;
+import com.assignr.resilience.spi.AttemptContext;
+import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.TimeSource;
 import com.assignr.resilience.internal.Exceptions;
