@@ -28,6 +28,7 @@ module com.assignr.resilience {
   exports com.assignr.resilience.internal to
       com.assignr.resilience.okhttp,
       com.assignr.resilience.jdk,
+      com.assignr.resilience.httpclient5,
       com.assignr.resilience.spring,
       com.assignr.resilience.micrometer,
       com.assignr.resilience.spring.boot,
