@@ -1,12 +1,13 @@
 package com.assignr.resilience;
 
 import com.assignr.resilience.internal.Checks;
+import com.assignr.resilience.spi.GateStore;
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.spi.RetryExecutor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -43,8 +44,7 @@ public final class AssignrResilience {
   private final boolean allowInsecureLoopback;
   private final String writeContentType;
   private final int bodyExcerptChars;
-  private final RetryEngine engine;
-  private final RetryExecutor executor;
+  private final DefaultRetryExecutor executor;
   private final Gates gates;
 
   private AssignrResilience(Builder b) {
@@ -65,9 +65,9 @@ public final class AssignrResilience {
     allowInsecureLoopback = b.allowInsecureLoopback;
     writeContentType = b.writeContentType;
     bodyExcerptChars = b.bodyExcerptChars;
-    engine = RetryEngine.create(policy, time.clock(), random);
+    RetryEngine engine = RetryEngine.create(policy, time.clock(), random);
     gates = new Gates(gatePolicy, gateStore, quotaKey, policy.rateLimitMargin(), time, listener);
-    executor = new RetryExecutor(new Settlement(engine, time, listener, circuitBreaker, gates,
+    executor = new DefaultRetryExecutor(new Settlement(engine, time, listener, circuitBreaker, gates,
         credentials, allowInsecureLoopback, throwOnFailure, bodyExcerptChars, policy.totalTimeout()));
   }
 
@@ -100,8 +100,12 @@ public final class AssignrResilience {
   /** The circuit breaker, or null when none is configured. */
   public CircuitBreaker circuitBreaker() { return circuitBreaker; }
   public TimeSource timeSource() { return time; }
-  public RetryEngine engine() { return engine; }
-  /** The generic retry loop, for any HTTP client; the adapters are built on it. */
+  /**
+   * The retry loop of this configuration, for adapters of any HTTP client (the library's own are
+   * built on it): see {@link RetryExecutor}.
+   *
+   * @return the executor; every executor and adapter of this configuration shares its gates
+   */
   public RetryExecutor executor() { return executor; }
   public boolean throwOnFailure() { return throwOnFailure; }
   public boolean allowInsecureLoopback() { return allowInsecureLoopback; }
@@ -112,33 +116,35 @@ public final class AssignrResilience {
   /**
    * The gate of the quota that {@code request}, carrying {@code credentials} (an {@code
    * Authorization} value, or null), draws on, created on first use; null when gating is
-   * disabled. The executor calls this for every call; it is public so that monitoring can look.
-   *
-   * @param request the request
-   * @param credentials its {@code Authorization} value, or null (hashed by the default key, never kept)
-   * @return the gate, or null
+   * disabled. The executor's lookup; not for users, who see gates through {@link #gates()}.
    */
-  public RateLimitGate gateFor(RequestInfo request, String credentials) {
+  RateLimitGate gateFor(RequestInfo request, String credentials) {
     return gates.gateFor(request, credentials);
   }
 
   /**
-   * The gate of {@code quotaKey}, if a call has used it.
+   * What the gate of {@code quotaKey} knows now, if a call has used it: a snapshot, for metrics
+   * and health checks (the gate itself is the executor's alone).
    *
    * @param quotaKey a key as {@link QuotaKey} names it
-   * @return the gate, if created
+   * @return the gate's state, if the gate was created
    */
-  public Optional<RateLimitGate> gate(String quotaKey) {
-    return gates.gate(quotaKey);
+  public Optional<GateState> gate(String quotaKey) {
+    return gates.gate(quotaKey).map(RateLimitGate::state);
   }
 
   /**
-   * Every gate created so far, for metrics and health checks.
+   * What every gate created so far knows now, for metrics and health checks.
    *
-   * @return an unmodifiable snapshot
+   * @return an unmodifiable list of snapshots
    */
-  public Collection<RateLimitGate> gates() {
-    return gates.all();
+  public List<GateState> gates() {
+    return gates.all().stream().map(RateLimitGate::state).toList();
+  }
+
+  /** The engine, for the Resilience4j bridge and tests. */
+  RetryEngine engine() {
+    return executor.settlement().engine;
   }
 
   /** The executor's HTTPS check, for tests of it. */
@@ -160,6 +166,8 @@ public final class AssignrResilience {
     private GateStore gateStore = GateStore.local();
     /** Null until set: the default depends on whether credentials are managed. */
     private QuotaKey quotaKey;
+    /** Whether {@link #quotaKey} was set to null, which {@link #build()} refuses. */
+    private boolean quotaKeyNull;
     private Credentials credentials;
     private final List<RetryListener> listeners = new ArrayList<>(List.of(Slf4jRetryListener.create()));
     private CircuitBreaker circuitBreaker;
@@ -204,7 +212,11 @@ public final class AssignrResilience {
      * How a request's quota is named. Default {@link QuotaKey#hostAndCredentials()}, or with
      * {@link #credentials} the OAuth client's {@link Credentials#quotaKey()}.
      */
-    public Builder quotaKey(QuotaKey quotaKey) { this.quotaKey = Objects.requireNonNull(quotaKey, "quotaKey"); return this; }
+    public Builder quotaKey(QuotaKey quotaKey) {
+      this.quotaKey = quotaKey;
+      this.quotaKeyNull = quotaKey == null;
+      return this;
+    }
 
     /**
      * Access tokens the library manages: every request without an {@code Authorization} header is
@@ -219,7 +231,7 @@ public final class AssignrResilience {
      * that metrics, say, come on top of logging. This is the normal way to hear events.
      */
     public Builder addListener(RetryListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      listeners.add(listener);
       return this;
     }
 
@@ -229,7 +241,7 @@ public final class AssignrResilience {
      */
     public Builder listener(RetryListener listener) {
       listeners.clear();
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      listeners.add(listener);
       return this;
     }
 
@@ -271,13 +283,16 @@ public final class AssignrResilience {
     public Builder bodyExcerptChars(int chars) { this.bodyExcerptChars = chars; return this; }
 
     /**
-     * @throws IllegalArgumentException naming each bad parameter and its value
+     * @throws InvalidSettingsException naming each bad parameter and its value, a null given to a
+     *     setter included
      */
     public AssignrResilience build() {
       Checks c = new Checks("AssignrResilience");
       c.notNull("policy", policy);
       c.notNull("gate", gatePolicy);
       c.notNull("gateStore", gateStore);
+      c.check(!quotaKeyNull, "quotaKey", null, "must not be null (leave it unset for the default)");
+      c.check(!listeners.contains(null), "listener", null, "must not be null (RetryListener.NONE for silence)");
       c.notNull("timeSource", time);
       c.notNull("random", random);
       c.check(credentials == null || credentials.timeSource() == time, "credentials", credentials,

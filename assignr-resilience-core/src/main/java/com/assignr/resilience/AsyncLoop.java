@@ -1,6 +1,12 @@
 package com.assignr.resilience;
 
 import com.assignr.resilience.internal.Exceptions;
+import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.Permit;
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.spi.ResponseAdapter;
+import com.assignr.resilience.spi.RetryExecutor.AsyncAttempt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -23,14 +29,14 @@ final class AsyncLoop<R> extends CallState<R> {
       return cancelled;
     }
   };
-  private final RetryExecutor.AsyncAttempt<R> attempts;
+  private final AsyncAttempt<R> attempts;
   /** Set by the caller's {@code cancel} before it withdraws the wait and the attempt. */
   private volatile boolean callerCancelled;
   private volatile TimeSource.Cancellable pendingWait;
   private volatile CompletableFuture<R> inFlight;
 
   private AsyncLoop(Settlement s, RequestInfo request, CallOptions options, ResponseAdapter<R> adapter,
-      RateLimitGate gate, RetryExecutor.AsyncAttempt<R> attempts) {
+      RateLimitGate gate, AsyncAttempt<R> attempts) {
     super(s, request, options, adapter, gate, s.time.nanoTime());
     this.attempts = attempts;
     result.whenComplete((r, e) -> {
@@ -39,7 +45,7 @@ final class AsyncLoop<R> extends CallState<R> {
   }
 
   static <R> CompletableFuture<R> start(Settlement s, RequestInfo request, CallOptions options,
-      RetryExecutor.AsyncAttempt<R> attempts, ResponseAdapter<R> adapter) {
+      AsyncAttempt<R> attempts, ResponseAdapter<R> adapter) {
     RateLimitGate gate;
     try {
       gate = s.open(request, options);
@@ -101,56 +107,41 @@ final class AsyncLoop<R> extends CallState<R> {
   /** Asks the gate (if any) to admit attempt {@code attempt}, without parking this thread. */
   private void askGate(long now) {
     if (gate == null) {
-      admitted(now, false);
+      onGateAnswer(null, null);
       return;
     }
-    long limit = settlement.engine.gateWaitLimit(untilDeadline(now));
     if (gate.admitsWithoutIo()) {
-      onGateAnswer(gate.tryAcquire(now, limit), null);
+      onGateAnswer(settlement.askGate(gate, now, untilDeadline(now)), null);
       return;
     }
-    CompletionStage<Long> answer;
+    CompletionStage<Admission> answer;
     try {
-      answer = gate.tryAcquireAsync(now, limit);
+      answer = settlement.askGateAsync(gate, now, untilDeadline(now));
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
     answer.whenComplete(this::onGateAnswer);
   }
 
-  private void onGateAnswer(Long wait, Throwable storeFailure) {
-    long now = settlement.time.nanoTime();
-    if (storeFailure != null || wait == null) {
-      // A store that cannot answer must not stop the call: it goes ahead ungated (a store
-      // degrades to its local gate itself; this only guards against one that fails anyway).
-      admitted(now, false);
-      return;
-    }
-    if (wait > 0) {
-      try {
-        long accepted = settlement.gateWait(this, wait, untilDeadline(now));
-        schedule(this::next, accepted);
-      } catch (AssignrException e) {
-        result.completeExceptionally(e);
-      }
-      return;
-    }
-    admitted(now, true);
-  }
-
-  private void admitted(long now, boolean holdsGate) {
+  /**
+   * The gate's answer: a wait is scheduled, a permit sends the attempt. A store that cannot answer
+   * must not stop the call: it goes ahead ungated (a store degrades to its local gate itself; this
+   * only guards against one that fails anyway).
+   */
+  private void onGateAnswer(Admission answer, Throwable storeFailure) {
+    if (storeFailure != null) answer = null;
     if (result.isDone() || callerCancelled) {
       // Cancelled while it waited for the gate's answer or a token: nothing is sent.
-      if (holdsGate) gate.release();
+      if (answer instanceof Permit) ((Permit) answer).release();
       return;
     }
     try {
-      settlement.admitted(this, now, holdsGate);
+      long wait = settlement.onGateAnswer(this, answer, settlement.time.nanoTime());
+      if (wait > 0) schedule(this::next, wait);
+      else send();
     } catch (AssignrException e) {
       result.completeExceptionally(e);
-      return;
     }
-    send();
   }
 
   private void send() {

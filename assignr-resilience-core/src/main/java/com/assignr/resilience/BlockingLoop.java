@@ -1,5 +1,11 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.Permit;
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.spi.ResponseAdapter;
+import com.assignr.resilience.spi.RetryExecutor.Attempt;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 
@@ -8,7 +14,7 @@ final class BlockingLoop {
   private BlockingLoop() {}
 
   static <R> R execute(Settlement s, RequestInfo request, CallOptions options,
-      RetryExecutor.Attempt<R> attempt, ResponseAdapter<R> adapter) throws IOException {
+      Attempt<R> attempt, ResponseAdapter<R> adapter) throws IOException {
     RateLimitGate gate = s.open(request, options);
     long start = s.time.nanoTime();
     if (s.breaker != null || s.addsToken(options)) {
@@ -16,17 +22,17 @@ final class BlockingLoop {
       return loop(s, call, attempt, start, null, null, false);
     }
     long budget = s.budgetNanos(options);
-    long wait = gate == null ? 0
-        : gate.tryAcquire(start, s.engine.gateWaitLimit(budget == Long.MAX_VALUE ? Long.MAX_VALUE : budget));
-    if (wait != 0) {
+    Admission answer = gate == null ? null : s.askGate(gate, start, budget);
+    if (answer instanceof Admission.Wait) {
       CallState<R> call = new CallState<>(s, request, options, adapter, gate, start);
       call.attempt = 1;
-      sleep(s, call, s.gateWait(call, wait, call.untilDeadline(start)), 0);
+      sleep(s, call, s.gateWait(call, ((Admission.Wait) answer).nanos(), call.untilDeadline(start)), 0);
       return loop(s, call, attempt, s.time.nanoTime(), null, null, false);
     }
 
     // The common case, kept free of per-call state: admitted at once, no breaker, answered 2xx.
-    FirstAttempt<R> first = new FirstAttempt<>(s, request, options, adapter, gate, start, budget, null);
+    Permit permit = (Permit) answer;
+    FirstAttempt<R> first = new FirstAttempt<>(s, request, options, adapter, gate, permit, start, budget, null);
     s.listener.onAttempt(request, 1);
     R response = null;
     Throwable failure = null;
@@ -38,29 +44,10 @@ final class BlockingLoop {
       s.abandon(first.promote());
       throw e;
     }
-    if (failure == null && !first.promoted() && settledAsSuccess(s, request, gate, adapter, response)) {
+    if (failure == null && !first.promoted() && s.settledAsSuccess(request, permit, adapter, response)) {
       return response;
     }
     return loop(s, first.promote(), attempt, start, response, failure, true);
-  }
-
-  /**
-   * The settlement of a first attempt that answered 2xx, as {@link Settlement#settle} would do
-   * it; false for anything else, which the loop then settles. The outcome never leaves this
-   * method, so escape analysis keeps it off the heap.
-   */
-  private static <R> boolean settledAsSuccess(Settlement s, RequestInfo request, RateLimitGate gate,
-      ResponseAdapter<R> adapter, R response) {
-    Outcome outcome;
-    try {
-      outcome = s.outcomeOf(adapter, response);
-    } catch (RuntimeException e) {
-      return false; // the loop's settlement reads it again and discards it
-    }
-    if (outcome.classification() != Classification.SUCCESS) return false;
-    if (gate != null) gate.onResponse(outcome.status(), outcome.rateLimit(), s.time.nanoTime());
-    s.listener.onOutcome(request, 1, outcome);
-    return true;
   }
 
   /**
@@ -68,7 +55,7 @@ final class BlockingLoop {
    * made}, that attempt has been made already, with {@code response} or {@code failure}, and is
    * concluded first.
    */
-  private static <R> R loop(Settlement s, CallState<R> call, RetryExecutor.Attempt<R> attempt, long now,
+  private static <R> R loop(Settlement s, CallState<R> call, Attempt<R> attempt, long now,
       R response, Throwable failure, boolean made) throws IOException {
     if (call.attempt == 0) call.attempt = 1;
     for (; ; call.attempt++) {

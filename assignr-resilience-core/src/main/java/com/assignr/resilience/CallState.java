@@ -1,5 +1,11 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.HeaderLookup;
+import com.assignr.resilience.spi.HeaderTimeContext;
+import com.assignr.resilience.spi.Permit;
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.spi.ResponseAdapter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -8,10 +14,10 @@ import java.util.List;
 
 /**
  * One call as the executor sees it: what is asked, its one deadline, where it stands, and the
- * failures of earlier attempts. It is also the {@link AttemptContext} every attempt is given, so
+ * failures of earlier attempts. It is also the {@link HeaderTimeContext} every attempt is given, so
  * the adapters read the time left from here and keep no start or budget of their own.
  */
-class CallState<R> implements AttemptContext {
+class CallState<R> implements HeaderTimeContext {
   final Settlement settlement;
   final RequestInfo request;
   final CallOptions options;
@@ -25,8 +31,8 @@ class CallState<R> implements AttemptContext {
   int attempt;
   /** When the current attempt was admitted (for the breaker's duration). */
   long attemptStart;
-  /** Whether the current attempt holds a gate admission not yet answered. */
-  boolean admitted;
+  /** The current attempt's gate admission while it is not yet answered; else null. */
+  Permit permit;
   /** The last outcome, for give-ups that happen before the next attempt. */
   Outcome last;
   /** The current attempt's response, while it is not yet returned or discarded; else null. */
@@ -101,7 +107,14 @@ class CallState<R> implements AttemptContext {
   }
 
   long untilDeadline(long now) {
-    return budget == Long.MAX_VALUE ? Long.MAX_VALUE : start + budget - now;
+    return Deadline.left(start, budget, now);
+  }
+
+  /** The current attempt's permit, handed over once (to be answered); null when it holds none. */
+  Permit takePermit() {
+    Permit p = permit;
+    permit = null;
+    return p;
   }
 
   /**

@@ -15,7 +15,7 @@ import java.util.concurrent.CancellationException;
  * (never retried), or is no I/O failure at all (a runtime exception: never retried, rethrown). Adapters know more than the exception type (OkHttp knows whether
  * its call was cancelled) and pass that in.
  */
-public final class FailureClassifier {
+final class FailureClassifier {
   private FailureClassifier() {}
 
   /**

@@ -1,29 +1,38 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.HeaderLookup;
+import com.assignr.resilience.spi.HeaderTimeContext;
+import com.assignr.resilience.spi.Permit;
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.spi.ResponseAdapter;
+
 /**
  * The context of a blocking call's first attempt while nothing but success has happened: the
  * common case (the gate admits at once, no breaker, a 2xx answer) needs no {@link CallState}.
  * Anything else (a failure, a header-time settlement) promotes it to one, which takes over with
  * attempt 1 admitted.
  */
-final class FirstAttempt<R> implements AttemptContext {
+final class FirstAttempt<R> implements HeaderTimeContext {
   private final Settlement settlement;
   private final RequestInfo request;
   private final CallOptions options;
   private final ResponseAdapter<R> adapter;
   private final RateLimitGate gate;
+  private final Permit permit;
   private final long start;
   private final long budget;
   private final String authorization;
   private CallState<R> promoted;
 
   FirstAttempt(Settlement settlement, RequestInfo request, CallOptions options, ResponseAdapter<R> adapter,
-      RateLimitGate gate, long start, long budget, String authorization) {
+      RateLimitGate gate, Permit permit, long start, long budget, String authorization) {
     this.settlement = settlement;
     this.request = request;
     this.options = options;
     this.adapter = adapter;
     this.gate = gate;
+    this.permit = permit;
     this.start = start;
     this.budget = budget;
     this.authorization = authorization;
@@ -41,7 +50,7 @@ final class FirstAttempt<R> implements AttemptContext {
 
   @Override
   public long nanosLeft() {
-    return budget == Long.MAX_VALUE ? Long.MAX_VALUE : start + budget - settlement.time.nanoTime();
+    return Deadline.left(start, budget, settlement.time.nanoTime());
   }
 
   @Override
@@ -54,13 +63,13 @@ final class FirstAttempt<R> implements AttemptContext {
     return promoted != null;
   }
 
-  /** The call's state from here on, attempt 1 admitted by the gate (if any) at the start. */
+  /** The call's state from here on, attempt 1 admitted at the start (holding {@code permit}, if any). */
   CallState<R> promote() {
     if (promoted == null) {
       CallState<R> call = new CallState<>(settlement, request, options, adapter, gate, start);
       call.attempt = 1;
       call.attemptStart = start;
-      call.admitted = gate != null;
+      call.permit = permit;
       call.addedAuthorization = authorization;
       promoted = call;
     }

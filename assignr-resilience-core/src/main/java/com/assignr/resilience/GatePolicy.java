@@ -1,5 +1,7 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.RateLimitGate;
+
 import com.assignr.resilience.internal.Checks;
 import java.time.Duration;
 

@@ -1,5 +1,8 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.spi.GateStore;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;

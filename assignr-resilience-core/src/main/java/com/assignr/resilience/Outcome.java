@@ -1,5 +1,7 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.HeaderLookup;
+
 import java.util.Objects;
 
 /**

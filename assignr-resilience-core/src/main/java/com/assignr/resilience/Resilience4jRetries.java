@@ -1,5 +1,7 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.ResponseAdapter;
+
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.RetryConfig;
 import java.util.Locale;

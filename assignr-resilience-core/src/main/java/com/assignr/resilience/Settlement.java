@@ -1,9 +1,15 @@
 package com.assignr.resilience;
 
-import com.assignr.resilience.internal.Fingerprints;
+import com.assignr.resilience.internal.Hosts;
+import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.Permit;
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.spi.ResponseAdapter;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,13 +46,12 @@ final class Settlement {
     this.allowInsecureLoopback = allowInsecureLoopback;
     this.throwOnFailure = throwOnFailure;
     this.excerptChars = excerptChars;
-    this.policyBudgetNanos = totalTimeout == null ? Long.MAX_VALUE : totalTimeout.toNanos();
+    this.policyBudgetNanos = totalTimeout == null ? Deadline.NONE : totalTimeout.toNanos();
   }
 
   /** The call's budget: the earlier of the caller's timeout and the policy's. */
   long budgetNanos(CallOptions options) {
-    Duration timeout = options.timeout();
-    return timeout == null ? policyBudgetNanos : Math.min(policyBudgetNanos, timeout.toNanos());
+    return Deadline.budget(policyBudgetNanos, options.timeout());
   }
 
   /**
@@ -64,8 +69,7 @@ final class Settlement {
    * every client follows by turning a POST into a GET. Loopback is allowed only when configured.
    */
   void checkSecure(RequestInfo request) throws InsecureRequestException {
-    if ("https".equals(request.scheme())) return;
-    if (allowInsecureLoopback && "http".equals(request.scheme()) && Fingerprints.isLoopback(request.host())) return;
+    if (Hosts.isSecureEnough(request.scheme(), request.host(), allowInsecureLoopback)) return;
     throw new InsecureRequestException(request.method(), request.scheme(), request.host(), request.path());
   }
 
@@ -96,7 +100,20 @@ final class Settlement {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Admission
+  // Admission: every loop asks the gate here, with the engine's limit, and hands the answer back here
+
+  /**
+   * Asks {@code gate} to admit an attempt of a call with {@code untilDeadline} left, offering the
+   * longest wait the engine would accept.
+   */
+  Admission askGate(RateLimitGate gate, long now, long untilDeadline) {
+    return gate.tryAcquire(now, engine.gateWaitLimit(untilDeadline));
+  }
+
+  /** {@link #askGate} without parking the calling thread (a shared store does I/O). */
+  CompletionStage<Admission> askGateAsync(RateLimitGate gate, long now, long untilDeadline) {
+    return gate.tryAcquireAsync(now, engine.gateWaitLimit(untilDeadline));
+  }
 
   /**
    * Asks the gate, then the breaker, for attempt {@code call.attempt}.
@@ -106,15 +123,24 @@ final class Settlement {
    *     breaker is open
    */
   long admit(CallState<?> call, long now) throws AssignrException {
-    if (call.gate != null) {
-      long untilDeadline = call.untilDeadline(now);
-      long wait = call.gate.tryAcquire(now, engine.gateWaitLimit(untilDeadline));
-      if (wait > 0) return gateWait(call, wait, untilDeadline);
-    }
-    return admitted(call, now, call.gate != null);
+    return onGateAnswer(call, call.gate == null ? null : askGate(call.gate, now, call.untilDeadline(now)), now);
   }
 
-  /** Asks the gate's answer {@code wait} (0: admitted) to the engine; as {@link #admit}. */
+  /**
+   * Takes the gate's answer for attempt {@code call.attempt}: a wait goes to the engine, a permit
+   * (or none: no gate, or a store that could not answer) to the breaker.
+   *
+   * @return 0 when admitted, else how long to wait before asking again
+   * @throws AssignrException as {@link #admit}
+   */
+  long onGateAnswer(CallState<?> call, Admission answer, long now) throws AssignrException {
+    if (answer instanceof Admission.Wait) {
+      return gateWait(call, ((Admission.Wait) answer).nanos(), call.untilDeadline(now));
+    }
+    return admitted(call, now, (Permit) answer);
+  }
+
+  /** Puts the gate's answer "wait {@code wait}" to the engine; as {@link #admit}. */
   long gateWait(CallState<?> call, long wait, long untilDeadline) throws AssignrException {
     Decision.Stop stop = engine.decideGateWait(wait, untilDeadline);
     if (stop != null) throw GiveUps.gateWait(this, call, stop);
@@ -126,10 +152,10 @@ final class Settlement {
    * The gate admitted the attempt (or there is none, or its store could not answer): the
    * breaker's turn.
    *
-   * @param holdsGate whether the attempt holds a gate admission to be answered
+   * @param permit the gate's admission to be answered, or null when the attempt holds none
    */
-  long admitted(CallState<?> call, long now, boolean holdsGate) throws AssignrException {
-    call.admitted = holdsGate;
+  private long admitted(CallState<?> call, long now, Permit permit) throws AssignrException {
+    call.permit = permit;
     if (breaker != null && !breaker.tryAcquirePermission()) {
       releaseGate(call);
       throw GiveUps.circuitOpen(this, call, CallNotPermittedException.createCallNotPermittedException(breaker));
@@ -139,11 +165,10 @@ final class Settlement {
     return 0;
   }
 
+  /** Gives back the current attempt's gate admission unanswered, if it holds one. */
   void releaseGate(CallState<?> call) {
-    if (call.admitted) {
-      call.admitted = false;
-      call.gate.release();
-    }
+    Permit permit = call.takePermit();
+    if (permit != null) permit.release();
   }
 
   /** An attempt that never answers (an Error) must hold neither the gate's budget nor a permission. */
@@ -214,13 +239,35 @@ final class Settlement {
    * breaker, fires the events, and asks the engine. Runs exactly once per attempt.
    */
   Decision settle(CallState<?> call, Outcome outcome, long now) {
-    if (call.admitted) {
-      call.admitted = false;
-      if (outcome.isResponse()) call.gate.onResponse(outcome.status(), outcome.rateLimit(), now);
-      else call.gate.release();
-    }
+    answer(call.takePermit(), outcome, now);
     if (breaker != null) record(outcome, now - call.attemptStart);
     return decide(call, outcome, now);
+  }
+
+  /**
+   * {@link #settle} for the first attempt of a blocking call without per-call state (no breaker,
+   * no token): when it answered 2xx, the engine's answer is known (a success stops the call), so
+   * only the gate and the events hear of it. False for anything else, which the loop then settles
+   * in full. The outcome never leaves this method, so escape analysis keeps it off the heap.
+   */
+  <R> boolean settledAsSuccess(RequestInfo request, Permit permit, ResponseAdapter<R> adapter, R response) {
+    Outcome outcome;
+    try {
+      outcome = outcomeOf(adapter, response);
+    } catch (RuntimeException e) {
+      return false; // the loop's settlement reads it again and discards it
+    }
+    if (outcome.classification() != Classification.SUCCESS) return false;
+    answer(permit, outcome, time.nanoTime());
+    listener.onOutcome(request, 1, outcome);
+    return true;
+  }
+
+  /** Answers an admission with the attempt's outcome: the response it got, or none. */
+  private static void answer(Permit permit, Outcome outcome, long now) {
+    if (permit == null) return;
+    if (outcome.isResponse()) permit.onResponse(outcome.status(), outcome.rateLimit(), now);
+    else permit.release();
   }
 
   /**

@@ -1,5 +1,7 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.CancellationSignal;
+
 import com.assignr.resilience.internal.SystemTimeSource;
 import java.time.Clock;
 

@@ -1,5 +1,8 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.RateLimitGate;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

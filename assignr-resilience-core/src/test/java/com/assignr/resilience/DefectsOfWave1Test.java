@@ -1,5 +1,10 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.HeaderLookup;
+import com.assignr.resilience.spi.ResponseAdapter;
+import com.assignr.resilience.spi.RateLimitGate;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;

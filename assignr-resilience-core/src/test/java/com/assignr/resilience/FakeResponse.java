@@ -1,5 +1,8 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.HeaderLookup;
+import com.assignr.resilience.spi.ResponseAdapter;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Test helper: a response of an imaginary HTTP client, which counts how it was disposed of. */

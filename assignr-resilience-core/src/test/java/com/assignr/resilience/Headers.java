@@ -1,5 +1,7 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.HeaderLookup;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

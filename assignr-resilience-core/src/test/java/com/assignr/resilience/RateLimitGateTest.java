@@ -1,5 +1,10 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.testkit.GateDriver;
+
+import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.Permit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 class RateLimitGateTest {
   private final VirtualTime time = VirtualTime.manual();
 
-  private RateLimitGate gate(AssignrResilience.Builder builder) {
-    return builder.timeSource(time).listener(RetryListener.NONE).build().gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer secret-token");
+  private GateDriver gate(AssignrResilience.Builder builder) {
+    return GateDriver.of(builder.timeSource(time).listener(RetryListener.NONE).build().gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer secret-token"));
   }
 
   private static RateLimitInfo headers(int remaining, int secondsToReset) {
@@ -40,11 +45,11 @@ class RateLimitGateTest {
   @Test
   void theQuotaKeyHoldsAHashOfTheCredentialsNeverTheCredentials() {
     AssignrResilience resilience = AssignrResilience.builder().timeSource(time).build();
-    RateLimitGate gate = resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://API.assignr.com/"), true), "Bearer secret-token");
+    GateDriver gate = GateDriver.of(resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://API.assignr.com/"), true), "Bearer secret-token"));
     assertFalse(gate.quotaKey().contains("secret"), gate.quotaKey());
     assertTrue(gate.quotaKey().startsWith("api.assignr.com#"), gate.quotaKey());
-    assertEquals(gate, resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer secret-token"), "one gate per quota");
-    assertNotEquals(gate, resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer another-account"));
+    assertEquals(gate.gate(), resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer secret-token"), "one gate per quota");
+    assertNotEquals(gate.gate(), resilience.gateFor(RequestInfo.of("GET", java.net.URI.create("https://api.assignr.com/"), true), "Bearer another-account"));
     assertFalse(resilience.toString().contains("secret"), resilience.toString());
     assertFalse(gate.toString().contains("secret"), gate.toString());
   }
@@ -56,7 +61,7 @@ class RateLimitGateTest {
    */
   @Test
   void stressNothingIsAdmittedWhileTheGateIsClosed() throws Exception {
-    RateLimitGate gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().reserve(0).build()));
+    GateDriver gate = gate(AssignrResilience.builder().gate(GatePolicy.builder().reserve(0).build()));
     int workers = 8;
     AtomicLong closedRound = new AtomicLong(-1);
     AtomicBoolean stop = new AtomicBoolean();
@@ -72,11 +77,11 @@ class RateLimitGateTest {
           while (!stop.get()) {
             iterations.incrementAndGet(worker);
             long roundSeen = closedRound.get();
-            long wait = gate.tryAcquire(time.nanoTime(), Long.MAX_VALUE);
-            if (wait == 0) {
+            Admission answer = gate.gate().tryAcquire(time.nanoTime(), Long.MAX_VALUE);
+            if (answer instanceof Permit) {
               admitted.incrementAndGet();
               if (roundSeen >= 0) violations.incrementAndGet();
-              gate.onResponse(200, headers(100_000, 59), time.nanoTime());
+              ((Permit) answer).onResponse(200, headers(100_000, 59), time.nanoTime());
             } else if (roundSeen >= 0) {
               refusedWhileClosed.incrementAndGet();
             }

@@ -1,5 +1,9 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.spi.RetryExecutor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

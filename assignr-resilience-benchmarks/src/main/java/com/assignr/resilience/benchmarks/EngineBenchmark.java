@@ -1,15 +1,11 @@
 package com.assignr.resilience.benchmarks;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.CallOptions;
-import com.assignr.resilience.Decision;
-import com.assignr.resilience.HeaderLookup;
-import com.assignr.resilience.Outcome;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.HeaderLookup;
 import com.assignr.resilience.RequestInfo;
-import com.assignr.resilience.ResponseAdapter;
-import com.assignr.resilience.RetryEngine;
-import com.assignr.resilience.RetryExecutor;
+import com.assignr.resilience.spi.ResponseAdapter;
+import com.assignr.resilience.spi.RetryExecutor;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.micrometer.AssignrMetrics;
 import dev.failsafe.Failsafe;
@@ -42,9 +38,6 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code baseline}: the attempt called directly, the floor every row includes;
  *   <li>{@code nanoTime}: one {@code System.nanoTime()}, to read the rows below against (the
  *       gate reads the clock three times per success);
- *   <li>{@code oursDecision}: what our executor does per success, spelled out: gate {@code
- *       tryAcquire}, {@code Outcome.response} (which parses the rate-limit headers), gate {@code
- *       onResponse}, {@code engine.decide};
  *   <li>{@code oursExecutor}: the whole {@code RetryExecutor.execute} loop around the attempt, with
  *       the gate and no listener;
  *   <li>{@code oursExecutorWithMetrics}: the same with the Micrometer binder as the only listener
@@ -94,8 +87,6 @@ public class EngineBenchmark {
   private FakeResponse ok;
   private RequestInfo request;
   private CallOptions options;
-  private RateLimitGate gate;
-  private RetryEngine engine;
   private RetryExecutor executor;
   private RetryExecutor metered;
   private RetryExecutor.Attempt<FakeResponse> attempt;
@@ -109,13 +100,10 @@ public class EngineBenchmark {
     ok = new FakeResponse(200, OK_HEADERS);
     AssignrResilience resilience = AssignrResilience.builder().listener(RetryListener.NONE).build();
     request = new RequestInfo("GET", "https", "api.assignr.com", "/api/v2/games/1", true);
-    gate = resilience.gateFor(request, "Bearer benchmark");
     options = CallOptions.none().withCredentials("Bearer benchmark");
-    engine = resilience.engine();
     executor = resilience.executor();
     AssignrMetrics metrics = AssignrMetrics.create(new SimpleMeterRegistry());
     AssignrResilience withMetrics = metrics.monitor(AssignrResilience.builder().listener(metrics).build());
-    withMetrics.gateFor(request, "Bearer benchmark");
     metered = withMetrics.executor();
     FakeResponse response = ok;
     attempt = ctx -> response;
@@ -143,16 +131,6 @@ public class EngineBenchmark {
   @Benchmark
   public long nanoTime() {
     return System.nanoTime();
-  }
-
-  @Benchmark
-  public Decision oursDecision() throws IOException {
-    long wait = gate.tryAcquire(System.nanoTime(), Long.MAX_VALUE);
-    if (wait != 0) throw new IllegalStateException("gate closed in a benchmark: " + wait);
-    FakeResponse response = attempt.call(null);
-    Outcome outcome = Outcome.response(ADAPTER.status(response), ADAPTER.headers(response));
-    gate.onResponse(outcome.status(), outcome.rateLimit(), System.nanoTime());
-    return engine.decide(request, 1, outcome, Long.MAX_VALUE);
   }
 
   @Benchmark

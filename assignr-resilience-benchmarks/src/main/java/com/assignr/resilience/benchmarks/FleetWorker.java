@@ -3,9 +3,11 @@ package com.assignr.resilience.benchmarks;
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.GateState;
-import com.assignr.resilience.GateStore;
+import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.QuotaKey;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.Permit;
+import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.okhttp.AssignrInterceptor;
 import com.assignr.resilience.redis.RedisGateStore;
@@ -180,7 +182,7 @@ public final class FleetWorker {
     });
     for (int i = 0; i < 500; i++) {
       long now = System.nanoTime();
-      if (gate.tryAcquire(now, Long.MAX_VALUE) == 0) gate.onResponse(200, plenty, System.nanoTime());
+      if (gate.tryAcquire(now, Long.MAX_VALUE) instanceof Permit permit) permit.onResponse(200, plenty, System.nanoTime());
     }
     if (bucketConnection != null) {
       LettuceBasedProxyManager<String> buckets = Bucket4jLettuce.casBasedBuilder(bucketConnection)
@@ -230,20 +232,19 @@ public final class FleetWorker {
         @Override public String quotaKey() { return gate.quotaKey(); }
 
         @Override
-        public long tryAcquire(long nowNanos, long maxWaitNanos) {
+        public Admission tryAcquire(long nowNanos, long maxWaitNanos) {
           long start = System.nanoTime();
-          long wait = gate.tryAcquire(nowNanos, maxWaitNanos);
-          if (wait == 0) samples.add(System.nanoTime() - start);
-          return wait;
+          Admission answer = gate.tryAcquire(nowNanos, maxWaitNanos);
+          if (answer instanceof Permit) samples.add(System.nanoTime() - start);
+          return answer;
         }
 
         @Override
-        public CompletionStage<Long> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
+        public CompletionStage<Admission> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
           return gate.tryAcquireAsync(nowNanos, maxWaitNanos);
         }
 
-        @Override public void onResponse(int status, RateLimitInfo info, long nowNanos) { gate.onResponse(status, info, nowNanos); }
-        @Override public void release() { gate.release(); }
+        @Override public boolean admitsWithoutIo() { return gate.admitsWithoutIo(); }
         @Override public void learn(int status, RateLimitInfo info, long nowNanos) { gate.learn(status, info, nowNanos); }
         @Override public GateState state() { return gate.state(); }
       };

@@ -1,8 +1,10 @@
 package com.assignr.resilience.benchmarks;
 
 import com.assignr.resilience.GatePolicy;
-import com.assignr.resilience.GateStore;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.GateStore;
+import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.Permit;
+import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
@@ -90,9 +92,9 @@ public final class GateLatency implements Callable<Integer> {
         long[] mine = new long[admissions];
         for (int k = 0; k < admissions; k++) {
           long start = System.nanoTime();
-          long wait = gate.tryAcquire(start, Long.MAX_VALUE);
+          Admission answer = gate.tryAcquire(start, Long.MAX_VALUE);
           mine[k] = System.nanoTime() - start;
-          if (wait == 0) gate.onResponse(200, plenty, System.nanoTime());
+          if (answer instanceof Permit permit) permit.onResponse(200, plenty, System.nanoTime());
         }
         all.add(mine);
       });

@@ -1,6 +1,6 @@
 package com.assignr.resilience.benchmarks;
 
-import com.assignr.resilience.CancellationSignal;
+import com.assignr.resilience.spi.CancellationSignal;
 import com.assignr.resilience.TimeSource;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;

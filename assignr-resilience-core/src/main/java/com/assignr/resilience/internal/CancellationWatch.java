@@ -1,6 +1,6 @@
 package com.assignr.resilience.internal;
 
-import com.assignr.resilience.CancellationSignal;
+import com.assignr.resilience.spi.CancellationSignal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package com.assignr.resilience.examples;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.GateStore;
+import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.QuotaKey;
 import com.assignr.resilience.TimeSource;
 import com.assignr.resilience.redis.RedisGateStore;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.reliability.Rig.Adapter;
 import com.assignr.resilience.reliability.Rig.CallSpec;
 import com.assignr.resilience.reliability.Rig.Mode;
@@ -85,12 +86,20 @@ class CancellationTest {
   void cancelEndsTheCallPromptlyAndNothingMoreIsSent(Phase phase, Adapter adapter, Mode mode) throws Exception {
     VirtualTime time = VirtualTime.manual();
     rig.reset(time);
-    AssignrResilience resilience = rig.config(time, RetryListener.NONE).build();
+    AssignrResilience.Builder config = rig.config(time, RetryListener.NONE);
+    if (phase == Phase.GATE_WAIT) {
+      // another caller's 429 closed the gate for 30 s before this call asks it
+      config.gateStore(context -> {
+        RateLimitGate gate = RateLimitGate.local(context);
+        gate.learn(429, RateLimitInfo.from(name -> name.equalsIgnoreCase(RateLimitInfo.RESET_SECONDS_REMAINING) ? "30" : null),
+            context.time().nanoTime());
+        return gate;
+      });
+    }
+    AssignrResilience resilience = config.build();
     Rig.Caller caller = rig.caller(adapter, mode, resilience);
     switch (phase) {
-      case GATE_WAIT: // another caller's 429 closed the gate for 30 s
-        resilience.gateFor(com.assignr.resilience.RequestInfo.of("GET", java.net.URI.create("https://localhost/"), true), Rig.AUTHORIZATION).learn(429, RateLimitInfo.from(
-            name -> name.equalsIgnoreCase(RateLimitInfo.RESET_SECONDS_REMAINING) ? "30" : null), resilience.timeSource().nanoTime());
+      case GATE_WAIT: // closed by the gate store above
         break;
       case BACKOFF:
         rig.sim.script().serviceUnavailable(1);

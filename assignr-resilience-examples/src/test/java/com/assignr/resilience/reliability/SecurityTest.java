@@ -254,7 +254,8 @@ class SecurityTest {
     rig.reset(time);
     CapturingLogger logger = new CapturingLogger();
     EventLog events = new EventLog();
-    AssignrResilience resilience = config(time, logger, events);
+    com.assignr.resilience.testkit.RecordingGateStore gates = com.assignr.resilience.testkit.RecordingGateStore.local();
+    AssignrResilience resilience = rig.config(time, Rig.listeners(logger, events)).gateStore(gates).build();
     AssignrInterceptor interceptor = AssignrInterceptor.create(resilience);
     AssignrCallFactory factory = AssignrCallFactory.create(rig.ok, resilience);
     AssignrHttpClient jdk = AssignrHttpClient.wrap(rig.jdk, resilience);
@@ -267,8 +268,7 @@ class SecurityTest {
 
     List<String> texts = new ArrayList<>(List.of(resilience.toString(), resilience.policy().toString(),
         interceptor.toString(), factory.toString(), call.toString(), jdk.toString(),
-        resilience.gateFor(com.assignr.resilience.RequestInfo.of("GET", java.net.URI.create("https://localhost/"), true), Rig.AUTHORIZATION).toString(),
-        resilience.gateFor(com.assignr.resilience.RequestInfo.of("GET", java.net.URI.create("https://localhost/"), true), Rig.AUTHORIZATION).quotaKey()));
+        gates.only().toString(), gates.only().quotaKey(), resilience.gates().toString()));
     texts.addAll(logger.lines);
     texts.addAll(events.events);
     texts.addAll(Rig.describe(unauthorized));

@@ -4,10 +4,11 @@ import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.Classification;
 import com.assignr.resilience.Decision;
 import com.assignr.resilience.Outcome;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.GateState;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.internal.Checks;
 import com.assignr.resilience.micrometer.internal.EventMeters;
 import com.assignr.resilience.micrometer.internal.QuotaMeters;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -91,7 +92,7 @@ import java.util.concurrent.ConcurrentMap;
  * <p>A call that succeeds at once costs one counter increment and, for each response, a comparison
  * of its reset time with the last one seen; nothing is allocated. The {@code window} of a response
  * is read (a header lookup) only when its reset time differs from the last one's: about once a
- * second per quota under load. Gauges read the gate's {@link RateLimitGate#state()} when the
+ * second per quota under load. Gauges read the gate's {@link AssignrResilience#gate(String)} when the
  * registry publishes.
  *
  * <p>A call's end is read from its 2xx outcome or its give-up, which the library announces once
@@ -142,7 +143,7 @@ public final class AssignrMetrics implements RetryListener {
 
   private AssignrMetrics(Builder b) {
     this.registry = b.registry;
-    this.tags = b.tags;
+    this.tags = Tags.of(b.tags);
     this.maxQuotas = b.maxQuotas;
     this.events = new EventMeters(registry, tags);
   }
@@ -189,7 +190,7 @@ public final class AssignrMetrics implements RetryListener {
           + " create one AssignrMetrics per configuration (give them different tags)");
     }
     this.resilience = resilience;
-    for (RateLimitGate gate : resilience.gates()) quota(gate.quotaKey());
+    for (GateState gate : resilience.gates()) quota(gate.quotaKey());
     return resilience;
   }
 
@@ -292,9 +293,9 @@ public final class AssignrMetrics implements RetryListener {
     if (q != null) return q;
     AssignrResilience watched = resilience;
     if (watched == null) return null;
-    Optional<RateLimitGate> gate = watched.gate(key);
-    if (gate.isEmpty()) return null;
-    q = quotas.size() < maxQuotas ? QuotaMeters.register(registry, tags, gate.get())
+    if (watched.gate(key).isEmpty()) return null;
+    // A gate, once created, lives as long as its configuration: the gauges read its snapshot.
+    q = quotas.size() < maxQuotas ? QuotaMeters.register(registry, tags, key, () -> watched.gate(key).orElseThrow())
         : QuotaMeters.ignored(key);
     quotas.put(key, q);
     return q;
@@ -309,11 +310,11 @@ public final class AssignrMetrics implements RetryListener {
   /** Setters only store; {@link #build()} validates. */
   public static final class Builder {
     private final MeterRegistry registry;
-    private Tags tags = Tags.empty();
+    private Iterable<Tag> tags = Tags.empty();
     private int maxQuotas = 16;
 
     private Builder(MeterRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
+      this.registry = registry;
     }
 
     /**
@@ -324,7 +325,7 @@ public final class AssignrMetrics implements RetryListener {
      * @return this builder
      */
     public Builder tags(Iterable<Tag> tags) {
-      this.tags = Tags.of(tags);
+      this.tags = tags;
       return this;
     }
 
@@ -344,14 +345,14 @@ public final class AssignrMetrics implements RetryListener {
      * Validates the settings.
      *
      * @return the binder
-     * @throws com.assignr.resilience.InvalidSettingsException naming a bad setting and its value
+     * @throws com.assignr.resilience.InvalidSettingsException naming every bad setting and its value
      */
     public AssignrMetrics build() {
-      if (maxQuotas < 1 || maxQuotas > 10_000) {
-        throw new com.assignr.resilience.InvalidSettingsException("AssignrMetrics", java.util.List.of(
-            new com.assignr.resilience.InvalidSettingsException.Problem("maxQuotas", "must be between 1 and 10000",
-                Integer.toString(maxQuotas))));
-      }
+      Checks c = new Checks("AssignrMetrics");
+      c.notNull("registry", registry);
+      c.notNull("tags", tags);
+      c.check(maxQuotas >= 1 && maxQuotas <= 10_000, "maxQuotas", maxQuotas, "must be between 1 and 10000");
+      c.throwIfAny();
       return new AssignrMetrics(this);
     }
   }

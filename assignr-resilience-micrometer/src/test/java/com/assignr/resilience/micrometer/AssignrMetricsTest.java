@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.spi.ResponseAdapter;
+import com.assignr.resilience.spi.HeaderLookup;
+import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.Classification;
 import com.assignr.resilience.Decision;
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.Outcome;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.Slf4jRetryListener;
 import com.assignr.resilience.jdk.AssignrHttpClient;
@@ -274,20 +277,26 @@ class AssignrMetricsTest {
   }
 
   @Test
-  void a_success_allocates_nothing_in_the_binder() {
+  void a_success_allocates_nothing_in_the_binder() throws Exception {
     metrics = AssignrMetrics.create(registry);
     resilience = metrics.monitor(AssignrResilience.builder().addListener(metrics).build());
     RequestInfo request = RequestInfo.of("GET", URI.create("https://api.assignr.com/api/v2/games/1"), true);
-    RateLimitGate gate = resilience.gateFor(request, TOKEN);
-    String quota = gate.quotaKey();
-    Outcome ok = Outcome.response(200, name -> switch (name) {
+    HeaderLookup headers = name -> switch (name) {
       case "X-Ratelimit-Limit" -> "180";
       case "X-Ratelimit-Period" -> "60";
       case "X-Ratelimit-Remaining" -> "170";
       case "X-Ratelimit-Reset-Seconds-Remaining" -> "30";
       default -> null;
-    });
-    gate.learn(200, ok.rateLimit(), resilience.timeSource().nanoTime()); // what the gauges read
+    };
+    // One call through the executor: the gate learns what the gauges read.
+    resilience.executor().execute(request, CallOptions.none().withCredentials(TOKEN), attempt -> 200,
+        new ResponseAdapter<Integer>() {
+          @Override public int status(Integer status) { return status; }
+          @Override public HeaderLookup headers(Integer status) { return headers; }
+          @Override public void discard(Integer status) {}
+        });
+    String quota = resilience.gates().get(0).quotaKey();
+    Outcome ok = Outcome.response(200, headers);
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     for (int i = 0; i < 20_000; i++) success(request, quota, ok); // registers the meters, warms up
 
@@ -296,7 +305,7 @@ class AssignrMetricsTest {
     long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
     assertTrue(allocated < 4096, "100,000 successes allocated " + allocated + " bytes in the binder");
-    assertEquals(120_000, counter(AssignrMetrics.CALLS, "outcome", "successful_without_retry"));
+    assertEquals(120_001, counter(AssignrMetrics.CALLS, "outcome", "successful_without_retry")); // + the executor call
     assertEquals(170, gauge(AssignrMetrics.REMAINING, "quota", quota, "window", "60s"), 0.0,
         "the gauge reads what the gate learned");
   }
@@ -331,6 +340,14 @@ class AssignrMetricsTest {
     var refused = assertThrows(com.assignr.resilience.InvalidSettingsException.class,
         () -> AssignrMetrics.builder(registry).maxQuotas(0).build());
     assertEquals("Invalid AssignrMetrics: maxQuotas must be between 1 and 10000 but was 0", refused.getMessage());
+  }
+
+  @Test
+  void settersOnlyStore_andBuildNamesEveryBadSettingAtOnce() {
+    AssignrMetrics.Builder builder = AssignrMetrics.builder(null).tags(null).maxQuotas(10_001);
+    var refused = assertThrows(com.assignr.resilience.InvalidSettingsException.class, builder::build);
+    assertEquals("Invalid AssignrMetrics: registry must not be null but was null; tags must not be null but was null;"
+        + " maxQuotas must be between 1 and 10000 but was 10001", refused.getMessage());
   }
 
   /** Every tag key is one of the documented ones; no value carries a credential, path or query. */

@@ -2,9 +2,10 @@ package com.assignr.resilience.redis;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.GateState;
-import com.assignr.resilience.GateStore;
+import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.QuotaKey;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
@@ -54,19 +55,17 @@ final class Fleet {
     }
 
     GateState.Mode mode() {
-      return resilience.gate(quota).orElseThrow().state().mode();
+      return resilience.gate(quota).orElseThrow().mode();
     }
 
-    RedisGateStoreAccess gate() {
-      return new RedisGateStoreAccess(resilience.gate(quota).orElseThrow());
+    /** The instance's Redis gate (its store created it on the first call). */
+    com.assignr.resilience.redis.internal.RedisRateLimitGate gate() {
+      return (com.assignr.resilience.redis.internal.RedisRateLimitGate) store.created(quota).inner;
     }
-  }
 
-  /** The instance's gate, for flushing what it sent without waiting. */
-  record RedisGateStoreAccess(RateLimitGate gate) {
+    /** Waits until what the instance sent without waiting has been applied. */
     void flushed() throws Exception {
-      RateLimitGate g = gate instanceof TimedStore.TimedGate t ? t.inner : gate;
-      ((com.assignr.resilience.redis.internal.RedisRateLimitGate) g).flushed().get(5, TimeUnit.SECONDS);
+      gate().flushed().get(5, TimeUnit.SECONDS);
     }
   }
 
@@ -99,6 +98,7 @@ final class Fleet {
     final GateStore inner;
     final LongAccumulator longestAcquireNanos = new LongAccumulator(Math::max, 0);
     final AtomicInteger acquires = new AtomicInteger();
+    final java.util.List<TimedGate> created = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     TimedStore(GateStore inner) {
       this.inner = inner;
@@ -111,7 +111,14 @@ final class Fleet {
 
     @Override
     public RateLimitGate gate(Context context) {
-      return new TimedGate(inner.gate(context));
+      TimedGate gate = new TimedGate(inner.gate(context));
+      created.add(gate);
+      return gate;
+    }
+
+    /** The gate this store created for {@code quota}. */
+    TimedGate created(String quota) {
+      return created.stream().filter(g -> g.quotaKey().equals(quota)).findFirst().orElseThrow();
     }
 
     final class TimedGate implements RateLimitGate {
@@ -124,7 +131,7 @@ final class Fleet {
       @Override public String quotaKey() { return inner.quotaKey(); }
 
       @Override
-      public long tryAcquire(long nowNanos, long maxWaitNanos) {
+      public Admission tryAcquire(long nowNanos, long maxWaitNanos) {
         long start = TimeSource.system().nanoTime();
         try {
           return inner.tryAcquire(nowNanos, maxWaitNanos);
@@ -135,12 +142,11 @@ final class Fleet {
       }
 
       @Override
-      public CompletionStage<Long> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
+      public CompletionStage<Admission> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
         return inner.tryAcquireAsync(nowNanos, maxWaitNanos);
       }
 
-      @Override public void onResponse(int status, RateLimitInfo info, long nowNanos) { inner.onResponse(status, info, nowNanos); }
-      @Override public void release() { inner.release(); }
+      @Override public boolean admitsWithoutIo() { return inner.admitsWithoutIo(); }
       @Override public void learn(int status, RateLimitInfo info, long nowNanos) { inner.learn(status, info, nowNanos); }
       @Override public GateState state() { return inner.state(); }
     }

@@ -43,7 +43,7 @@ class RedisGateContractTest {
     return GateContract.of(store).settledBy(RedisGateContractTest::flushed).tests();
   }
 
-  static void flushed(com.assignr.resilience.RateLimitGate gate) {
+  static void flushed(com.assignr.resilience.spi.RateLimitGate gate) {
     try {
       ((RedisRateLimitGate) gate).flushed().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.GateState;
-import com.assignr.resilience.GateStore;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.GateStore;
+import com.assignr.resilience.spi.RateLimitGate;
+import com.assignr.resilience.testkit.GateDriver;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
@@ -78,30 +79,30 @@ class RedisGateTest {
   }
 
   /** One more instance of the fleet: a store of its own (its own connection) and its gate. */
-  RateLimitGate instance(GatePolicy policy, TimeSource time) {
+  GateDriver instance(GatePolicy policy, TimeSource time) {
     return instance(policy, time, RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
         .timeout(Duration.ofSeconds(1)));
   }
 
-  RateLimitGate instance(GatePolicy policy, TimeSource time, RedisGateStore.Builder builder) {
+  GateDriver instance(GatePolicy policy, TimeSource time, RedisGateStore.Builder builder) {
     RedisGateStore store = builder.build();
     stores.add(store);
-    return store.gate(new GateStore.Context(quota, policy, Duration.ofSeconds(1), time, RetryListener.NONE));
+    return GateDriver.of(store.gate(new GateStore.Context(quota, policy, Duration.ofSeconds(1), time, RetryListener.NONE)));
   }
 
-  RateLimitGate instance() {
+  GateDriver instance() {
     return instance(GatePolicy.defaults(), TimeSource.system());
   }
 
   /** One more instance whose scripts run on the test's virtual time, not Redis's. */
-  RateLimitGate onVirtualTime(GatePolicy policy, Duration margin, RetryListener listener) {
+  GateDriver onVirtualTime(GatePolicy policy, Duration margin, RetryListener listener) {
     RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
         .timeout(Duration.ofSeconds(1)).callersTimeForTests().build();
     stores.add(store);
-    return store.gate(new GateStore.Context(quota, policy, margin, time, listener));
+    return GateDriver.of(store.gate(new GateStore.Context(quota, policy, margin, time, listener)));
   }
 
-  RateLimitGate onVirtualTime() {
+  GateDriver onVirtualTime() {
     return onVirtualTime(GatePolicy.defaults(), Duration.ofSeconds(1), RetryListener.NONE);
   }
 
@@ -124,10 +125,10 @@ class RedisGateTest {
   }
 
   /** Asks each gate {@code times} times in turn; counts the admissions. */
-  static int admissions(List<RateLimitGate> gates, int times) {
+  static int admissions(List<GateDriver> gates, int times) {
     int admitted = 0;
     for (int i = 0; i < times; i++) {
-      for (RateLimitGate gate : gates) {
+      for (GateDriver gate : gates) {
         if (gate.tryAcquire(now(), MAX_WAIT) == 0) admitted++;
       }
     }
@@ -136,7 +137,7 @@ class RedisGateTest {
 
   @Test
   void theBudgetIsSpentOnceAcrossInstances_notOncePerInstance() {
-    List<RateLimitGate> fleet = List.of(instance(), instance(), instance());
+    List<GateDriver> fleet = List.of(instance(), instance(), instance());
     fleet.get(0).learn(200, remaining(10, 30), now());
 
     // Remaining 10, reserve 2: eight attempts may be in flight for the whole fleet.
@@ -147,17 +148,17 @@ class RedisGateTest {
     // The same instances with in-process gates: each believes the eight are its own.
     GateStore.Context context = new GateStore.Context(quota, GatePolicy.defaults(), Duration.ofSeconds(1),
         TimeSource.system(), RetryListener.NONE);
-    List<RateLimitGate> locals = List.of(RateLimitGate.local(context), RateLimitGate.local(context),
-        RateLimitGate.local(context));
+    List<GateDriver> locals = List.of(GateDriver.of(RateLimitGate.local(context)),
+        GateDriver.of(RateLimitGate.local(context)), GateDriver.of(RateLimitGate.local(context)));
     locals.forEach(g -> g.learn(200, remaining(10, 30), now()));
     assertEquals(24, admissions(locals, 10));
   }
 
   @Test
   void a429OnOneInstanceClosesTheGateOfEvery_andReleasePlacesAreHandedOutFleetWide() throws Exception {
-    RateLimitGate a = onVirtualTime();
-    RateLimitGate b = onVirtualTime();
-    RateLimitGate c = onVirtualTime();
+    GateDriver a = onVirtualTime();
+    GateDriver b = onVirtualTime();
+    GateDriver c = onVirtualTime();
     a.learn(429, remaining(0, 2), time.nanoTime());
     applied(a);
 
@@ -177,7 +178,7 @@ class RedisGateTest {
    * reply, shows that closure shrunk by the time since the reply arrived: no more than has passed
    * since {@code asked}, measured here.
    */
-  static void assertPlace(int place, RateLimitGate gate, long asked, long wait) {
+  static void assertPlace(int place, GateDriver gate, long asked, long wait) {
     long beyondClosure = wait - gate.state().closedFor().toNanos();
     long read = now();
     assertBetween(place * 20 * MS, place * 20 * MS + (read - asked), beyondClosure);
@@ -188,20 +189,20 @@ class RedisGateTest {
    * {@code gate} sees the quota closed for {@code closure} from an instant after {@code since}, as
    * Redis measured it: at most {@code closure}, less no more than has passed here since then.
    */
-  static void assertClosedFor(long closure, long since, RateLimitGate gate) {
+  static void assertClosedFor(long closure, long since, GateDriver gate) {
     long closedFor = gate.state().closedFor().toNanos();
     assertBetween(closure - (now() - since) - ROUNDING, closure, closedFor);
   }
 
   /** The next release place the gate hash of {@code gate}'s quota hands out (its {@code tickets}). */
-  static String tickets(RateLimitGate gate) {
-    return redis.admin().hget(((RedisRateLimitGate) gate).keys().get(0), "tickets");
+  static String tickets(GateDriver gate) {
+    return redis.admin().hget(((RedisRateLimitGate) gate.gate()).keys().get(0), "tickets");
   }
 
   @Test
   void theColdStartCapHoldsForTheWholeFleetUntilTheFirstAnswer() throws Exception {
     GatePolicy policy = GatePolicy.defaults().toBuilder().coldStartConcurrency(4).build();
-    List<RateLimitGate> fleet = List.of(instance(policy, TimeSource.system()),
+    List<GateDriver> fleet = List.of(instance(policy, TimeSource.system()),
         instance(policy, TimeSource.system()), instance(policy, TimeSource.system()));
     assertEquals(4, admissions(fleet, 3)); // nine asked, four sent, nothing known yet
 
@@ -214,8 +215,8 @@ class RedisGateTest {
   @Test
   void pacingSpreadsAdmissionsAcrossInstances() throws Exception {
     GatePolicy paced = GatePolicy.defaults().toBuilder().pacing(true).build();
-    RateLimitGate a = onVirtualTime(paced, Duration.ofSeconds(1), RetryListener.NONE);
-    RateLimitGate b = onVirtualTime(paced, Duration.ofSeconds(1), RetryListener.NONE);
+    GateDriver a = onVirtualTime(paced, Duration.ofSeconds(1), RetryListener.NONE);
+    GateDriver b = onVirtualTime(paced, Duration.ofSeconds(1), RetryListener.NONE);
     a.learn(200, remaining(12, 10), time.nanoTime());
     applied(a);
     assertEquals(0, a.tryAcquire(time.nanoTime(), MAX_WAIT));
@@ -227,9 +228,9 @@ class RedisGateTest {
 
   @Test
   void instancesWithSkewedClocksAgree() throws Exception {
-    RateLimitGate ahead = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(1), 7 * 3600 * SECOND));
-    RateLimitGate behind = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(-1), -5 * SECOND));
-    RateLimitGate right = instance();
+    GateDriver ahead = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(1), 7 * 3600 * SECOND));
+    GateDriver behind = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(-1), -5 * SECOND));
+    GateDriver right = instance();
     long learned = now();
     ahead.learn(429, remaining(0, 5), 7 * 3600 * SECOND + now());
     applied(ahead);
@@ -251,8 +252,8 @@ class RedisGateTest {
 
   @Test
   void bothKeysShareOneClusterSlot_andEveryKeyHasATtl() throws Exception {
-    RateLimitGate a = instance();
-    List<String> keys = ((RedisRateLimitGate) a).keys();
+    GateDriver a = instance();
+    List<String> keys = ((RedisRateLimitGate) a.gate()).keys();
     assertEquals(List.of("assignr-resilience:{" + quota + "}:gate", "assignr-resilience:{" + quota + "}:inflight"), keys);
     assertEquals(SlotHash.getSlot(keys.get(0)), SlotHash.getSlot(keys.get(1)));
 
@@ -275,9 +276,9 @@ class RedisGateTest {
     long lease = SECOND;
     RedisGateStore.Builder shortLease = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
         .timeout(Duration.ofSeconds(1)).inFlightLease(Duration.ofNanos(lease));
-    RateLimitGate crashed = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
-    RateLimitGate survivor = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
-    List<String> keys = ((RedisRateLimitGate) crashed).keys();
+    GateDriver crashed = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
+    GateDriver survivor = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
+    List<String> keys = ((RedisRateLimitGate) crashed.gate()).keys();
     String inFlight = keys.get(1);
     long before = redisNanos();
     assertEquals(3, admissions(List.of(crashed), 3)); // ...and the instance dies, three in flight
@@ -350,9 +351,9 @@ class RedisGateTest {
   void everyInstanceHearsEachClosureOnce_andItsEnd_whoeverClosedIt() throws Exception {
     Heard closer = new Heard();
     Heard other = new Heard();
-    RateLimitGate a = onVirtualTime(GatePolicy.defaults(), Duration.ofSeconds(1), closer);
+    GateDriver a = onVirtualTime(GatePolicy.defaults(), Duration.ofSeconds(1), closer);
     // No margin of its own: the closure is the one a closed, with a's margin (1 s).
-    RateLimitGate b = onVirtualTime(GatePolicy.defaults(), Duration.ZERO, other);
+    GateDriver b = onVirtualTime(GatePolicy.defaults(), Duration.ZERO, other);
     a.learn(429, remaining(0, 10), time.nanoTime());
     applied(a);
     assertEquals(11_020 * MS, b.tryAcquire(time.nanoTime(), MAX_WAIT));
@@ -377,9 +378,9 @@ class RedisGateTest {
   void aConnectionOfTheUsersOwnWorksToo_andStaysOpen() throws Exception {
     io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
     try (io.lettuce.core.api.StatefulRedisConnection<String, String> mine = client.connect()) {
-      RateLimitGate a = instance(GatePolicy.defaults(), TimeSource.system(),
+      GateDriver a = instance(GatePolicy.defaults(), TimeSource.system(),
           RedisGateStore.builder().connection(mine).timeout(Duration.ofSeconds(1))); // as every store here
-      RateLimitGate b = instance();
+      GateDriver b = instance();
       a.learn(200, remaining(4, 30), now());
       applied(a);
       assertEquals(2, admissions(List.of(a, b), 2));
@@ -402,8 +403,8 @@ class RedisGateTest {
   }
 
   /** Waits until the answers {@code gate} sent without waiting have been applied. */
-  static RateLimitGate applied(RateLimitGate gate) throws Exception {
-    ((RedisRateLimitGate) gate).flushed().get(5, TimeUnit.SECONDS);
+  static GateDriver applied(GateDriver gate) throws Exception {
+    ((RedisRateLimitGate) gate.gate()).flushed().get(5, TimeUnit.SECONDS);
     return gate;
   }
 

@@ -1,6 +1,6 @@
 package com.assignr.resilience.redis;
 
-import com.assignr.resilience.CancellationSignal;
+import com.assignr.resilience.spi.CancellationSignal;
 import com.assignr.resilience.TimeSource;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package com.assignr.resilience.testkit;
 
-import com.assignr.resilience.GateStore;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.GateStore;
+import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.testkit.internal.GateScenarioRun;
 import com.assignr.resilience.testkit.internal.GateTable;
 import java.io.IOException;
@@ -50,9 +50,10 @@ import org.junit.jupiter.api.DynamicTest;
  * </pre>
  *
  * <p>A step admits ({@link RateLimitGate#tryAcquire}, with an optional longest wait), answers the
- * oldest admitted attempt ({@link RateLimitGate#onResponse}, with a status and rate-limit headers),
- * learns an answer the gate did not admit ({@link RateLimitGate#learn}), releases an attempt ({@link
- * RateLimitGate#release}), moves virtual time on, or reads {@link RateLimitGate#state()}. What must
+ * oldest {@link com.assignr.resilience.spi.Permit} held ({@code onResponse}, with a status and
+ * rate-limit headers), learns an answer the gate did not admit ({@link RateLimitGate#learn}),
+ * releases a permit ({@code release}), moves virtual time on, or reads {@link
+ * RateLimitGate#state()}. What must
  * follow is exact: {@code admitted} or the wait in nanoseconds, the fields of the state that the
  * row lists, and the events the step fired on the gate's {@link com.assignr.resilience.RetryListener}
  * ({@code onGateClosed} with its duration, {@code onGateOpened}, {@code onRateLimitObserved}; a

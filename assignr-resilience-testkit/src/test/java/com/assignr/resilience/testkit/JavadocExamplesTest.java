@@ -59,6 +59,7 @@ class JavadocExamplesTest {
         import static org.junit.jupiter.api.Assertions.*;
 
         import com.assignr.resilience.*;
+        import com.assignr.resilience.spi.*;
         import com.assignr.resilience.testkit.*;
         import com.github.tomakehurst.wiremock.http.Fault;
         import java.net.URI;

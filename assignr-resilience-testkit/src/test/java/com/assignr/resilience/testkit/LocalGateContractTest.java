@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.GateState;
-import com.assignr.resilience.GateStore;
+import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.RetryListener;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,9 @@
 package com.assignr.resilience.jdk.internal;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.AttemptContext;
-import com.assignr.resilience.CallOptions;
-import com.assignr.resilience.CancellationSignal;
+import com.assignr.resilience.spi.AttemptContext;
+import com.assignr.resilience.spi.CallOptions;
+import com.assignr.resilience.spi.CancellationSignal;
 import com.assignr.resilience.RequestInfo;
 import java.net.http.HttpRequest;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package com.assignr.resilience.jdk.internal;
 
-import com.assignr.resilience.HeaderLookup;
-import com.assignr.resilience.ResponseAdapter;
+import com.assignr.resilience.spi.HeaderLookup;
+import com.assignr.resilience.spi.ResponseAdapter;
 import java.io.InputStream;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;

@@ -1,8 +1,8 @@
 package com.assignr.resilience.jdk.internal;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.AttemptContext;
-import com.assignr.resilience.RetryExecutor;
+import com.assignr.resilience.spi.HeaderTimeContext;
+import com.assignr.resilience.spi.RetryExecutor;
 import com.assignr.resilience.internal.Exceptions;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -53,7 +53,7 @@ public final class RetryingSender {
     PreparedCall call = PreparedCall.prepare(withCopiedBody(request), resilience, false);
     Thread caller = Thread.currentThread();
     try {
-      return Responses.toCaller(executor.execute(call.info(), call.options(caller::isInterrupted),
+      return Responses.toCaller(executor.executeSettlingOnHeaders(call.info(), call.options(caller::isInterrupted),
           attempt -> sendOnce(call, handler, attempt), new Responses<>()));
     } catch (InterruptedIOException e) {
       throw asInterrupted(e);
@@ -93,7 +93,7 @@ public final class RetryingSender {
   }
 
   private <T> HttpResponse<AttemptBody<T>> sendOnce(PreparedCall call, BodyHandler<T> handler,
-      AttemptContext attempt) throws IOException {
+      HeaderTimeContext attempt) throws IOException {
     try {
       return delegate.send(call.forAttempt(attempt), new AttemptHandler<>(handler, attempt, call.excerptBytes()));
     } catch (InterruptedException e) {
@@ -167,7 +167,7 @@ public final class RetryingSender {
   private <T> CompletableFuture<HttpResponse<T>> sendAsyncPrepared(HttpRequest request, BodyHandler<T> handler) {
     PreparedCall call = PreparedCall.prepare(request, resilience, false);
     CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
-    CompletableFuture<HttpResponse<AttemptBody<T>>> retries = executor.executeAsync(call.info(),
+    CompletableFuture<HttpResponse<AttemptBody<T>>> retries = executor.executeAsyncSettlingOnHeaders(call.info(),
         call.options(result::isCancelled),
         attempt -> delegate.sendAsync(call.forAttempt(attempt),
             new AttemptHandler<>(handler, attempt, call.excerptBytes())),

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.HeaderLookup;
+import com.assignr.resilience.spi.HeaderLookup;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.RetryPolicy;
 import java.net.URI;

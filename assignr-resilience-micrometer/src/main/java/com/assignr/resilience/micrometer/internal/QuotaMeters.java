@@ -1,7 +1,6 @@
 package com.assignr.resilience.micrometer.internal;
 
 import com.assignr.resilience.GateState;
-import com.assignr.resilience.RateLimitGate;
 import com.assignr.resilience.RateLimitInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,9 +10,10 @@ import io.micrometer.core.instrument.TimeGauge;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * The meters of one quota: gauges that read its gate's {@link RateLimitGate#state()} when the
+ * The meters of one quota: gauges that read its gate's {@link com.assignr.resilience.AssignrResilience#gate(String)} when the
  * registry publishes, and the counters its gate events feed.
  *
  * <p><b>Which windows get gauges.</b> Assignr's headers describe whichever of its windows (60 s,
@@ -32,7 +32,8 @@ public final class QuotaMeters {
   public static final int MAX_WINDOWS = 4;
 
   private final String key;
-  private final RateLimitGate gate;
+  /** What the quota's gate knows now; null for an ignored quota. */
+  private final Supplier<GateState> gate;
   private final MeterRegistry registry;
   private final Tags tags;
   private final Counter closures;
@@ -42,7 +43,7 @@ public final class QuotaMeters {
   /** The reset seconds of the last response seen; a plain field: a stale read costs one lookup. */
   private long lastResetSeconds = Long.MIN_VALUE;
 
-  private QuotaMeters(String key, RateLimitGate gate, MeterRegistry registry, Tags tags) {
+  private QuotaMeters(String key, Supplier<GateState> gate, MeterRegistry registry, Tags tags) {
     this.key = key;
     this.gate = gate;
     this.registry = registry;
@@ -70,9 +71,17 @@ public final class QuotaMeters {
         .description("Times the shared store stopped answering and the local gate took over").register(registry);
   }
 
-  /** Registers the gauges of {@code gate}'s quota. */
-  public static QuotaMeters register(MeterRegistry registry, Tags tags, RateLimitGate gate) {
-    return new QuotaMeters(gate.quotaKey(), gate, registry, tags);
+  /**
+   * Registers the gauges of quota {@code key}, read from {@code state} at every scrape.
+   *
+   * @param registry where the meters go
+   * @param tags the binder's common tags
+   * @param key the quota
+   * @param state what the quota's gate knows now
+   * @return the meters
+   */
+  public static QuotaMeters register(MeterRegistry registry, Tags tags, String key, Supplier<GateState> state) {
+    return new QuotaMeters(key, state, registry, tags);
   }
 
   /** A quota that gets no meters (beyond the binder's {@code maxQuotas}). */
@@ -122,7 +131,7 @@ public final class QuotaMeters {
   }
 
   private GateState state() {
-    return gate.state();
+    return gate.get();
   }
 
   private double remaining(long period) {

@@ -1,7 +1,7 @@
 package com.assignr.resilience.okhttp.internal;
 
-import com.assignr.resilience.HeaderLookup;
-import com.assignr.resilience.ResponseAdapter;
+import com.assignr.resilience.spi.HeaderLookup;
+import com.assignr.resilience.spi.ResponseAdapter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import okhttp3.Headers;

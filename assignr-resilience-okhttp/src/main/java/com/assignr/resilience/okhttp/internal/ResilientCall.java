@@ -1,8 +1,8 @@
 package com.assignr.resilience.okhttp.internal;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.AttemptContext;
-import com.assignr.resilience.CallOptions;
+import com.assignr.resilience.spi.AttemptContext;
+import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.TimeSource;
 import com.assignr.resilience.internal.Exceptions;
@@ -101,13 +101,7 @@ public final class ResilientCall implements Call {
   @Override
   public void enqueue(Callback callback) {
     markExecuted();
-    Request request;
-    try {
-      request = OkHttpRequests.prepare(originalRequest, resilience);
-    } catch (IOException e) {
-      deliver(callback, null, e);
-      return;
-    }
+    Request request = OkHttpRequests.prepare(originalRequest, resilience);
     CompletableFuture<Response> result = resilience.executor().executeAsync(
         OkHttpRequests.info(request), options(request),
         attempt -> {

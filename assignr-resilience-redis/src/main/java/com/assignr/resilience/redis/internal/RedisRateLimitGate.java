@@ -21,19 +21,21 @@ import static com.assignr.resilience.redis.internal.GateScripts.WHY;
 
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.GateState;
-import com.assignr.resilience.GateStore;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.GateStore;
+import com.assignr.resilience.spi.Permit;
+import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
+import com.assignr.resilience.internal.Backoff;
+import com.assignr.resilience.internal.RateLimitHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,9 +68,8 @@ import org.slf4j.LoggerFactory;
  *       the next ({@code onGateOpened}, then {@code onGateClosed}), as the in-process gate does.
  *   <li><b>In flight, fleet-wide.</b> Each admitted attempt is a member of a sorted set scored by
  *       the end of its lease ({@code inFlightLease}, default 30 s), so the attempts of an instance
- *       that crashed stop counting by themselves. The SPI does not say which attempt an answer
- *       belongs to, and attempts are interchangeable for counting, so an answer removes any one
- *       of this instance's members (the oldest).
+ *       that crashed stop counting by themselves. The member travels with its attempt's {@link
+ *       Permit}, so the answer removes exactly the member its admission added.
  *   <li><b>Degrading.</b> A command that fails or does not answer within the store's timeout
  *       (default 50 ms) switches this instance to a {@link RateLimitGate#local local gate} seeded
  *       with the last shared state (a closed quota stays closed), logs one WARN, fires {@link
@@ -104,7 +105,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private final String[] keys;
   private final String memberPrefix;
   private final AtomicLong sequence;
-  private final long probeIntervalNanos;
+  /** Probes while degraded: FIRST_PROBE_NANOS, doubling up to probeInterval, no jitter. */
+  private final Backoff probeBackoff;
   private final long awaitNanos;
   private final int reserve;
   private final long closureWithoutResetMicros;
@@ -116,10 +118,6 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private final String coldStartArg;
   private final String pacingArg;
 
-  /** Members of the in-flight set this instance added and has not removed, oldest first. */
-  private final Deque<String> tokens = new ConcurrentLinkedDeque<>();
-  /** The local gates that admitted attempts still unanswered, one entry per attempt. */
-  private final Deque<RateLimitGate> localTokens = new ConcurrentLinkedDeque<>();
   /** Members whose attempts ended while Redis was away: removed when this instance rejoins. */
   private final Queue<String> orphans = new ConcurrentLinkedQueue<>();
   /** The local gate while degraded; null while the shared state applies. */
@@ -129,6 +127,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private volatile long lastProbeNanos;
   /** The wait before the next probe: short after a stall, growing to probeInterval while Redis stays away. */
   private volatile long probeDelayNanos;
+  /** Probes sent in this outage, under {@link #probing} (or before the first, under this). */
+  private int probes;
   /** The time the snapshot ages by: real time, or the callers' in tests (see RedisLink#callersTime). */
   private final TimeSource clock;
   private final boolean callersTime;
@@ -155,7 +155,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
     this.keys = new String[] {tag + ":gate", tag + ":inflight"};
     this.memberPrefix = instance + ':';
     this.sequence = sequence;
-    this.probeIntervalNanos = probeInterval.toNanos();
+    long probeIntervalNanos = probeInterval.toNanos();
+    this.probeBackoff = Backoff.ofNanos(Math.min(FIRST_PROBE_NANOS, probeIntervalNanos), probeIntervalNanos, 2, 0);
     this.awaitNanos = link.timeoutNanos() + TimeUnit.MILLISECONDS.toNanos(5);
     this.reserve = policy.reserve();
     this.closureWithoutResetMicros = policy.closureWithoutReset().toNanos() / 1000;
@@ -181,7 +182,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
   }
 
   @Override
-  public long tryAcquire(long nowNanos, long maxWaitNanos) {
+  public Admission tryAcquire(long nowNanos, long maxWaitNanos) {
     RateLimitGate local = fallback;
     if (local != null) return admitLocally(local, nowNanos, maxWaitNanos);
     String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
@@ -201,7 +202,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
   }
 
   @Override
-  public CompletionStage<Long> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
+  public CompletionStage<Admission> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
     RateLimitGate local = fallback;
     if (local != null) return CompletableFuture.completedFuture(admitLocally(local, nowNanos, maxWaitNanos));
     String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
@@ -237,62 +238,86 @@ public final class RedisRateLimitGate implements RateLimitGate {
     if (late != null && at(late, CODE) == ADMITTED) link.zrem(keys[1], member);
   }
 
-  private long admitted(List<Object> answer, String member) {
+  private Admission admitted(List<Object> answer, String member) {
     long code = remember(answer);
-    if (code == ADMITTED) {
-      tokens.add(member);
-      return 0;
-    }
-    if (code == WAIT) return Math.max(1, at(answer, WAIT_MICROS) * 1000);
-    return ASK_AGAIN_NANOS; // EXPIRED while we still waited: the clock estimate is now fresh
+    if (code == ADMITTED) return new SharedPermit(member);
+    if (code == WAIT) return Admission.waitFor(Math.max(1, at(answer, WAIT_MICROS) * 1000));
+    return Admission.waitFor(ASK_AGAIN_NANOS); // EXPIRED while we still waited: the clock estimate is now fresh
   }
 
-  private long admitLocally(RateLimitGate local, long nowNanos, long maxWaitNanos) {
+  private Admission admitLocally(RateLimitGate local, long nowNanos, long maxWaitNanos) {
     maybeRejoin(local);
-    long wait = local.tryAcquire(nowNanos, maxWaitNanos);
-    if (wait == 0) localTokens.add(local);
-    return wait;
+    Admission answer = local.tryAcquire(nowNanos, maxWaitNanos);
+    return answer instanceof Permit ? new LocalPermit(local, (Permit) answer) : answer;
   }
 
-  @Override
-  public void onResponse(int status, RateLimitInfo info, long nowNanos) {
-    RateLimitGate admittedBy = localTokens.poll();
-    String token = admittedBy == null ? tokens.poll() : null;
-    RateLimitGate local = fallback;
-    if (local != null) {
-      if (admittedBy == local) {
-        local.onResponse(status, info, nowNanos);
-      } else {
-        if (token != null) orphans.add(token);
+  /** An attempt Redis admitted: its member of the in-flight set goes when it is answered. */
+  private final class SharedPermit implements Permit {
+    private final String member;
+
+    SharedPermit(String member) {
+      this.member = member;
+    }
+
+    @Override
+    public void onResponse(int status, RateLimitInfo info, long nowNanos) {
+      RateLimitGate local = fallback;
+      if (local != null) {
+        orphans.add(member);
         local.learn(status, info, nowNanos);
+        maybeRejoin(local);
+        return;
       }
-      maybeRejoin(local);
-      return;
+      share(status, info, nowNanos, member);
     }
-    share(status, info, nowNanos, token);
+
+    @Override
+    public void release() {
+      if (fallback != null) {
+        orphans.add(member);
+        return;
+      }
+      lastWrite = link.zrem(keys[1], member).whenComplete((removed, failure) -> {
+        if (failure != null) {
+          orphans.add(member);
+          degrade(failure);
+        } else if (removed != null && removed > 0) {
+          released(); // no script reply tells it: state() shows the attempt ended at once
+        }
+      });
+    }
   }
 
-  @Override
-  public void release() {
-    RateLimitGate admittedBy = localTokens.poll();
-    if (admittedBy != null) {
-      if (admittedBy == fallback) admittedBy.release();
-      return;
+  /**
+   * An attempt a local gate admitted while Redis was away: answered to that gate while it is
+   * still the fallback; once the instance has moved on (shared again, or a newer fallback), the
+   * answer is only learned from.
+   */
+  private final class LocalPermit implements Permit {
+    private final RateLimitGate admittedBy;
+    private final Permit permit;
+
+    LocalPermit(RateLimitGate admittedBy, Permit permit) {
+      this.admittedBy = admittedBy;
+      this.permit = permit;
     }
-    String token = tokens.poll();
-    if (token == null) return;
-    if (fallback != null) {
-      orphans.add(token);
-      return;
-    }
-    lastWrite = link.zrem(keys[1], token).whenComplete((removed, failure) -> {
-      if (failure != null) {
-        orphans.add(token);
-        degrade(failure);
-      } else if (removed != null && removed > 0) {
-        released(); // no script reply tells it: state() shows the attempt ended at once
+
+    @Override
+    public void onResponse(int status, RateLimitInfo info, long nowNanos) {
+      RateLimitGate local = fallback;
+      if (local == null) {
+        share(status, info, nowNanos, null);
+        return;
       }
-    });
+      if (local == admittedBy) permit.onResponse(status, info, nowNanos);
+      else local.learn(status, info, nowNanos);
+      maybeRejoin(local);
+    }
+
+    @Override
+    public void release() {
+      if (admittedBy == fallback) permit.release();
+    }
   }
 
   @Override
@@ -406,7 +431,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
       if (local != null) return local;
       local = RateLimitGate.local(context, seed());
       lastProbeNanos = REAL.nanoTime();
-      probeDelayNanos = Math.min(FIRST_PROBE_NANOS, probeIntervalNanos);
+      probes = 0;
+      probeDelayNanos = probeBackoff.delayNanos(1, 0);
       fallback = local;
     }
     if (link.isClosed()) return local; // the application is stopping: nothing to report
@@ -433,7 +459,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     long now = REAL.nanoTime();
     if (now - lastProbeNanos < probeDelayNanos || !probing.compareAndSet(false, true)) return;
     lastProbeNanos = now;
-    probeDelayNanos = Math.min(probeIntervalNanos, probeDelayNanos * 2);
+    probeDelayNanos = probeBackoff.delayNanos(++probes + 1, 0);
     List<String> removed = new ArrayList<>();
     for (String m; removed.size() < MAX_ORPHANS_PER_REJOIN && (m = orphans.poll()) != null; ) removed.add(m);
     CompletableFuture<List<Object>> probe;
@@ -491,8 +517,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
     long fallbackMicros = 0;
     boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
     if (seconds < 0 && exhausted) {
-      fallbackMicros = info.retryAfter(context.time().clock()).map(d -> d.toNanos() / 1000)
-          .orElse(closureWithoutResetMicros);
+      fallbackMicros = RateLimitHeaders.closureWithoutResetNanos(status == 429,
+          info.retryAfter(context.time().clock()), closureWithoutResetMicros * 1000) / 1000;
     }
     String[] args = new String[token == null ? 14 : 15];
     args[0] = "0"; // the deadline: the link sets it when it sends

@@ -2,7 +2,7 @@ package com.assignr.resilience.spring.boot;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.Credentials;
-import com.assignr.resilience.GateStore;
+import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.TimeSource;
 import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.micrometer.AssignrMetrics;

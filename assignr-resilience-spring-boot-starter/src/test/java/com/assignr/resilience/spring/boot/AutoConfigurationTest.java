@@ -78,6 +78,15 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void the_binders_own_rule_refuses_max_quotas_on_its_property() {
+    runner.withPropertyValues("assignr.resilience.metrics.max-quotas=0").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(messages(context.getStartupFailure())).contains("metrics.maxQuotas")
+          .contains("must be between 1 and 10000 but was 0");
+    });
+  }
+
+  @Test
   void a_malformed_duration_fails_startup_naming_the_property() {
     runner.withPropertyValues("assignr.resilience.retry.max-backoff=soon").run(context -> {
       assertThat(context).hasFailed();
@@ -116,8 +125,7 @@ class AutoConfigurationTest {
       MeterRegistry registry = context.getBean(MeterRegistry.class);
       assertThat(registry.find(AssignrMetrics.GATE_CLOSED).gauge()).as("no quota used yet").isNull();
 
-      r.gateFor(RequestInfo.of("GET", URI.create("https://api.assignr.com/api/v2/sites"), true), "Bearer x")
-          .learn(200, HEADERS_170_LEFT, r.timeSource().nanoTime()); // as a response would teach it
+      InMemoryCall.answer(r, "Bearer x", 200, InMemoryCall.headers("170")); // a response teaches the gate
 
       assertThat(registry.find(AssignrMetrics.GATE_CLOSED).gauge().value()).isEqualTo(0);
       assertThat(registry.find(AssignrMetrics.REMAINING).tags("window", "60s").gauge().value()).isEqualTo(170);
@@ -160,14 +168,7 @@ class AutoConfigurationTest {
   void the_health_indicator_is_up_with_each_gates_state() {
     runner.run(context -> {
       AssignrResilience r = context.getBean(AssignrResilience.class);
-      r.gateFor(RequestInfo.of("GET", URI.create("https://api.assignr.com/api/v2/sites"), true), "Bearer secret-value")
-          .onResponse(429, com.assignr.resilience.RateLimitInfo.from(name -> switch (name) {
-            case "X-Ratelimit-Remaining" -> "0";
-            case "X-Ratelimit-Reset-Seconds-Remaining" -> "30";
-            case "X-Ratelimit-Limit" -> "180";
-            case "X-Ratelimit-Period" -> "60";
-            default -> null;
-          }), r.timeSource().nanoTime());
+      InMemoryCall.answer(r, "Bearer secret-value", 429, InMemoryCall.headers("0"));
       Health health = context.getBean("assignrHealthIndicator", HealthIndicator.class).health();
 
       assertThat(health.getStatus()).isEqualTo(Status.UP);
@@ -183,14 +184,6 @@ class AutoConfigurationTest {
         .run(context -> assertThat(context).doesNotHaveBean(AssignrResilience.class)
             .doesNotHaveBean(AssignrClientHttpRequestInterceptor.class));
   }
-
-  static final com.assignr.resilience.RateLimitInfo HEADERS_170_LEFT = com.assignr.resilience.RateLimitInfo.from(name -> switch (name) {
-    case "X-Ratelimit-Remaining" -> "170";
-    case "X-Ratelimit-Reset-Seconds-Remaining" -> "30";
-    case "X-Ratelimit-Limit" -> "180";
-    case "X-Ratelimit-Period" -> "60";
-    default -> null;
-  });
 
   static List<ClientHttpRequestInterceptor> interceptors(RestClient.Builder builder) {
     List<ClientHttpRequestInterceptor> seen = new ArrayList<>();

@@ -16,6 +16,7 @@ import com.assignr.resilience.testkit.TokenRequest;
 import com.assignr.resilience.testkit.VirtualTime;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -72,8 +73,9 @@ class CredentialsConfigurationTest {
       assertThat(r.quotaKey().keyFor(RequestInfo.of("GET", URI.create("https://api.assignr.com/api/v2/sites"), true), null))
           .isEqualTo(credentials.quotaKey());
 
-      r.gateFor(RequestInfo.of("GET", URI.create("https://api.assignr.com/api/v2/sites"), true), null)
-          .learn(200, AutoConfigurationTest.HEADERS_170_LEFT, r.timeSource().nanoTime());
+      // A request that brings its own Authorization takes no managed token, and with managed
+      // credentials its quota is the OAuth client's all the same.
+      InMemoryCall.answer(r, "Bearer request-" + "own", 200, InMemoryCall.headers("170"));
       String health = context.getBean("assignrHealthIndicator", HealthIndicator.class).health().getDetails().toString();
       assertThat(health).contains(credentials.quotaKey()).doesNotContain(SECRET).doesNotContain("club-42");
       assertThat(r.toString()).doesNotContain(SECRET);
@@ -146,6 +148,31 @@ class CredentialsConfigurationTest {
     runner.withPropertyValues(CLIENT, CLIENT_SECRET, "assignr.resilience.credentials.token-uri=http://localhost:8089/oauth/token",
         "assignr.resilience.allow-insecure-loopback=true").run(context -> assertThat(context).hasNotFailed()
             .hasSingleBean(Credentials.class));
+  }
+
+  @Test
+  void a_token_uri_that_only_looks_like_loopback_is_refused_even_when_loopback_http_is_allowed() {
+    for (String host : List.of("127.attacker.example", "127.0.0.1.evil", "localhost.")) {
+      runner.withPropertyValues(CLIENT, CLIENT_SECRET, "assignr.resilience.credentials.token-uri=http://" + host + "/oauth/token",
+          "assignr.resilience.allow-insecure-loopback=true").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure()))
+                .contains("assignr.resilience.credentials.token-uri must be https").doesNotContain(SECRET);
+          });
+    }
+    runner.withPropertyValues(CLIENT, CLIENT_SECRET, "assignr.resilience.credentials.token-uri=http://[::1]:8089/oauth/token",
+        "assignr.resilience.allow-insecure-loopback=true").run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void a_blank_client_id_is_named_once_by_the_grants_rule() {
+    runner.withPropertyValues("assignr.resilience.credentials.client-id= ", CLIENT_SECRET).run(context -> {
+      assertThat(context).hasFailed();
+      String messages = messages(context.getStartupFailure());
+      assertThat(messages).contains("assignr.resilience.credentials.client-id must be set but was (blank)")
+          .doesNotContain(SECRET);
+      assertThat(messages.split("client-id must", -1)).hasSize(2);
+    });
   }
 
   @Test

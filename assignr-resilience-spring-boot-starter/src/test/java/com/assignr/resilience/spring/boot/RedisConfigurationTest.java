@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.GateState;
-import com.assignr.resilience.GateStore;
-import com.assignr.resilience.RateLimitGate;
+import com.assignr.resilience.spi.GateStore;
+import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.redis.RedisGateStore;
 import java.io.IOException;
@@ -87,12 +87,9 @@ class RedisConfigurationTest {
     runner.withPropertyValues("assignr.resilience.redis.uri=" + nobodyListening(), FAST, QUOTA).run(context -> {
       assertThat(context).hasNotFailed();
       AssignrResilience resilience = context.getBean(AssignrResilience.class);
-      RateLimitGate gate = resilience.gateFor(
-          RequestInfo.of("GET", URI.create("https://api.assignr.com/api/v2/games"), true), null);
       // Not connected: the store answers at once from the local fallback, never waiting.
-      long waited = gate.tryAcquire(resilience.timeSource().nanoTime(), 0);
-      if (waited == 0) gate.release();
-      assertThat(gate.state().mode()).isEqualTo(GateState.Mode.DEGRADED);
+      InMemoryCall.answer(resilience, null, 200, InMemoryCall.headers("170"));
+      assertThat(resilience.gates()).singleElement().extracting(GateState::mode).isEqualTo(GateState.Mode.DEGRADED);
 
       Health health = context.getBean("assignrHealthIndicator", HealthIndicator.class).health();
       assertThat(health.getStatus()).isEqualTo(Status.UP);
@@ -112,11 +109,8 @@ class RedisConfigurationTest {
       runner.withPropertyValues("assignr.resilience.redis.uri=redis://127.0.0.1:" + server.ports().get(0),
           "assignr.resilience.redis.timeout=2s", "assignr.resilience.redis.connect-timeout=10s", QUOTA).run(context -> {
             AssignrResilience resilience = context.getBean(AssignrResilience.class);
-            RateLimitGate gate = resilience.gateFor(
-                RequestInfo.of("GET", URI.create("https://api.assignr.com/api/v2/games"), true), null);
-            assertThat(gate.tryAcquire(resilience.timeSource().nanoTime(), 0)).isZero(); // cold start admits
-            gate.release();
-            assertThat(gate.state().mode()).isEqualTo(GateState.Mode.SHARED);
+            InMemoryCall.answer(resilience, null, 200, InMemoryCall.headers("170")); // cold start admits
+            assertThat(resilience.gates()).singleElement().extracting(GateState::mode).isEqualTo(GateState.Mode.SHARED);
             Health health = context.getBean("assignrHealthIndicator", HealthIndicator.class).health();
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsEntry("store", "ok");

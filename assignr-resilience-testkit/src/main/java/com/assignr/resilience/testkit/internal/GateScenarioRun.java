@@ -1,17 +1,21 @@
 package com.assignr.resilience.testkit.internal;
 
 import com.assignr.resilience.GateState;
-import com.assignr.resilience.GateStore;
-import com.assignr.resilience.HeaderLookup;
-import com.assignr.resilience.RateLimitGate;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.GateStore;
+import com.assignr.resilience.spi.HeaderLookup;
+import com.assignr.resilience.spi.Permit;
+import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.internal.GateTable.Event;
 import com.assignr.resilience.testkit.internal.GateTable.Scenario;
 import com.assignr.resilience.testkit.internal.GateTable.Step;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,8 +36,8 @@ public final class GateScenarioRun {
   private final List<String> timeline = new ArrayList<>();
   private RateLimitGate gate;
   private Consumer<? super RateLimitGate> settle;
-  /** Attempts the gate admitted and the table has not answered or released yet. */
-  private int admitted;
+  /** The permits of attempts the gate admitted that the table has not answered yet, oldest first. */
+  private final Deque<Permit> held = new ArrayDeque<>();
 
   private GateScenarioRun(Scenario scenario, String source) {
     this.scenario = scenario;
@@ -59,8 +63,8 @@ public final class GateScenarioRun {
         for (int i = 0; i < step.times(); i++) perform(step);
       }
     } finally {
-      // Every admission is followed by an answer or a release, as the SPI asks of callers.
-      for (; admitted > 0; admitted--) gate.release();
+      // Every permit is answered, as the SPI asks of callers: what the table left open is released.
+      for (Permit p; (p = held.poll()) != null; ) p.release();
       settle.accept(gate);
     }
   }
@@ -71,8 +75,11 @@ public final class GateScenarioRun {
     String result = "";
     switch (step.kind()) {
       case ADMIT: {
-        long wait = gate.tryAcquire(now, step.nanos());
-        if (wait == 0) admitted++;
+        Admission answer = gate.tryAcquire(now, step.nanos());
+        if (answer == null) throw new AssertionError(gate + " answered tryAcquire with null");
+        long wait = 0;
+        if (answer instanceof Permit) held.add((Permit) answer);
+        else wait = ((Admission.Wait) answer).nanos();
         result = wait == 0 ? "admitted" : "wait " + GateTable.formatDuration(wait);
         settle.accept(gate);
         record(step, result);
@@ -83,8 +90,7 @@ public final class GateScenarioRun {
         break;
       }
       case ANSWER:
-        takeAdmitted(step);
-        gate.onResponse(step.status(), info(step.headers()), now);
+        oldestPermit(step).onResponse(step.status(), info(step.headers()), now);
         settle.accept(gate);
         record(step, result);
         break;
@@ -94,8 +100,7 @@ public final class GateScenarioRun {
         record(step, result);
         break;
       case RELEASE:
-        takeAdmitted(step);
-        gate.release();
+        oldestPermit(step).release();
         settle.accept(gate);
         record(step, result);
         break;
@@ -127,12 +132,13 @@ public final class GateScenarioRun {
     checkEvents(step);
   }
 
-  private void takeAdmitted(Step step) {
-    if (admitted == 0) {
+  private Permit oldestPermit(Step step) {
+    Permit permit = held.poll();
+    if (permit == null) {
       throw new IllegalStateException(source + " line " + step.line() + ": the table " + step.text()
-          + "s an attempt, but none is admitted and unanswered");
+          + "s an attempt, but no permit is held");
     }
-    admitted--;
+    return permit;
   }
 
   private void checkEvents(Step step) {

@@ -2,7 +2,6 @@ package com.assignr.resilience.spring.boot.internal;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.GateState;
-import com.assignr.resilience.RateLimitGate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -30,8 +29,7 @@ public final class AssignrHealthIndicator implements HealthIndicator {
     Map<String, Object> quotas = new LinkedHashMap<>();
     boolean anyClosed = false;
     boolean anyDegraded = false;
-    for (RateLimitGate gate : resilience.gates()) {
-      GateState s = gate.state();
+    for (GateState s : resilience.gates()) {
       anyClosed |= s.closed();
       anyDegraded |= s.mode() == GateState.Mode.DEGRADED;
       Map<String, Object> d = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package com.assignr.resilience;
+package com.assignr.resilience.spi;
 
 /**
  * How the {@link RetryExecutor} looks at a client's response type {@code R}: its status and

@@ -1,4 +1,4 @@
-package com.assignr.resilience;
+package com.assignr.resilience.spi;
 
 /**
  * A read-only view of response headers: the first value of a header, matched case-insensitively,

@@ -1,4 +1,8 @@
-package com.assignr.resilience;
+package com.assignr.resilience.spi;
+
+import com.assignr.resilience.GatePolicy;
+import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.TimeSource;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -7,7 +11,7 @@ import java.util.Objects;
  * Where the rate-limit gates keep their state: the SPI for sharing one quota across JVMs. The
  * default, {@link #local()}, keeps each quota's state in this JVM; {@code
  * assignr-resilience-redis} keeps it in Redis, so that every instance of a fleet sees the same
- * budget, closures and release order. {@link AssignrResilience} asks the store once per quota key
+ * budget, closures and release order. {@link com.assignr.resilience.AssignrResilience} asks the store once per quota key
  * and keeps the gate it returns.
  */
 @FunctionalInterface
@@ -33,10 +37,10 @@ public interface GateStore {
   /**
    * What a store is given to create a gate.
    *
-   * @param quotaKey the quota (see {@link QuotaKey}); never a credential
+   * @param quotaKey the quota (see {@link com.assignr.resilience.QuotaKey}); never a credential
    * @param policy the gate's settings
    * @param rateLimitMargin added to every reset before the gate reopens (the retry policy's {@link
-   *     RetryPolicy#rateLimitMargin()}): Assignr rounds seconds down
+   *     com.assignr.resilience.RetryPolicy#rateLimitMargin()}): Assignr rounds seconds down
    * @param time the time seam
    * @param listener receives the gate's events
    */

@@ -1,4 +1,4 @@
-package com.assignr.resilience;
+package com.assignr.resilience.spi;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Per-call inputs to the {@link RetryExecutor} that only the caller's client knows: its own
  * deadline, its cancellation, and the credentials the request carries (from which the default
- * {@link QuotaKey} derives the call's quota). The executor finds the gate itself.
+ * {@link com.assignr.resilience.QuotaKey} derives the call's quota). The executor finds the gate itself.
  *
  * <p>The credentials are used only to compute the quota key (the default hashes them) and are
  * never printed: {@link #toString()} says only whether there are any.

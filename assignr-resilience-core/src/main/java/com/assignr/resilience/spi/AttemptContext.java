@@ -1,4 +1,4 @@
-package com.assignr.resilience;
+package com.assignr.resilience.spi;
 
 /**
  * What the executor tells an adapter about the attempt it is about to send: its number and how
@@ -24,23 +24,9 @@ public interface AttemptContext {
 
   /**
    * The {@code Authorization} value the adapter must send with this attempt: the library's current
-   * access token when it manages {@link Credentials} and the request carries none of its own.
+   * access token when it manages {@link com.assignr.resilience.Credentials} and the request carries none of its own.
    *
    * @return {@code "Bearer …"} (a secret: never log it), or null to send the request as it is
    */
   String authorization();
-
-  /**
-   * Settles this attempt as soon as its status and headers are known, before its body is read:
-   * the executor feeds the gate and the breaker, fires the events and asks the engine now, once,
-   * and the attempt's completion later uses this decision. For clients that choose a body reader
-   * from the headers ({@code java.net.http}'s {@code BodyHandler}).
-   *
-   * @param status the HTTP status
-   * @param headers the response headers
-   * @return true when the response will be returned to the caller (read its body for them);
-   *     false when it will be retried or turned into an exception (read at most an excerpt,
-   *     then let it go)
-   */
-  boolean settleOnHeaders(int status, HeaderLookup headers);
 }

@@ -1,4 +1,4 @@
-package com.assignr.resilience;
+package com.assignr.resilience.spi;
 
 /**
  * Tells a waiting call that its caller gave up on it: OkHttp's {@code Call.isCanceled()}, a

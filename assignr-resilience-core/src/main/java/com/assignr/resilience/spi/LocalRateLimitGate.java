@@ -1,12 +1,19 @@
-package com.assignr.resilience;
+package com.assignr.resilience.spi;
 
+import com.assignr.resilience.GatePolicy;
+import com.assignr.resilience.GateState;
+import com.assignr.resilience.RateLimitInfo;
+import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.TimeSource;
+
+import com.assignr.resilience.internal.RateLimitHeaders;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-process {@link RateLimitGate}: one account's quota, shared by every thread and every
- * client built from one {@link AssignrResilience}.
+ * client built from one {@link com.assignr.resilience.AssignrResilience}.
  *
  * <p>Its rules are specified, with the Redis store's scripts, by one table of scenarios: the
  * testkit's {@code GateContract} ({@code gate-contract.txt}), which both pass (the testkit's
@@ -152,7 +159,13 @@ final class LocalRateLimitGate implements RateLimitGate {
   }
 
   @Override
-  public long tryAcquire(long now, long maxWaitNanos) {
+  public Admission tryAcquire(long now, long maxWaitNanos) {
+    long wait = admit(now, maxWaitNanos);
+    return wait == 0 ? permit : Admission.waitFor(wait);
+  }
+
+  /** 0 when admitted (counted in flight until the permit is answered), else the wait. */
+  private long admit(long now, long maxWaitNanos) {
     // closedUntil alone decides; the closed flag only drives the opened/closed events.
     long wait = closedUntil.get() - now;
     if (wait > 0) return placeInLine(wait, maxWaitNanos);
@@ -205,16 +218,27 @@ final class LocalRateLimitGate implements RateLimitGate {
     }
   }
 
-  @Override
-  public void release() {
-    inFlight.decrementAndGet();
-  }
+  /**
+   * Every admission's permit: the in-flight count is all a local admission holds, so one shared
+   * instance serves them all and the common path allocates nothing.
+   */
+  private final Permit permit = new Permit() {
+    @Override
+    public void onResponse(int status, RateLimitInfo info, long now) {
+      inFlight.decrementAndGet();
+      learn(status, info, now);
+    }
 
-  @Override
-  public void onResponse(int status, RateLimitInfo info, long now) {
-    inFlight.decrementAndGet();
-    learn(status, info, now);
-  }
+    @Override
+    public void release() {
+      inFlight.decrementAndGet();
+    }
+
+    @Override
+    public String toString() {
+      return "Permit{" + quotaKey + '}';
+    }
+  };
 
   @Override
   public void learn(int status, RateLimitInfo info, long now) {
@@ -229,10 +253,11 @@ final class LocalRateLimitGate implements RateLimitGate {
     long remaining = info.remainingOrNegative();
     boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
     if (seconds < 0) {
-      // No usable reset: nothing to learn about the window, but "none left" still closes.
+      // No plausible reset (RateLimitHeaders): nothing to learn about the window, but "none left"
+      // still closes, for a 429's plausible Retry-After or closureWithoutReset.
       if (!exhausted) return;
-      long wait = info.retryAfter(time.clock()).map(Duration::toNanos).orElse(closureWithoutResetNanos);
-      wait = Math.min(wait, MAX_CLOSURE_NANOS);
+      long wait = RateLimitHeaders.closureWithoutResetNanos(status == 429, info.retryAfter(time.clock()),
+          closureWithoutResetNanos);
       update(status == 429 ? 0 : remaining, now + wait, now, info);
       close(now + wait + marginNanos, now, status == 429 ? "429 Too Many Requests (no reset given)"
           : "remaining reached the reserve of " + reserve + " (no reset given)");

@@ -1,4 +1,9 @@
-package com.assignr.resilience;
+package com.assignr.resilience.spi;
+
+import com.assignr.resilience.GatePolicy;
+import com.assignr.resilience.GateState;
+import com.assignr.resilience.RateLimitInfo;
+import com.assignr.resilience.TimeSource;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,10 +21,10 @@ import java.util.concurrent.CompletionStage;
  * is small:
  *
  * <ol>
- *   <li><b>Admit</b> one attempt: {@link #tryAcquire} answers 0 (admitted) or how long to wait.
- *   <li><b>Learn</b> from the answer of every admitted attempt: {@link #onResponse}, or end an
- *       admitted attempt that got no answer: {@link #release()}. Exactly one of them follows
- *       every admission.
+ *   <li><b>Admit</b> one attempt: {@link #tryAcquire} answers a {@link Permit} or how long to wait.
+ *   <li><b>Learn</b> from the answer of every admitted attempt: {@link Permit#onResponse}, or end
+ *       an admitted attempt that got no answer: {@link Permit#release()}. Exactly one of them
+ *       answers every permit.
  *   <li><b>Close</b> until an instant: a 429, or {@code Remaining} at the reserve, closes the
  *       gate until the reset; every caller then waits, not only the one that was refused.
  *   <li><b>Release</b> the waiters of a closed gate spread out ({@link GatePolicy#releaseSpacing()}),
@@ -31,7 +36,7 @@ import java.util.concurrent.CompletionStage;
  */
 public interface RateLimitGate {
 
-  /** The quota this gate guards (see {@link QuotaKey}); never a credential. */
+  /** The quota this gate guards (see {@link com.assignr.resilience.QuotaKey}); never a credential. */
   String quotaKey();
 
   /**
@@ -45,10 +50,10 @@ public interface RateLimitGate {
    *
    * @param nowNanos the caller's {@link TimeSource#nanoTime()}
    * @param maxWaitNanos the longest wait this caller will accept
-   * @return 0 when admitted (follow with exactly one {@link #onResponse} or {@link #release()}),
-   *     else the nanoseconds to wait before asking again
+   * @return a {@link Permit} (answer it exactly once), or the {@link Admission.Wait} before asking
+   *     again
    */
-  long tryAcquire(long nowNanos, long maxWaitNanos);
+  Admission tryAcquire(long nowNanos, long maxWaitNanos);
 
   /**
    * {@link #tryAcquire} for callers that must not block (the async paths). A store that does I/O
@@ -58,7 +63,7 @@ public interface RateLimitGate {
    * @param maxWaitNanos the longest wait this caller will accept
    * @return the same answer as {@link #tryAcquire}, when known
    */
-  default CompletionStage<Long> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
+  default CompletionStage<Admission> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
     return CompletableFuture.completedFuture(tryAcquire(nowNanos, maxWaitNanos));
   }
 
@@ -74,20 +79,8 @@ public interface RateLimitGate {
   }
 
   /**
-   * Ends an admitted attempt with its response, and learns from its headers (successes included).
-   *
-   * @param status the HTTP status
-   * @param info the response's rate-limit headers
-   * @param nowNanos when the response arrived ({@link TimeSource#nanoTime()})
-   */
-  void onResponse(int status, RateLimitInfo info, long nowNanos);
-
-  /** Ends an admitted attempt that produced no response (an I/O failure, a cancellation). */
-  void release();
-
-  /**
    * Learns from a response whose attempt was not admitted through this gate (for example one the
-   * user's own code made): {@link #onResponse} without the in-flight bookkeeping.
+   * user's own code made): {@link Permit#onResponse} without the in-flight bookkeeping.
    *
    * @param status the HTTP status
    * @param info the response's rate-limit headers
