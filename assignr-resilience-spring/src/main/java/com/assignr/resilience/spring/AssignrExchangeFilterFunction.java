@@ -36,8 +36,8 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li>adds {@code Accept: application/vnd.assignr.v2.hal+json} unless the request has an {@code
- *       Accept}, and on a POST with a body and no {@code Content-Type}, {@link
- *       AssignrResilience#writeContentType()};
+ *       Accept}, and on a POST without a {@code Content-Type} (with or without a body: Assignr asks
+ *       it of every POST), {@link AssignrResilience#writeContentType()};
  *   <li>refuses plain {@code http://} before anything is sent (loopback only when allowed);
  *   <li>passes every attempt through the rate-limit gate of the request's host and {@code
  *       Authorization} (asked without parking a thread), and retries as core's engine decides. Every

@@ -213,7 +213,7 @@ class ExchangeFilterTest extends WebClientTestBase {
 
   @ParameterizedTest
   @EnumSource(Connector.class)
-  void assignrs_accept_and_write_content_type_are_added_unless_set(Connector connector) {
+  void assignrs_accept_and_every_posts_content_type_are_added_unless_set(Connector connector) {
     VirtualTime vt = auto();
     List<HttpHeaders> seen = new CopyOnWriteArrayList<>();
     ExchangeFilterFunction recording = (request, next) -> {
@@ -226,11 +226,15 @@ class ExchangeFilterTest extends WebClientTestBase {
     client.post().uri(GAMES).bodyValue(NEW_GAME).retrieve().toBodilessEntity().block(BLOCK);
     client.post().uri(CONFIRM).contentType(MediaType.APPLICATION_JSON).bodyValue("{}").retrieve().toBodilessEntity()
         .block(BLOCK);
+    client.post().uri(CONFIRM).retrieve().toBodilessEntity().block(BLOCK);
 
     assertEquals(List.of(), sim.journal().withoutAcceptHeader(), "every request carried Assignr's Accept");
     assertEquals(AssignrResilience.ASSIGNR_MEDIA_TYPE, seen.get(1).getFirst(HttpHeaders.CONTENT_TYPE));
     assertEquals(MediaType.APPLICATION_JSON_VALUE, seen.get(2).getFirst(HttpHeaders.CONTENT_TYPE), "the caller's wins");
-    assertEquals(null, seen.get(0).getFirst(HttpHeaders.CONTENT_TYPE), "no Content-Type without a body");
+    assertEquals(null, seen.get(0).getFirst(HttpHeaders.CONTENT_TYPE), "no Content-Type on a GET");
+    assertEquals(AssignrResilience.ASSIGNR_MEDIA_TYPE, seen.get(3).getFirst(HttpHeaders.CONTENT_TYPE),
+        "a POST without a body has one too");
+    assertEquals(List.of(), sim.journal().postsWithoutContentType(), "Assignr asks a Content-Type of every POST");
     assertEquals(201, statuses("POST", GAMES).get(0));
   }
 

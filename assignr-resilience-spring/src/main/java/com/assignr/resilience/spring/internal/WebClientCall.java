@@ -2,6 +2,7 @@ package com.assignr.resilience.spring.internal;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.RequestInfo;
+import com.assignr.resilience.internal.DefaultHeaders;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.HeaderTimeContext;
 import com.assignr.resilience.spring.AssignrExchangeFilterFunction;
@@ -48,7 +49,7 @@ public final class WebClientCall {
     RequestBodyCopy body = hasBody && copyLimit > 0
         ? new RequestBodyCopy(request.body(), copyLimit, request.method().name() + " " + request.url().getRawPath())
         : null;
-    ClientRequest prepared = prepare(request, hasBody, body, resilience);
+    ClientRequest prepared = prepare(request, body, resilience);
     // A body is replayable when there is none, or when later attempts can send the first one's copy
     // (if it turns out over the limit, RequestBodyCopy refuses to send it again).
     RequestInfo info = RequestInfo.of(request.method().name(), request.url(), !hasBody || body != null);
@@ -94,20 +95,18 @@ public final class WebClientCall {
   }
 
   /**
-   * {@code request} with Assignr's {@code Accept} unless it has one, and on a POST with a body and no
-   * {@code Content-Type}, the configured write content type (the request's own headers always win),
-   * carrying {@code body}'s inserter instead of its own. The request itself when nothing changes.
+   * {@code request} with the default headers core's {@link DefaultHeaders} names ({@code Accept}
+   * unless it has one; on a POST, with or without a body, the configured write content type unless
+   * it has a {@code Content-Type}: the request's own headers always win), carrying {@code body}'s
+   * inserter instead of its own. The request itself when nothing changes.
    */
-  static ClientRequest prepare(ClientRequest request, boolean hasBody, RequestBodyCopy body,
-      AssignrResilience resilience) {
-    HttpHeaders headers = request.headers();
-    boolean accept = headers.getFirst(HttpHeaders.ACCEPT) == null;
-    boolean contentType = hasBody && "POST".equals(request.method().name())
-        && headers.getFirst(HttpHeaders.CONTENT_TYPE) == null;
-    if (!accept && !contentType && body == null) return request;
+  static ClientRequest prepare(ClientRequest request, RequestBodyCopy body, AssignrResilience resilience) {
+    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.method().name(), request.headers(),
+        HttpHeaders::getFirst);
+    if (missing == DefaultHeaders.Missing.NONE && body == null) return request;
     ClientRequest.Builder b = ClientRequest.from(request).headers(h -> {
-      if (accept) h.set(HttpHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
-      if (contentType) h.set(HttpHeaders.CONTENT_TYPE, resilience.writeContentType());
+      if (missing.accept()) h.set(DefaultHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
+      if (missing.contentType()) h.set(DefaultHeaders.CONTENT_TYPE, resilience.writeContentType());
     });
     if (body != null) b.body(body.inserter());
     return b.build();
