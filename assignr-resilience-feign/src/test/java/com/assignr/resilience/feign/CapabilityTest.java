@@ -237,7 +237,7 @@ class CapabilityTest {
       assertSame(thrown.getCause(), thrown.assignrException());
       assertTrue(thrown.getMessage().contains("409"), thrown.getMessage());
       assertTrue(thrown.responseBody().isPresent(), "the body excerpt");
-      assertSame(thrown.assignrException(), AssignrCapability.assignrException(thrown).orElseThrow());
+      assertSame(thrown.assignrException(), AssignrFeign.assignrException(thrown).orElseThrow());
     }
   }
 
@@ -298,7 +298,7 @@ class CapabilityTest {
   @Test
   void asyncFeignIsRefused() {
     AsyncFeign.AsyncBuilder<Object> builder = AsyncFeign.builder()
-        .addCapability(AssignrCapability.okHttp(RIG.okHttp(), RIG.resilience(true)));
+        .addCapability(AssignrFeign.okHttp(RIG.okHttp(), RIG.resilience(true)));
     RuntimeException thrown = assertThrows(RuntimeException.class, () -> builder.target(AsyncApi.class, RIG.base()));
     assertTrue(cause(thrown, UnsupportedOperationException.class).getMessage().contains("not AsyncFeign"));
   }
@@ -307,32 +307,52 @@ class CapabilityTest {
   void java11RefusesAClientFeignWouldReplace() {
     AssignrResilience resilience = RIG.resilience(true);
     IllegalArgumentException noTimeout = assertThrows(IllegalArgumentException.class,
-        () -> AssignrCapability.java11(HttpClient.newHttpClient(), resilience));
+        () -> AssignrFeign.java11(HttpClient.newHttpClient(), resilience));
     assertTrue(noTimeout.getMessage().startsWith("client: an HttpClient without a connectTimeout"), noTimeout.getMessage());
 
     IllegalArgumentException redirecting = assertThrows(IllegalArgumentException.class,
-        () -> AssignrCapability.java11(HttpClient.newBuilder().connectTimeout(FeignRig.CONNECT)
+        () -> AssignrFeign.java11(HttpClient.newBuilder().connectTimeout(FeignRig.CONNECT)
             .followRedirects(HttpClient.Redirect.NORMAL).build(), resilience));
     assertTrue(redirecting.getMessage().contains("follows redirects"), redirecting.getMessage());
 
     AssignrHttpClient other = AssignrHttpClient.wrap(RIG.jdk(), RIG.resilience(true));
     IllegalArgumentException another = assertThrows(IllegalArgumentException.class,
-        () -> AssignrCapability.java11(other, resilience));
+        () -> AssignrFeign.java11(other, resilience));
     assertTrue(another.getMessage().contains("wrapped with another AssignrResilience"), another.getMessage());
 
     AssignrHttpClient same = AssignrHttpClient.wrap(RIG.jdk(), resilience);
-    assertSame(resilience, AssignrCapability.java11(same, resilience).resilience());
+    assertSame(resilience, AssignrFeign.java11(same, resilience).resilience());
   }
 
   @Test
   void anOkHttpClientAlreadyCarryingTheInterceptorIsConfiguredForTheCapabilitysConfigurationOnly() {
     AssignrResilience resilience = RIG.resilience(false);
     OkHttpClient configured = AssignrInterceptor.configure(RIG.okHttp().newBuilder(), RIG.resilience(false)).build();
-    Api api = api(FeignRig.feign().addCapability(AssignrCapability.okHttp(configured, resilience)));
+    Api api = api(FeignRig.feign().addCapability(AssignrFeign.okHttp(configured, resilience)));
     RIG.sim.script().on("POST", GAMES).always().respondStatus(503);
     assertEquals(503, assertThrows(FeignException.ServiceUnavailable.class, () -> api.createGame(NEW_GAME)).status());
     assertEquals(resilience.policy().maxAttempts(), RIG.arrivals("POST", GAMES),
         "one interceptor's attempts (two would retry each other's: 25)");
+  }
+
+  /**
+   * Feign finds a capability's {@code enrich} methods with {@code getMethods()}, and Spring scans a
+   * bean's declared members: either fails on an application without OkHttp if the capability's
+   * class names an OkHttp type anywhere (ModulePathIT runs such an application).
+   */
+  @Test
+  void theCapabilitysClassNamesNoOkHttpType() {
+    List<Class<?>> named = new java.util.ArrayList<>();
+    for (java.lang.reflect.Method m : AssignrCapability.class.getDeclaredMethods()) {
+      named.add(m.getReturnType());
+      named.addAll(List.of(m.getParameterTypes()));
+    }
+    for (java.lang.reflect.Constructor<?> c : AssignrCapability.class.getDeclaredConstructors()) {
+      named.addAll(List.of(c.getParameterTypes()));
+    }
+    for (java.lang.reflect.Field f : AssignrCapability.class.getDeclaredFields()) named.add(f.getType());
+    assertEquals(List.of(), named.stream().filter(t -> t.getName().startsWith("okhttp3.")
+        || t.getName().startsWith("feign.okhttp.") || t.getName().startsWith("feign.http2client.")).toList());
   }
 
   private static <T extends Throwable> T cause(Throwable thrown, Class<T> type) {

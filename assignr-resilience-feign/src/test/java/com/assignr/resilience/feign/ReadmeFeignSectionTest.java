@@ -23,12 +23,12 @@ class ReadmeFeignSectionTest {
     assertTrue(section >= 0, "README has the Feign section");
     int start = readme.indexOf("```java\n", section) + "```java\n".length();
     String snippet = readme.substring(start, readme.indexOf("```", start));
-    assertTrue(snippet.contains("AssignrCapability.okHttp("), snippet);
+    assertTrue(snippet.contains("AssignrFeign.okHttp("), snippet);
     assertTrue(snippet.lines().count() <= 10, "a quick start of at most 10 lines");
 
     String source = String.join("\n",
         "import com.assignr.resilience.AssignrResilience;",
-        "import com.assignr.resilience.feign.AssignrCapability;",
+        "import com.assignr.resilience.feign.AssignrFeign;",
         "import feign.Feign;",
         "import okhttp3.OkHttpClient;",
         "class QuickStart {",

@@ -12,8 +12,8 @@ enum Transport {
   OKHTTP, JAVA11;
 
   AssignrCapability capability(FeignRig rig, AssignrResilience resilience) {
-    return this == OKHTTP ? AssignrCapability.okHttp(rig.okHttp(), resilience)
-        : AssignrCapability.java11(rig.jdk(), resilience);
+    return this == OKHTTP ? AssignrFeign.okHttp(rig.okHttp(), resilience)
+        : AssignrFeign.java11(rig.jdk(), resilience);
   }
 
   /** The OkHttp on the class path ({@code OkHttp.VERSION} is a compile-time constant: read reflectively). */

@@ -149,7 +149,7 @@ class WritesOnceTest {
 
   /** The library's exception behind what the caller caught, and its stop reason. */
   private static AssignrException library(Throwable thrown) {
-    return AssignrCapability.assignrException(thrown).orElseThrow(() -> new AssertionError(thrown));
+    return AssignrFeign.assignrException(thrown).orElseThrow(() -> new AssertionError(thrown));
   }
 
   @ParameterizedTest(name = "{0}")

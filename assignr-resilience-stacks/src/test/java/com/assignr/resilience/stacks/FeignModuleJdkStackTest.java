@@ -1,7 +1,7 @@
 package com.assignr.resilience.stacks;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.feign.AssignrCapability;
+import com.assignr.resilience.feign.AssignrFeign;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class FeignModuleJdkStackTest {
   static final Rig RIG = new Rig("feign-module-java11");
-  static final String FEIGN_JAVA11 = "Feign + assignr-resilience-feign, AssignrCapability.java11, "
+  static final String FEIGN_JAVA11 = "Feign + assignr-resilience-feign, AssignrFeign.java11, "
       + "Feign's default Retryer and Options";
 
   @AfterAll
@@ -29,7 +29,7 @@ class FeignModuleJdkStackTest {
   static StackClient overJava11(AssignrResilience r) {
     HttpClient jdk = HttpClient.newBuilder().sslContext(RIG.sim.sslContext())
         .connectTimeout(Duration.ofSeconds(10)).build();
-    return FeignModuleStackTest.feign(RIG, c -> AssignrCapability.java11(jdk, c), r, null);
+    return FeignModuleStackTest.feign(RIG, c -> AssignrFeign.java11(jdk, c), r, null);
   }
 
   @TestFactory

@@ -2,6 +2,7 @@ package com.assignr.resilience.stacks;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.feign.AssignrCapability;
+import com.assignr.resilience.feign.AssignrFeign;
 import feign.Feign;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class FeignModuleStackTest {
   static final Rig RIG = new Rig("feign-module-okhttp-" + Rig.okHttpVersion());
-  static final String FEIGN_OKHTTP = "Feign + assignr-resilience-feign, AssignrCapability.okHttp on OkHttp "
+  static final String FEIGN_OKHTTP = "Feign + assignr-resilience-feign, AssignrFeign.okHttp on OkHttp "
       + Rig.okHttpVersion() + ", Feign's default Retryer";
 
   @AfterAll
@@ -56,7 +57,7 @@ class FeignModuleStackTest {
 
   static StackClient overOkHttp(AssignrResilience r) {
     OkHttpClient okhttp = RIG.okHttp().build();
-    return feign(RIG, c -> AssignrCapability.okHttp(okhttp, c), r, okhttp);
+    return feign(RIG, c -> AssignrFeign.okHttp(okhttp, c), r, okhttp);
   }
 
   @TestFactory
