@@ -2,8 +2,6 @@
  * assignr-resilience under Feign: {@link com.assignr.resilience.feign.AssignrFeign} makes the
  * {@link com.assignr.resilience.feign.AssignrCapability} to add to a Feign builder.
  */
-// "requires-automatic": OkHttp 4.12 is an automatic module (okhttp3); 5.x and Feign 13 are named.
-@SuppressWarnings("requires-automatic")
 module com.assignr.resilience.feign {
   requires transitive com.assignr.resilience;
   // AssignrCapability is a feign.Capability and AssignrFeignException a FeignException. Not static
