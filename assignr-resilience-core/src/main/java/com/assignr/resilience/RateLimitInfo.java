@@ -3,9 +3,9 @@ package com.assignr.resilience;
 import com.assignr.resilience.spi.HeaderLookup;
 
 import com.assignr.resilience.internal.HeaderValues;
+import com.assignr.resilience.internal.RateLimitHeaders;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -25,13 +25,14 @@ import java.util.OptionalLong;
  * {@code Limit}/{@code Period} change from one response to the next. {@code Retry-After} is not
  * documented by Assignr and is read only as a fallback.
  *
- * <p>Parsing never throws. Only a value that is missing or not a plain non-negative integer (or
- * an HTTP-date, for {@code Retry-After}) is malformed, and treated as absent: the engine falls
- * back to the next source of the reset time, and finally to its own capped backoff. A reset that
- * is well-formed but far away (an hour, a day, 10<sup>9</sup> s) is believed: no caller waits for
- * it longer than {@code maxServerWait}, they give up at once with the instant a retry would
- * succeed. {@code X-Ratelimit-Reset} earlier than the response's {@code Date} says nothing usable
- * and is ignored.
+ * <p>Parsing never throws, and no value here can make a call wait past its caps. What each value
+ * means (which header is believed when they disagree, which are malformed, which resets are too far
+ * to be a window's) is decided in one place and specified by one table; in short: the seconds
+ * remaining, else {@code X-Ratelimit-Reset} read against the response's own {@code Date}, else on
+ * a 429 {@code Retry-After}, the first <em>plausible</em> one (at most 3660 s: Assignr's longest
+ * window is an hour) winning. A value that is missing, malformed, negative, fractional, too large
+ * for a {@code long} or in the past is ignored. A 429 whose every usable reset is implausible
+ * (10<sup>9</sup> s) makes the call give up at once, with that instant as its {@code retryAt}.
  */
 public final class RateLimitInfo {
   /** Header names, as Assignr spells them (matching is case-insensitive). */
@@ -44,13 +45,13 @@ public final class RateLimitInfo {
   public static final String DATE = "Date";
 
   private static final RateLimitInfo NONE = new RateLimitInfo(HeaderLookup.NONE, -1, -1);
-  /** Larger request counts are not believed (Assignr's largest limit is 5000 an hour). */
-  private static final long MAX_COUNT = 1_000_000;
 
   /*
    * Every response carries these headers, so this object is built once per response on the
    * success path. It keeps only the two numbers the gate and the engine need there (Remaining and
    * the seconds to the reset), parsed at once; everything else is read from the headers on demand.
+   * untilResetSeconds is RateLimitHeaders.windowReset: a plausible reset (0..3660 s), NO_RESET (-1)
+   * or IMPLAUSIBLE_RESET (-2); the public accessors show both negatives as "unknown".
    */
   private final HeaderLookup headers;
   private final int remaining;
@@ -67,42 +68,21 @@ public final class RateLimitInfo {
    * as this object is used (every HTTP client's header objects are immutable).
    */
   public static RateLimitInfo from(HeaderLookup headers) {
-    long remaining = count(headers.first(REMAINING));
-    long untilReset = HeaderValues.nonNegative(headers.first(RESET_SECONDS_REMAINING));
-    if (untilReset < 0) {
-      long reset = HeaderValues.nonNegative(headers.first(RESET));
-      if (reset >= 0) {
-        untilReset = resetMinusDate(reset, headers.first(DATE));
-      } else if (remaining < 0 && headers.first(RETRY_AFTER) == null) {
-        return NONE;
-      }
+    long remaining = RateLimitHeaders.count(headers.first(REMAINING));
+    long untilReset = RateLimitHeaders.windowReset(headers);
+    if (remaining < 0 && untilReset == RateLimitHeaders.NO_RESET && headers.first(RETRY_AFTER) == null
+        && HeaderValues.wholeNumber(headers.first(RESET)) < 0) {
+      return NONE; // nothing readable (a Reset without a usable Date still shows in toString)
     }
-    // Seconds beyond Integer.MAX_VALUE (68 years) saturate: every cap gives up long before.
-    return new RateLimitInfo(headers, (int) remaining, (int) Math.min(untilReset, Integer.MAX_VALUE));
+    return new RateLimitInfo(headers, (int) remaining, (int) untilReset);
   }
 
   /**
-   * The seconds to the reset read again from the headers, not saturated (the hot-path field stops
-   * at 68 years): for the instant a far retry would succeed. -1 when absent.
+   * What these headers mean: a 429's wait, give-up or closure without a reset, or a budget. The
+   * engine acts on this, never on the raw headers.
    */
-  long untilResetSecondsExact() {
-    if (untilResetSeconds < Integer.MAX_VALUE) return untilResetSeconds;
-    long exact = HeaderValues.nonNegative(headers.first(RESET_SECONDS_REMAINING));
-    if (exact >= 0) return exact;
-    long reset = HeaderValues.nonNegative(headers.first(RESET));
-    return reset < 0 ? -1 : resetMinusDate(reset, headers.first(DATE));
-  }
-
-  private static long resetMinusDate(long resetEpochSecond, String date) {
-    Instant responseDate = HeaderValues.httpDate(date);
-    if (responseDate == null) return -1;
-    long delta = resetEpochSecond - responseDate.getEpochSecond();
-    return delta >= 0 ? delta : -1;
-  }
-
-  private static long count(String value) {
-    long n = HeaderValues.nonNegative(value);
-    return n > MAX_COUNT ? -1 : n;
+  RateLimitHeaders.Meaning meaning(boolean rateLimited, Clock localClock) {
+    return RateLimitHeaders.read(rateLimited, headers, localClock);
   }
 
   /** No rate-limit information at all. */
@@ -117,13 +97,13 @@ public final class RateLimitInfo {
 
   /** The request limit of the binding rule (180, 500 or 5000 at Assignr). */
   public OptionalLong limit() {
-    long limit = count(headers.first(LIMIT));
+    long limit = RateLimitHeaders.count(headers.first(LIMIT));
     return limit < 0 ? OptionalLong.empty() : OptionalLong.of(limit);
   }
 
   /** The period of the binding rule in seconds (60, 300 or 3600 at Assignr). */
   public OptionalLong periodSeconds() {
-    long period = count(headers.first(PERIOD));
+    long period = RateLimitHeaders.count(headers.first(PERIOD));
     return period < 0 ? OptionalLong.empty() : OptionalLong.of(period);
   }
 
@@ -140,7 +120,8 @@ public final class RateLimitInfo {
   /**
    * Time until the binding window resets: {@code X-Ratelimit-Reset-Seconds-Remaining} (a delta,
    * immune to clock skew), else {@code X-Ratelimit-Reset} minus the response's own {@code Date}
-   * (never the local clock). Empty when neither is usable.
+   * (never the local clock), whichever is first <em>plausible</em> (at most 3660 s: Assignr's
+   * longest window is an hour). Empty when neither is usable, or neither plausible.
    */
   public Optional<Duration> untilReset() {
     long seconds = untilResetSeconds();
@@ -149,28 +130,23 @@ public final class RateLimitInfo {
 
   /** {@link #untilReset()} in whole seconds, or -1: the allocation-free form for hot paths. */
   public long untilResetSeconds() {
-    return untilResetSeconds;
+    return untilResetSeconds < 0 ? -1 : untilResetSeconds;
   }
 
   /**
-   * {@code Retry-After} as delta-seconds, or as an HTTP-date read against the response's
-   * {@code Date} (the local clock only when the response has none).
+   * {@code Retry-After} as delta-seconds, or as an HTTP-date read against the response's {@code
+   * Date} (the local clock only when the response has none), rounded up to whole seconds. Empty
+   * when missing, malformed, too large for a {@code long}, or in the past. Not bounded: on a 503 a
+   * day is believable (on a 429 the rate-limit rules above decide whether it is believed).
    */
   public Optional<Duration> retryAfter(Clock localClock) {
-    String retryAfter = headers.first(RETRY_AFTER);
-    if (retryAfter == null) return Optional.empty();
-    long seconds = HeaderValues.nonNegative(retryAfter);
-    if (seconds < 0) {
-      Instant when = HeaderValues.httpDate(retryAfter);
-      if (when == null) return Optional.empty();
-      String date = headers.first(DATE);
-      Instant now = date == null ? null : HeaderValues.httpDate(date);
-      if (now == null) now = localClock.instant();
-      seconds = Duration.between(now, when).getSeconds();
-      if (Duration.between(now, when).getNano() > 0) seconds++;
-    }
-    if (seconds <= 0) return Optional.empty();
-    return Optional.of(Duration.ofSeconds(seconds));
+    long seconds = RateLimitHeaders.retryAfterSeconds(headers, localClock);
+    return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+  }
+
+  /** {@link #retryAfter(Clock)} in whole seconds, or -1. */
+  long retryAfterSeconds(Clock localClock) {
+    return RateLimitHeaders.retryAfterSeconds(headers, localClock);
   }
 
   @Override
@@ -181,6 +157,7 @@ public final class RateLimitInfo {
     limit().ifPresent(limit -> s.append(", limit=").append(limit));
     periodSeconds().ifPresent(period -> s.append(", period=").append(period).append('s'));
     if (untilResetSeconds >= 0) s.append(", resetIn=").append(untilResetSeconds).append('s');
+    if (untilResetSeconds == RateLimitHeaders.IMPLAUSIBLE_RESET) s.append(", reset beyond any window");
     String retryAfter = headers.first(RETRY_AFTER);
     if (retryAfter != null) s.append(", retryAfter=").append(HeaderValues.printable(retryAfter));
     return s.append('}').toString();

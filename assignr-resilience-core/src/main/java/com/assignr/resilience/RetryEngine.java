@@ -1,10 +1,11 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.internal.Backoff;
+import com.assignr.resilience.internal.RateLimitHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -15,10 +16,12 @@ import java.util.function.DoubleSupplier;
  * <h2>How long to wait, and why</h2>
  *
  * <ul>
- *   <li><b>429</b>: until the binding window resets. The reset comes from {@code
- *       X-Ratelimit-Reset-Seconds-Remaining} (a delta, immune to clock skew), else {@code
- *       X-Ratelimit-Reset} minus the response's own {@code Date}, else {@code Retry-After}, else
- *       (no usable header) ordinary backoff. To the reset we add {@code rateLimitMargin} (Assignr
+ *   <li><b>429</b>: until the binding window resets, as the headers mean it ({@link
+ *       RateLimitHeaders} owns that rule): the first <em>plausible</em> (at most 3660 s) of {@code
+ *       X-Ratelimit-Reset-Seconds-Remaining} (a delta, immune to clock skew), {@code
+ *       X-Ratelimit-Reset} minus the response's own {@code Date}, and {@code Retry-After}; with no
+ *       usable header, ordinary backoff; when every usable header names a reset no Assignr window
+ *       can have (10<sup>9</sup> s), give up at once with that instant. To the reset we add {@code rateLimitMargin} (Assignr
  *       rounds seconds down, so "35" can mean 35.9 s) and a <em>positive-only</em> jitter drawn
  *       from [0, {@code rateLimitJitter}): a retry must never land before the reset, and callers
  *       refused together must not return together. Example with the defaults: "35" waits between
@@ -45,6 +48,7 @@ final class RetryEngine {
   private final long marginNanos;
   private final long rateLimitJitterNanos;
   private final long capNanos;
+  private final Backoff backoff;
 
   private RetryEngine(RetryPolicy policy, Clock clock, DoubleSupplier random) {
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -53,6 +57,8 @@ final class RetryEngine {
     this.marginNanos = policy.rateLimitMargin().toNanos();
     this.rateLimitJitterNanos = policy.rateLimitJitter().toNanos();
     this.capNanos = policy.maxServerWait().toNanos();
+    this.backoff = Backoff.of(policy.initialBackoff(), policy.maxBackoff(), policy.backoffMultiplier(),
+        policy.backoffJitter());
   }
 
   /**
@@ -98,25 +104,37 @@ final class RetryEngine {
     }
 
     RetryRule rule = policy.ruleFor(outcome.status(), cls);
-    long serverWait = serverWaitNanos(outcome, cls);
-    if (rule == RetryRule.NEVER) return stop(StopReason.NOT_RETRYABLE, cls, serverWait);
+    // What the server asked for: a wait in whole seconds (+ the margin after a 429's reset), or -1.
+    long serverSeconds = -1;
+    long extraNanos = 0;
+    boolean implausible = false; // a 429 whose every usable reset is beyond any Assignr window
+    if (outcome.isResponse() && outcome.rateLimit().isPresent()) {
+      if (cls == Classification.RATE_LIMITED) {
+        RateLimitHeaders.Meaning meaning = outcome.rateLimit().meaning(true, clock);
+        serverSeconds = meaning.seconds();
+        extraNanos = marginNanos;
+        implausible = meaning.kind() == RateLimitHeaders.Kind.GIVE_UP;
+      } else {
+        serverSeconds = outcome.rateLimit().retryAfterSeconds(clock);
+      }
+    }
+    Instant retryAt = serverSeconds < 0 ? null : retryAt(serverSeconds, extraNanos);
+    if (rule == RetryRule.NEVER) return new Decision.Stop(StopReason.NOT_RETRYABLE, cls, retryAt);
     if (rule == RetryRule.IDEMPOTENT
         && !policy.retryNonIdempotent()
         && !policy.isIdempotent(request.method())) {
-      return stop(StopReason.NOT_IDEMPOTENT, cls, serverWait);
+      return new Decision.Stop(StopReason.NOT_IDEMPOTENT, cls, retryAt);
     }
-    if (!request.replayableBody()) return stop(StopReason.BODY_NOT_REPLAYABLE, cls, serverWait);
-    if (attempt >= policy.maxAttempts()) return stop(StopReason.ATTEMPTS_EXHAUSTED, cls, serverWait);
+    if (!request.replayableBody()) return new Decision.Stop(StopReason.BODY_NOT_REPLAYABLE, cls, retryAt);
+    if (attempt >= policy.maxAttempts()) return new Decision.Stop(StopReason.ATTEMPTS_EXHAUSTED, cls, retryAt);
 
+    boolean serverDirected = serverSeconds >= 0;
+    // Seconds past the cap (a day at most) need no exact nanos: any such wait gives up below.
+    long serverWait = !serverDirected ? -1
+        : serverSeconds > capNanos / 1_000_000_000L ? Long.MAX_VALUE : serverSeconds * 1_000_000_000L + extraNanos;
+    if (implausible || serverWait > capNanos) return new Decision.Stop(StopReason.WAIT_EXCEEDS_CAP, cls, retryAt);
     long least; // the shortest acceptable delay: never retry before this
     long delay;
-    boolean serverDirected = serverWait >= 0;
-    if (serverDirected && serverWait > capNanos) {
-      if (cls == Classification.RATE_LIMITED && outcome.rateLimit().untilResetSeconds() >= Integer.MAX_VALUE) {
-        return farStop(outcome.rateLimit().untilResetSecondsExact(), cls);
-      }
-      return stop(StopReason.WAIT_EXCEEDS_CAP, cls, serverWait);
-    }
     if (cls == Classification.RATE_LIMITED && serverDirected) {
       least = serverWait;
       long jitter = (long) (random.getAsDouble() * rateLimitJitterNanos);
@@ -173,45 +191,21 @@ final class RetryEngine {
     return new Decision.Stop(StopReason.DEADLINE_EXCEEDED, retry.cause(), null);
   }
 
-  /**
-   * The wait the server directs, margin included for a 429's reset, or -1: rate-limit reset for
-   * 429, {@code Retry-After} for everything else.
-   */
-  private long serverWaitNanos(Outcome outcome, Classification cls) {
-    if (!outcome.isResponse() || !outcome.rateLimit().isPresent()) return -1;
-    RateLimitInfo info = outcome.rateLimit();
-    if (cls == Classification.RATE_LIMITED) {
-      long seconds = info.untilResetSeconds();
-      if (seconds >= 0) return seconds * 1_000_000_000L + marginNanos;
-    }
-    Optional<Duration> retryAfter = info.retryAfter(clock);
-    if (retryAfter.isEmpty()) return -1;
-    long nanos = saturatedNanos(retryAfter.get());
-    return cls == Classification.RATE_LIMITED ? nanos + marginNanos : nanos;
-  }
-
-  /** A duration in nanoseconds, saturated instead of overflowing (a far Retry-After is far). */
-  private static long saturatedNanos(Duration d) {
-    return d.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L - 1 ? Long.MAX_VALUE / 2 : d.toNanos();
-  }
-
   /** Capped exponential backoff for attempt {@code n}, its top jitter fraction randomised down. */
   long backoffNanos(int attempt) {
-    double base = policy.initialBackoff().toNanos() * Math.pow(policy.backoffMultiplier(), attempt - 1);
-    double capped = Math.min(base, policy.maxBackoff().toNanos());
-    double jittered = capped * (1.0 - policy.backoffJitter() * random.getAsDouble());
-    return (long) jittered;
+    return backoff.delayNanos(attempt, random.getAsDouble());
   }
 
-  /** A reset beyond 68 years: its instant where {@link Instant} can hold it, else none. */
-  private Decision.Stop farStop(long seconds, Classification cls) {
-    Instant retryAt;
+  /**
+   * The instant a retry would succeed, {@code seconds} (and {@code extraNanos}) from now; null
+   * when no {@link Instant} holds it (a well-formed 10<sup>18</sup> s on a 503).
+   */
+  private Instant retryAt(long seconds, long extraNanos) {
     try {
-      retryAt = clock.instant().plusSeconds(seconds).plusNanos(marginNanos);
+      return clock.instant().plusSeconds(seconds).plusNanos(extraNanos);
     } catch (java.time.DateTimeException | ArithmeticException e) {
-      retryAt = null;
+      return null;
     }
-    return new Decision.Stop(StopReason.WAIT_EXCEEDS_CAP, cls, retryAt);
   }
 
   private Decision.Stop stop(StopReason reason, Classification cls, long serverWaitNanos) {

@@ -12,7 +12,10 @@ public enum StopReason {
   BODY_NOT_REPLAYABLE("not retried: the request body cannot be replayed"),
   /** The policy's maximum number of attempts was reached. */
   ATTEMPTS_EXHAUSTED("attempts exhausted"),
-  /** The server asked for a wait longer than the policy's maxServerWait. */
+  /**
+   * The server asked for a wait longer than the policy's maxServerWait, or a 429 named only resets
+   * no Assignr window can have (beyond 3600 s); {@code retryAt} then says when a retry would succeed.
+   */
   WAIT_EXCEEDS_CAP("the required wait exceeds maxServerWait"),
   /** The required wait would pass the call's deadline. */
   DEADLINE_EXCEEDED("the required wait would pass the deadline"),

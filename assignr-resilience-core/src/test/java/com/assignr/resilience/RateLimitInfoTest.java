@@ -95,16 +95,38 @@ class RateLimitInfoTest {
     assertEquals(OptionalInt.empty(), info.remaining());
   }
 
-  /** Far is not malformed: the engine gives up at once on such a wait, with the instant it ends. */
-  @ParameterizedTest(name = "seconds-remaining \"{0}\" is believed, however far")
-  @ValueSource(strings = {"3000", "86401", "1000000000", "1000000000000", "99999999999999999999"})
-  void farButWellFormedResetsAreBelievedNotDropped(String value) {
+  /**
+   * Far is not a window's reset: the public accessor shows only a reset Assignr's windows can have
+   * (at most 3600 s + 60 s of tolerance); a 429 whose every reset is that far gives up at once
+   * (see RateLimitHeadersTableTest). Retry-After is shown as sent: on a 503 a day is believable.
+   */
+  @ParameterizedTest(name = "seconds-remaining \"{0}\" is no window's reset; Retry-After \"{0}\" is read as sent")
+  @ValueSource(strings = {"3661", "86401", "1000000000", "1000000000000", "9223372036854775807"})
+  void resetsBeyondAnyWindowAreNotAWindowsReset(String value) {
     RateLimitInfo info = RateLimitInfo.from(Headers.of("X-Ratelimit-Reset-Seconds-Remaining", value,
         "Retry-After", value));
-    long expected = Math.min(Long.parseLong(value.length() > 18 ? String.valueOf(Long.MAX_VALUE) : value),
-        Integer.MAX_VALUE);
-    assertEquals(expected, info.untilResetSeconds());
-    assertTrue(info.retryAfter(LOCAL).orElseThrow().getSeconds() >= expected);
+    assertTrue(info.isPresent());
+    assertEquals(-1, info.untilResetSeconds());
+    assertEquals(Optional.empty(), info.untilReset());
+    assertEquals(Optional.of(Duration.ofSeconds(Long.parseLong(value))), info.retryAfter(LOCAL));
+    assertTrue(info.toString().contains("reset beyond any window"), info::toString);
+  }
+
+  @Test
+  void theLongestWindowPlusItsToleranceIsStillAReset() {
+    assertEquals(3660, RateLimitInfo.from(Headers.of("X-Ratelimit-Reset-Seconds-Remaining", "3660")).untilResetSeconds());
+  }
+
+  /** Before: 20+ digits saturated at Long.MAX_VALUE and were believed as a reset 292 years away. */
+  @Test
+  void aNumberNoLongHoldsIsMalformedNotFar() {
+    String digits = "999999999999999999999999999999";
+    RateLimitInfo info = RateLimitInfo.from(Headers.of("X-Ratelimit-Reset-Seconds-Remaining", digits,
+        "X-Ratelimit-Remaining", digits, "Retry-After", digits));
+    assertEquals(Optional.empty(), info.untilReset());
+    assertEquals(OptionalInt.empty(), info.remaining());
+    assertEquals(Optional.empty(), info.retryAfter(LOCAL));
+    assertFalse(info.toString().contains("reset beyond any window"), info::toString);
   }
 
   @Test

@@ -106,6 +106,21 @@ class RetryEngineTest {
     assertEquals(CLOCK.instant().plusSeconds(seconds).plus(RetryPolicy.defaults().rateLimitMargin()), stop.retryAt());
   }
 
+  /**
+   * Issue 18's regression: one absurd header made every adapter give up at once although another
+   * named a reset a few seconds away. A value no {@code long} holds is malformed, not far.
+   */
+  @ParameterizedTest(name = "429 with Seconds-Remaining \"{0}\" and Reset = Date + 5 s waits for the Reset")
+  @ValueSource(strings = {"1000000000", "86401", "999999999999999999999999999999"})
+  void anAbsurdSecondsRemainingDoesNotOutvoteAPlausibleReset(String absurd) {
+    Outcome outcome = status(429, "X-Ratelimit-Reset-Seconds-Remaining", absurd,
+        "X-Ratelimit-Reset", "1490388450", "Date", DATE);
+    Decision.Retry retry = assertInstanceOf(Decision.Retry.class,
+        engine(MIN).decide(request("GET"), 1, outcome, NO_DEADLINE));
+    assertEquals(Duration.ofSeconds(6), retry.delay(), "Reset - Date (5 s) + margin (1 s)");
+    assertTrue(retry.serverDirected());
+  }
+
   @ParameterizedTest(name = "429 with {0}: waits {2} ms at the least jitter")
   @MethodSource("rateLimitHeaders")
   void rateLimitedWaitsForTheResetPlusMargin(String name, List<String> headers, long expectedMillis) {
@@ -197,6 +212,24 @@ class RetryEngineTest {
     Decision.Stop stop = (Decision.Stop) engine(MIN).decide(request("GET"), 1, status(503, "Retry-After", "600"), NO_DEADLINE);
     assertEquals(StopReason.WAIT_EXCEEDS_CAP, stop.reason());
     assertEquals(NOW.plusSeconds(600), stop.retryAt());
+  }
+
+  /** Before: 30 digits saturated and were believed; the call gave up with a retryAt 146 years away. */
+  @Test
+  void a503RetryAfterNoLongHoldsIsMalformedSoTheBackoffApplies() {
+    Decision.Retry retry = assertInstanceOf(Decision.Retry.class, engine(MIN).decide(request("GET"), 1,
+        status(503, "Retry-After", "999999999999999999999999999999"), NO_DEADLINE));
+    assertEquals(Duration.ofMillis(500), retry.delay());
+    assertEquals(false, retry.serverDirected());
+  }
+
+  /** Before: any Retry-After past ~292 years of nanoseconds was reported as 146 years away. */
+  @Test
+  void aFarButWellFormed503RetryAfterGivesUpWithItsOwnInstant() {
+    Decision.Stop stop = (Decision.Stop) engine(MIN).decide(request("GET"), 1,
+        status(503, "Retry-After", "1000000000000"), NO_DEADLINE);
+    assertEquals(StopReason.WAIT_EXCEEDS_CAP, stop.reason());
+    assertEquals(NOW.plusSeconds(1_000_000_000_000L), stop.retryAt());
   }
 
   @Test

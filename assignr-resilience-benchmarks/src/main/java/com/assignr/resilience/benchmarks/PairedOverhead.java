@@ -48,8 +48,9 @@ public final class PairedOverhead implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Row> rows;
-    if (springOnly || binderOnly) {
+    if (springOnly || binderOnly || httpClient5Only) {
       rows = new ArrayList<>();
+      if (httpClient5Only) httpClient5Rows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
       if (binderOnly) binderRows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
       if (springOnly) springRows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
     } else {
@@ -64,6 +65,9 @@ public final class PairedOverhead implements Callable<Integer> {
 
   @Option(names = "--spring-only", description = "only the Spring RestClient rows")
   boolean springOnly;
+
+  @Option(names = "--httpclient5-only", description = "only the Apache HttpClient 5 rows")
+  boolean httpClient5Only;
 
   @Option(names = "--binder", description = "only the executor with and without the Micrometer binder (no I/O)")
   boolean binderOnly;
@@ -99,7 +103,22 @@ public final class PairedOverhead implements Callable<Integer> {
       }
     }
     if (!jdkOnly) springRows(rows, rounds, sliceNanos, warmupNanos);
+    if (!jdkOnly) httpClient5Rows(rows, rounds, sliceNanos, warmupNanos);
     return jdkRows(rows, rounds, sliceNanos, warmupNanos);
+  }
+
+  private static void httpClient5Rows(List<Row> rows, int rounds, long sliceNanos, long warmupNanos) throws Exception {
+    HttpClient5OverheadBenchmark hc5 = new HttpClient5OverheadBenchmark();
+    hc5.setUp();
+    try {
+      Map<String, Op> variants = new LinkedHashMap<>();
+      variants.put("bare", hc5::bare);
+      variants.put("bareNoRetries", hc5::bareNoRetries);
+      variants.put("assignrConfigured", hc5::assignrConfigured);
+      rows.addAll(compare("httpclient5", variants, rounds, sliceNanos, warmupNanos));
+    } finally {
+      hc5.tearDown();
+    }
   }
 
   private static void springRows(List<Row> rows, int rounds, long sliceNanos, long warmupNanos) throws Exception {

@@ -45,14 +45,15 @@ class JmhSmokeTest {
   void pairedOverheadRunsEveryVariant() throws Exception {
     var rows = PairedOverhead.run(2, 5_000_000L, 5_000_000L);
 
-    assertEquals(11, rows.size());
+    assertEquals(14, rows.size());
     System.out.println(PairedOverhead.table(rows));
   }
 
   private static Set<String> declaredBenchmarks() {
     Set<String> names = new TreeSet<>();
     for (Class<?> type : new Class<?>[] {EngineBenchmark.class, OkHttpOverheadBenchmark.class,
-        JdkOverheadBenchmark.class, SpringOverheadBenchmark.class}) {
+        JdkOverheadBenchmark.class, SpringOverheadBenchmark.class,
+        HttpClient5OverheadBenchmark.class}) {
       for (var method : type.getDeclaredMethods()) {
         if (method.isAnnotationPresent(Benchmark.class)) names.add(type.getName() + "." + method.getName());
       }

@@ -6,6 +6,7 @@ import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
 
+import com.assignr.resilience.internal.RateLimitHeaders;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -233,10 +234,11 @@ final class LocalRateLimitGate implements RateLimitGate {
     long remaining = info.remainingOrNegative();
     boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
     if (seconds < 0) {
-      // No usable reset: nothing to learn about the window, but "none left" still closes.
+      // No plausible reset (RateLimitHeaders): nothing to learn about the window, but "none left"
+      // still closes, for a 429's plausible Retry-After or closureWithoutReset.
       if (!exhausted) return;
-      long wait = info.retryAfter(time.clock()).map(Duration::toNanos).orElse(closureWithoutResetNanos);
-      wait = Math.min(wait, MAX_CLOSURE_NANOS);
+      long wait = RateLimitHeaders.closureWithoutResetNanos(status == 429, info.retryAfter(time.clock()),
+          closureWithoutResetNanos);
       update(status == 429 ? 0 : remaining, now + wait, now);
       listener.onRateLimitObserved(quotaKey, info);
       close(now + wait + marginNanos, now, status == 429 ? "429 Too Many Requests (no reset given)"

@@ -24,6 +24,7 @@ import com.assignr.resilience.reliability.Rig.Mode;
 import com.assignr.resilience.reliability.Rig.Result;
 import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
+import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.io.IOException;
@@ -85,7 +86,19 @@ class FaultMatrixTest {
     RATE_LIMITED_HOUR("429, reset in 3600 s", s -> s.script().respond(
         ScriptedResponse.status(429).header(RESET_SECONDS, "3600"))),
     UNAVAILABLE_FOR_A_DAY("503, Retry-After 86400 s", s -> s.script().respond(
-        ScriptedResponse.status(503).header("Retry-After", "86400")));
+        ScriptedResponse.status(503).header("Retry-After", "86400"))),
+    // Issue 18: one absurd header must not outvote a plausible one; only all absurd is a give-up.
+    RATE_LIMITED_ABSURD_SECONDS("429, Seconds-Remaining 10^9, Reset = Date + 5 s", s -> s.script().respond(
+        ScriptedResponse.status(429).header(RESET_SECONDS, "1000000000").header(RESET, resetIn(s, 5)))),
+    RATE_LIMITED_UNREPRESENTABLE_SECONDS("429, Seconds-Remaining of 30 digits, Reset = Date + 5 s",
+        s -> s.script().respond(ScriptedResponse.status(429).header(RESET_SECONDS, "9".repeat(30))
+            .header(RESET, resetIn(s, 5)))),
+    RATE_LIMITED_ALL_ABSURD("429, every header absurd (10^9 s, Reset 10^12, Retry-After 10^9 s)",
+        s -> s.script().respond(ScriptedResponse.status(429).header(RESET_SECONDS, "1000000000")
+            .header(RESET, "1000000000000").header("Retry-After", "1000000000"))),
+    RATE_LIMITED_RETRY_AFTER_OVERFLOW("429, only Retry-After 10^11 s (its nanoseconds overflow)",
+        s -> s.script().respond(ScriptedResponse.status(429).withoutRateLimitHeaders()
+            .header("Retry-After", "100000000000")));
 
     final String label;
     final Consumer<AssignrSimulator> script;
@@ -95,9 +108,33 @@ class FaultMatrixTest {
       this.script = script;
     }
 
+    /** A 429 whose headers give no usable reset: retried after capped backoff. */
     boolean malformed429() {
-      return name().startsWith("RATE_LIMITED_") && this != RATE_LIMITED_HOUR && this != RATE_LIMITED_HUGE;
+      return this == RATE_LIMITED_NON_NUMERIC || this == RATE_LIMITED_NEGATIVE || this == RATE_LIMITED_PAST
+          || this == RATE_LIMITED_MISSING;
     }
+
+    /** A 429 with one absurd header and a plausible Reset 5 s after Date: waited out. */
+    boolean plausibleResetWins() {
+      return this == RATE_LIMITED_ABSURD_SECONDS || this == RATE_LIMITED_UNREPRESENTABLE_SECONDS;
+    }
+
+    /** For a give-up at once: how far from the start its retryAt must be. */
+    Duration retryAtFromStart(Duration margin) {
+      switch (this) {
+        case RATE_LIMITED_HOUR: return Duration.ofSeconds(3600).plus(margin);
+        case RATE_LIMITED_HUGE: return Duration.ofSeconds(1_000_000_000_000L).plus(margin);
+        case RATE_LIMITED_ALL_ABSURD: return Duration.ofSeconds(1_000_000_000L).plus(margin);
+        case RATE_LIMITED_RETRY_AFTER_OVERFLOW: return Duration.ofSeconds(100_000_000_000L).plus(margin);
+        case UNAVAILABLE_FOR_A_DAY: return Duration.ofSeconds(86400);
+        default: throw new AssertionError(this + " does not give up at once");
+      }
+    }
+  }
+
+  /** {@code X-Ratelimit-Reset}: the epoch second {@code seconds} after the simulator's {@code Date}. */
+  static String resetIn(AssignrSimulator s, long seconds) {
+    return Long.toString(s.clock().instant().getEpochSecond() + seconds);
   }
 
   /** What a cell must produce. */
@@ -144,7 +181,12 @@ class FaultMatrixTest {
             : Expect.fail(ServerErrorException.class, StopReason.NOT_IDEMPOTENT, 1);
       case RATE_LIMITED_HOUR:
       case RATE_LIMITED_HUGE: // far is not malformed: believed, so the call gives up at once
+      case RATE_LIMITED_ALL_ABSURD: // every usable header agrees that the reset is far
+      case RATE_LIMITED_RETRY_AFTER_OVERFLOW:
         return Expect.fail(RateLimitedException.class, StopReason.WAIT_EXCEEDS_CAP, 1);
+      case RATE_LIMITED_ABSURD_SECONDS:
+      case RATE_LIMITED_UNREPRESENTABLE_SECONDS: // the plausible Reset wins: one arrival, one after it
+        return Expect.ok(2);
       case UNAVAILABLE_FOR_A_DAY:
         return Expect.fail(ServerErrorException.class, StopReason.WAIT_EXCEEDS_CAP, 1);
       default:
@@ -231,15 +273,23 @@ class FaultMatrixTest {
     }
     if (expect.stop() == StopReason.WAIT_EXCEEDS_CAP) {
       assertEquals(List.of(), waits, "gave up at once, without waiting");
+      Duration took = Duration.between(start, time.instant()); // virtual time: only waits move it
+      assertTrue(took.compareTo(Duration.ofMillis(50)) <= 0, () -> "gave up after " + took);
       AssignrException e = (AssignrException) result.error();
-      Duration expected = scenario == Scenario.RATE_LIMITED_HOUR
-          ? Duration.ofSeconds(3600).plus(resilience.policy().rateLimitMargin())
-          : scenario == Scenario.RATE_LIMITED_HUGE
-              ? Duration.ofSeconds(1_000_000_000_000L).plus(resilience.policy().rateLimitMargin())
-              : Duration.ofSeconds(86400);
+      Duration expected = scenario.retryAtFromStart(resilience.policy().rateLimitMargin());
       assertNotNull(e.retryAt(), "the give-up says when a retry would succeed");
       Duration off = Duration.between(start.plus(expected), e.retryAt()).abs();
       assertTrue(off.compareTo(Duration.ofSeconds(2)) <= 0, () -> "retryAt " + e.retryAt() + " vs start " + start);
+    }
+    if (scenario.plausibleResetWins()) {
+      // One arrival before the reset the plausible header names, the next after it (the margin
+      // of 1 s, Date's rounding down of at most 1 s): not at once, not after the absurd one.
+      Instant reset = Instant.ofEpochSecond(start.getEpochSecond() + 5);
+      List<Instant> at = rig.sim.journal().entries(method, API + (method.equals("GET") ? GAMES : CONFIRM))
+          .stream().map(JournalEntry::arrivedAt).toList();
+      assertTrue(at.get(0).isBefore(reset), () -> "first arrival " + at + " vs reset " + reset);
+      assertTrue(!at.get(1).isBefore(reset) && !at.get(1).isAfter(reset.plusSeconds(2)),
+          () -> "second arrival " + at + " vs reset " + reset);
     }
     // The credential appears nowhere the library writes.
     List<String> written = new ArrayList<>(logger.lines);

@@ -116,6 +116,31 @@ class ModulePathIT {
   }
 
   /**
+   * HttpClient 5 ships automatic modules (httpclient5, httpcore5, httpcore5-h2): the adapter's
+   * {@code requires transitive} of httpclient5 gives the program the builder, its own {@code
+   * requires} of httpcore5 resolves HttpClient's requests and entities, and the chain reads
+   * HttpClient's private fields ({@code isConfigured}) because automatic modules open every package.
+   * HttpClient 5.6 (provided in the adapter, so not in module-path.txt) is copied by the pom, as the
+   * application's own dependency. The program does not require jdk.net, which HttpClient 5.6 needs:
+   * the adapter's descriptor resolves it.
+   */
+  @Test
+  void theHttpClient5AdapterOnHttpClientsAutomaticModules(@TempDir Path dir) throws Exception {
+    List<Path> path = new ArrayList<>(modulePath);
+    try (Stream<Path> jars = Files.list(Path.of(System.getProperty("httpclient5.dir")))) {
+      jars.sorted().forEach(path::add);
+    }
+    assertEquals(3, path.size() - modulePath.size(), "httpclient5, httpcore5, httpcore5-h2: " + path);
+    Result run = compileAndRun(dir, List.of("httpclient5", "common"), path, List.of());
+    assertTrue(run.out.contains("execute: 200 after 2 requests"), run.toString());
+    assertTrue(run.out.contains("body: {\"ok\":true}"), run.toString());
+    assertTrue(run.out.contains("configured: true"), run.toString());
+    assertTrue(run.out.contains("httpclient5 5.") && run.out.contains("from module org.apache.httpcomponents.client5.httpclient5"),
+        run.toString());
+    assertLoggedTheRetry(run);
+  }
+
+  /**
    * The testkit is an automatic module (WireMock's jar cannot be a module): on the module path it
    * reads WireMock and the rest of the simulator's dependencies from the class path, and a test
    * module gets {@code VirtualTime} from it. Twelve calls through a 5-per-minute limit take minutes

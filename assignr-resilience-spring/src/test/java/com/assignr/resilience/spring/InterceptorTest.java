@@ -21,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -119,6 +120,36 @@ class InterceptorTest {
 
   @ParameterizedTest
   @EnumSource(SpringClient.class)
+  void every_post_carries_a_content_type_with_or_without_a_body_and_the_callers_own_wins(SpringClient client) {
+    SpringClient.Api api = api(client, config().build());
+
+    api.post(url(CONFIRM));
+    api.send(HttpMethod.POST, url(CONFIRM), "{}");
+    api.get(url(GAMES));
+
+    assertEquals(Arrays.asList(AssignrResilience.ASSIGNR_MEDIA_TYPE, SpringClient.ASSIGNR.toString(), null),
+        sim.journal().entries().stream().map(JournalEntry::contentType).toList());
+    assertEquals(List.of(), sim.journal().postsWithoutContentType(), "Assignr asks a Content-Type of every POST");
+  }
+
+  @ParameterizedTest
+  @EnumSource(SpringClient.class)
+  void a_caller_set_content_type_on_a_bodiless_post_is_kept(SpringClient client) {
+    AssignrClientHttpRequestInterceptor formWrites = AssignrClientHttpRequestInterceptor.create(
+        config().writeContentType("application/x-www-form-urlencoded").build());
+    ClientHttpRequestInterceptor callersOwn = (request, body, execution) -> {
+      request.getHeaders().set(HttpHeaders.CONTENT_TYPE, "text/plain");
+      return execution.execute(request, body);
+    };
+    client.build(List.of(formWrites)).post(url(CONFIRM));
+    client.build(List.of(callersOwn, formWrites)).post(url(CONFIRM));
+
+    assertEquals(List.of("application/x-www-form-urlencoded", "text/plain"),
+        sim.journal().entries().stream().map(JournalEntry::contentType).toList());
+  }
+
+  @ParameterizedTest
+  @EnumSource(SpringClient.class)
   void a_post_answered_503_is_sent_again(SpringClient client) {
     SpringClient.Api api = api(client, config().build());
     sim.script().serviceUnavailable(1);
@@ -150,6 +181,44 @@ class InterceptorTest {
 
     assertEquals(List.of(429, 200), arrivals("GET", GAMES).stream().map(JournalEntry::status).toList());
     assertEquals(List.of(Duration.ofSeconds(8)), vt.sleeps(), "7 s to the reset + 1 s margin");
+  }
+
+  /** Issue 18: one absurd header must not outvote a plausible one (Reset = Date + 5 s). */
+  @ParameterizedTest
+  @EnumSource(SpringClient.class)
+  void a_429_with_an_absurd_seconds_remaining_waits_for_the_plausible_reset(SpringClient client) {
+    SpringClient.Api api = api(client, config().build());
+    long reset = vt.instant().getEpochSecond() + 5;
+    sim.script().respond(ScriptedResponse.status(429).header("X-Ratelimit-Reset-Seconds-Remaining", "1000000000")
+        .header("X-Ratelimit-Reset", Long.toString(reset)));
+
+    api.get(url(GAMES));
+
+    List<JournalEntry> arrivals = arrivals("GET", GAMES);
+    assertEquals(List.of(429, 200), arrivals.stream().map(JournalEntry::status).toList());
+    assertTrue(!arrivals.get(1).arrivedAt().isBefore(java.time.Instant.ofEpochSecond(reset)), arrivals::toString);
+    assertEquals(List.of(Duration.ofSeconds(6)), vt.sleeps(), "5 s to the Reset + 1 s margin");
+  }
+
+  /** Every usable header absurd: one arrival, a give-up at once with the far reset as retryAt. */
+  @ParameterizedTest
+  @EnumSource(SpringClient.class)
+  void a_429_whose_every_header_is_absurd_is_given_up_at_once_with_retryAt(SpringClient client) {
+    SpringClient.Api api = api(client, config().throwOnFailure(true).build());
+    java.time.Instant start = vt.instant();
+    sim.script().respond(ScriptedResponse.status(429).header("X-Ratelimit-Reset-Seconds-Remaining", "1000000000")
+        .header("X-Ratelimit-Reset", "1000000000000").header("Retry-After", "1000000000"));
+
+    ResourceAccessException e = assertThrows(ResourceAccessException.class, () -> api.get(url(GAMES)));
+
+    com.assignr.resilience.RateLimitedException limited = assertInstanceOf(
+        com.assignr.resilience.RateLimitedException.class,
+        AssignrClientHttpRequestInterceptor.assignrException(e).orElseThrow());
+    assertEquals(StopReason.WAIT_EXCEEDS_CAP, limited.stopReason());
+    assertEquals(start.plusSeconds(1_000_000_001L), limited.retryAt(), "10^9 s + the 1 s margin");
+    assertEquals(1, arrivals("GET", GAMES).size());
+    assertEquals(List.of(), vt.sleeps());
+    assertTrue(Duration.between(start, vt.instant()).toMillis() <= 50, "no time passed");
   }
 
   @ParameterizedTest

@@ -14,6 +14,8 @@ enum Scenario {
   STALE_PUT("PUT", 1, 0, "409"),
   POST_AFTER_500("POST", 1, 0, "500"),
   POST_AFTER_429("POST", 2, 1, "created"),
+  /** Issue 18: an absurd Seconds-Remaining (10^9) beside a plausible Reset (Date + 3 s) is waited out. */
+  POST_AFTER_429_ABSURD_SECONDS("POST", 2, 1, "created"),
   POST_AFTER_503("POST", 2, 1, "created"),
   POST_PROCESSED_THEN_CLOSED("POST", 1, 1, "failed"),
   POST_PROCESSED_THEN_RESET("POST", 1, 1, "failed"),
@@ -65,6 +67,8 @@ enum Scenario {
     switch (this) {
       case POST_AFTER_500 -> on.respondStatus(500);
       case POST_AFTER_429 -> on.respond(ScriptedResponse.status(429).header(RESET_SECONDS, "3"));
+      case POST_AFTER_429_ABSURD_SECONDS -> on.respond(ScriptedResponse.status(429).header(RESET_SECONDS, "1000000000")
+          .header("X-Ratelimit-Reset", Long.toString(sim.clock().instant().getEpochSecond() + 3)));
       case POST_AFTER_503 -> on.respondStatus(503);
       case POST_PROCESSED_THEN_CLOSED -> on.processThenClose();
       case POST_PROCESSED_THEN_RESET -> on.processThenReset();
