@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * around Feign's {@code Client} (from there it could neither mark an OkHttp body one-shot nor stop
  * {@code HttpURLConnection}, Feign's default transport, from resending a POST on its own): it puts
  * Feign's own transport, feign-okhttp or feign-java11, over a client that carries the library, and
- * takes over the three things of Feign's that would undo it. When Feign builds the client:
+ * takes over what of Feign's would undo it. When Feign builds the client:
  *
  * <ul>
  *   <li><b>{@code Client}</b>: whatever the builder has is replaced by this capability's transport
