@@ -1,6 +1,7 @@
 package com.assignr.resilience.feign;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.internal.DefaultHeaders;
 import feign.Client;
 import feign.Request;
 import feign.Response;
@@ -45,17 +46,29 @@ final class AssignrFeignClient implements Client {
     return transport.execute(withAssignrAccept(request), this.options.apply(options));
   }
 
-  /** {@code request}, with Assignr's {@code Accept} unless it has an {@code Accept} of its own. */
+  /**
+   * {@code request}, with Assignr's {@code Accept} when core's one rule ({@link DefaultHeaders})
+   * says it lacks one. Only {@code Accept}: the adapter below adds a POST's {@code Content-Type}.
+   */
   static Request withAssignrAccept(Request request) {
-    Map<String, Collection<String>> headers = request.headers();
-    for (Map.Entry<String, Collection<String>> header : headers.entrySet()) {
-      if (header.getKey().equalsIgnoreCase("Accept") && !header.getValue().isEmpty()) return request;
+    if (!DefaultHeaders.missing(request.httpMethod().name(), request, AssignrFeignClient::firstHeader).accept()) {
+      return request;
     }
     Map<String, Collection<String>> withAccept = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    withAccept.putAll(headers);
-    withAccept.put("Accept", List.of(AssignrResilience.ASSIGNR_MEDIA_TYPE));
+    withAccept.putAll(request.headers());
+    withAccept.put(DefaultHeaders.ACCEPT, List.of(AssignrResilience.ASSIGNR_MEDIA_TYPE));
     return Request.create(request.httpMethod(), request.url(), withAccept, request.body(),
         request.charset(), request.requestTemplate());
+  }
+
+  /** The first value of header {@code name} of {@code request} (any case), or null. */
+  private static String firstHeader(Request request, String name) {
+    for (Map.Entry<String, Collection<String>> header : request.headers().entrySet()) {
+      if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+        return header.getValue().iterator().next();
+      }
+    }
+    return null;
   }
 
   @Override
