@@ -29,6 +29,7 @@ module com.assignr.resilience {
       com.assignr.resilience.okhttp,
       com.assignr.resilience.jdk,
       com.assignr.resilience.httpclient5,
+      com.assignr.resilience.feign,
       com.assignr.resilience.spring,
       com.assignr.resilience.micrometer,
       com.assignr.resilience.spring.boot,

@@ -48,11 +48,12 @@ public final class PairedOverhead implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Row> rows;
-    if (springOnly || binderOnly || httpClient5Only) {
+    if (springOnly || binderOnly || httpClient5Only || webClientOnly) {
       rows = new ArrayList<>();
       if (httpClient5Only) httpClient5Rows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
       if (binderOnly) binderRows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
       if (springOnly) springRows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
+      if (webClientOnly) webClientRows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
     } else {
       rows = run(rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L, jdkOnly);
     }
@@ -65,6 +66,9 @@ public final class PairedOverhead implements Callable<Integer> {
 
   @Option(names = "--spring-only", description = "only the Spring RestClient rows")
   boolean springOnly;
+
+  @Option(names = "--webclient-only", description = "only the Spring WebClient rows")
+  boolean webClientOnly;
 
   @Option(names = "--httpclient5-only", description = "only the Apache HttpClient 5 rows")
   boolean httpClient5Only;
@@ -103,6 +107,7 @@ public final class PairedOverhead implements Callable<Integer> {
       }
     }
     if (!jdkOnly) springRows(rows, rounds, sliceNanos, warmupNanos);
+    if (!jdkOnly) webClientRows(rows, rounds, sliceNanos, warmupNanos);
     if (!jdkOnly) httpClient5Rows(rows, rounds, sliceNanos, warmupNanos);
     return jdkRows(rows, rounds, sliceNanos, warmupNanos);
   }
@@ -131,6 +136,20 @@ public final class PairedOverhead implements Callable<Integer> {
       rows.addAll(compare("spring", variants, rounds, sliceNanos, warmupNanos));
     } finally {
       spring.tearDown();
+    }
+  }
+
+  /** WebClient on Reactor Netty, bare and with the filter, on one connector. */
+  static void webClientRows(List<Row> rows, int rounds, long sliceNanos, long warmupNanos) throws Exception {
+    WebClientOverheadBenchmark web = new WebClientOverheadBenchmark();
+    web.setUp();
+    try {
+      Map<String, Op> variants = new LinkedHashMap<>();
+      variants.put("bareWebClient", web::bareWebClient);
+      variants.put("filteredWebClient", web::filteredWebClient);
+      rows.addAll(compare("webclient", variants, rounds, sliceNanos, warmupNanos));
+    } finally {
+      web.tearDown();
     }
   }
 

@@ -45,7 +45,7 @@ class JmhSmokeTest {
   void pairedOverheadRunsEveryVariant() throws Exception {
     var rows = PairedOverhead.run(2, 5_000_000L, 5_000_000L);
 
-    assertEquals(14, rows.size());
+    assertEquals(16, rows.size());
     System.out.println(PairedOverhead.table(rows));
   }
 
@@ -53,7 +53,7 @@ class JmhSmokeTest {
     Set<String> names = new TreeSet<>();
     for (Class<?> type : new Class<?>[] {EngineBenchmark.class, OkHttpOverheadBenchmark.class,
         JdkOverheadBenchmark.class, SpringOverheadBenchmark.class,
-        HttpClient5OverheadBenchmark.class}) {
+        HttpClient5OverheadBenchmark.class, WebClientOverheadBenchmark.class}) {
       for (var method : type.getDeclaredMethods()) {
         if (method.isAnnotationPresent(Benchmark.class)) names.add(type.getName() + "." + method.getName());
       }

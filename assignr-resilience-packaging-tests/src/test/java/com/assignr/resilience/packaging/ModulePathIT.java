@@ -37,8 +37,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  *
  * <p>The module path is the adapters' runtime dependencies as Maven resolves them for a user
  * ({@code target/module-path.txt}: the reactor's jars, SLF4J with slf4j-simple, Resilience4j,
- * OkHttp 5 with okio and kotlin-stdlib). Resilience4j-retry, core's optional dependency, is not on
- * it: its {@code requires static} must hold.
+ * OkHttp 5 with okio and kotlin-stdlib, Feign 13 with feign-okhttp and feign-java11).
+ * Resilience4j-retry, core's optional dependency, is not on it: its {@code requires static} must
+ * hold.
  */
 @Execution(ExecutionMode.CONCURRENT) // independent programs; see junit-platform.properties
 class ModulePathIT {
@@ -90,6 +91,27 @@ class ModulePathIT {
     Result run = compileAndRun(dir, List.of("jdk", "common"), modulePath, List.of());
     assertTrue(run.out.contains("send: 200 after 2 requests"), run.toString());
     assertTrue(run.out.contains("sendAsync: 200 {\"ok\":true}"), run.toString());
+    assertLoggedTheRetry(run);
+  }
+
+  /**
+   * The Feign module on feign-okhttp, then on feign-java11, each program requiring only the
+   * transport it uses: the module's requires of the other are static, and nothing of it is
+   * resolved. Feign enriches its builder through the capability reflectively, across modules.
+   */
+  @Test
+  void theFeignModuleOnFeignOkHttp(@TempDir Path dir) throws Exception {
+    Result run = compileAndRun(dir, List.of("feign-okhttp", "common"), modulePath, List.of());
+    assertTrue(run.out.contains("feign-okhttp: {\"ok\":true} after 2 requests, feign.java11 resolved: false"),
+        run.toString());
+    assertLoggedTheRetry(run);
+  }
+
+  @Test
+  void theFeignModuleOnFeignJava11WithoutOkHttp(@TempDir Path dir) throws Exception {
+    Result run = compileAndRun(dir, List.of("feign-java11", "common"), modulePath, List.of());
+    assertTrue(run.out.contains("feign-java11: {\"ok\":true} after 2 requests, okhttp3 resolved: false"),
+        run.toString());
     assertLoggedTheRetry(run);
   }
 
