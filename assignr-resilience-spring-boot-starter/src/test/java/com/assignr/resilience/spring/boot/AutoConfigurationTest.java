@@ -72,7 +72,7 @@ class AutoConfigurationTest {
           assertThat(context).hasFailed();
           String message = messages(context.getStartupFailure());
           assertThat(message).contains("assignr.resilience")
-              .contains("retry.maxAttempts").contains("must be between 1 and 100 but was 0")
+              .contains("retry.max-attempts").contains("must be between 1 and 100 but was 0")
               .contains("gate.reserve").contains("must be between 0 and 179");
         });
   }
