@@ -9,5 +9,12 @@ module com.assignr.resilience.spring {
   // provided dependency: the application brings it, and this module cannot run without it.
   requires transitive spring.web;
 
+  // configure(...) puts clients on the JDK's HttpClient.
+  requires java.net.http;
+  requires org.slf4j;
+  // The check for an HttpClient 5 that retries below the interceptor, when both are present.
+  requires static com.assignr.resilience.httpclient5;
+  requires static org.apache.httpcomponents.client5.httpclient5;
+
   exports com.assignr.resilience.spring;
 }
