@@ -22,10 +22,15 @@ module com.assignr.resilience {
   // What adapter and store authors implement or call: the executor, attempts, response adapters,
   // the rate-limit gate and its store.
   exports com.assignr.resilience.spi;
-  // Implementation shared with the adapters only, as okhttp3.internal is shared with OkHttp's own
-  // siblings. A new sibling that needs it is added here.
+  // Implementation shared with the sibling modules only, as okhttp3.internal is shared with
+  // OkHttp's own siblings: the rules they apply too (Checks, Hosts, DefaultHeaders, Backoff) have
+  // one owner here. A new sibling that needs it is added here.
   exports com.assignr.resilience.internal to
       com.assignr.resilience.okhttp,
       com.assignr.resilience.jdk,
+      com.assignr.resilience.httpclient5,
+      com.assignr.resilience.spring,
+      com.assignr.resilience.micrometer,
+      com.assignr.resilience.spring.boot,
       com.assignr.resilience.redis;
 }

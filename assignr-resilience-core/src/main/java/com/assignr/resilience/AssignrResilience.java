@@ -8,7 +8,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -167,6 +166,8 @@ public final class AssignrResilience {
     private GateStore gateStore = GateStore.local();
     /** Null until set: the default depends on whether credentials are managed. */
     private QuotaKey quotaKey;
+    /** Whether {@link #quotaKey} was set to null, which {@link #build()} refuses. */
+    private boolean quotaKeyNull;
     private Credentials credentials;
     private final List<RetryListener> listeners = new ArrayList<>(List.of(Slf4jRetryListener.create()));
     private CircuitBreaker circuitBreaker;
@@ -211,7 +212,11 @@ public final class AssignrResilience {
      * How a request's quota is named. Default {@link QuotaKey#hostAndCredentials()}, or with
      * {@link #credentials} the OAuth client's {@link Credentials#quotaKey()}.
      */
-    public Builder quotaKey(QuotaKey quotaKey) { this.quotaKey = Objects.requireNonNull(quotaKey, "quotaKey"); return this; }
+    public Builder quotaKey(QuotaKey quotaKey) {
+      this.quotaKey = quotaKey;
+      this.quotaKeyNull = quotaKey == null;
+      return this;
+    }
 
     /**
      * Access tokens the library manages: every request without an {@code Authorization} header is
@@ -226,7 +231,7 @@ public final class AssignrResilience {
      * that metrics, say, come on top of logging. This is the normal way to hear events.
      */
     public Builder addListener(RetryListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      listeners.add(listener);
       return this;
     }
 
@@ -236,7 +241,7 @@ public final class AssignrResilience {
      */
     public Builder listener(RetryListener listener) {
       listeners.clear();
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      listeners.add(listener);
       return this;
     }
 
@@ -278,13 +283,16 @@ public final class AssignrResilience {
     public Builder bodyExcerptChars(int chars) { this.bodyExcerptChars = chars; return this; }
 
     /**
-     * @throws IllegalArgumentException naming each bad parameter and its value
+     * @throws InvalidSettingsException naming each bad parameter and its value, a null given to a
+     *     setter included
      */
     public AssignrResilience build() {
       Checks c = new Checks("AssignrResilience");
       c.notNull("policy", policy);
       c.notNull("gate", gatePolicy);
       c.notNull("gateStore", gateStore);
+      c.check(!quotaKeyNull, "quotaKey", null, "must not be null (leave it unset for the default)");
+      c.check(!listeners.contains(null), "listener", null, "must not be null (RetryListener.NONE for silence)");
       c.notNull("timeSource", time);
       c.notNull("random", random);
       c.check(credentials == null || credentials.timeSource() == time, "credentials", credentials,

@@ -3,6 +3,7 @@ package com.assignr.resilience;
 import com.assignr.resilience.spi.AttemptContext;
 import com.assignr.resilience.spi.CancellationSignal;
 
+import com.assignr.resilience.internal.Backoff;
 import com.assignr.resilience.internal.Checks;
 import com.assignr.resilience.internal.Fingerprints;
 import java.io.IOException;
@@ -90,8 +91,8 @@ public final class Credentials {
   private final String quotaKey;
   private final long refreshAheadNanos;
   private final Duration defaultLifetime;
-  private final long initialBackoffNanos;
-  private final long maxBackoffNanos;
+  /** Failed refreshes: 1 s, 2 s, 4 s… up to maxBackoff, jittered down to half. */
+  private final Backoff backoff;
   private final long fetchTimeoutNanos;
   private final TimeSource time;
   private final DoubleSupplier random;
@@ -115,8 +116,7 @@ public final class Credentials {
     quotaKey = "assignr-client#" + Fingerprints.of(b.clientId);
     refreshAheadNanos = b.refreshAhead.toNanos();
     defaultLifetime = b.defaultLifetime;
-    initialBackoffNanos = b.initialBackoff.toNanos();
-    maxBackoffNanos = b.maxBackoff.toNanos();
+    backoff = Backoff.of(b.initialBackoff, b.maxBackoff, 2, 0.5);
     fetchTimeoutNanos = b.fetchTimeout.toNanos();
     time = b.time;
     random = b.random;
@@ -503,9 +503,9 @@ public final class Credentials {
 
   /** Exponential from {@code initialBackoff}, capped at {@code maxBackoff}, jittered to [½, 1]. */
   private long backoff(int failuresInARow) {
-    double base = initialBackoffNanos * Math.pow(2, Math.min(failuresInARow - 1, 62));
-    double capped = Math.min(base, maxBackoffNanos);
-    return Math.max(1, (long) (capped * (0.5 + 0.5 * draw())));
+    // Here a draw of 0 has always meant the shortest wait (Backoff's 0 is the longest): 1 − draw
+    // keeps every pinned draw's wait as it was.
+    return Math.max(1, backoff.delayNanos(failuresInARow, 1 - draw()));
   }
 
   private double draw() {

@@ -2,8 +2,8 @@ package com.assignr.resilience;
 
 import com.assignr.resilience.spi.RateLimitGate;
 
+import com.assignr.resilience.internal.Checks;
 import com.assignr.resilience.internal.QuotaKeys;
-import java.util.Objects;
 
 /**
  * Names the quota a request draws on: requests with the same key share one {@link RateLimitGate}.
@@ -51,10 +51,12 @@ public interface QuotaKey {
    *
    * @param name the quota's name, e.g. {@code "assignr:club-42"}
    * @return a fixed key
+   * @throws InvalidSettingsException when {@code name} is null or blank
    */
   static QuotaKey fixed(String name) {
-    Objects.requireNonNull(name, "name");
-    if (name.isBlank()) throw new IllegalArgumentException("QuotaKey.fixed name must not be blank");
+    Checks c = new Checks("QuotaKey.fixed");
+    c.check(name != null && !name.isBlank(), "name", name == null ? null : '"' + name + '"', "must not be blank");
+    c.throwIfAny();
     return new QuotaKey() {
       @Override
       public String keyFor(RequestInfo request, String credentials) {

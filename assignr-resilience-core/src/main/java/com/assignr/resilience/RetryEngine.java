@@ -1,5 +1,6 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.internal.Backoff;
 import com.assignr.resilience.internal.RateLimitHeaders;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,7 @@ final class RetryEngine {
   private final long marginNanos;
   private final long rateLimitJitterNanos;
   private final long capNanos;
+  private final Backoff backoff;
 
   private RetryEngine(RetryPolicy policy, Clock clock, DoubleSupplier random) {
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -55,6 +57,8 @@ final class RetryEngine {
     this.marginNanos = policy.rateLimitMargin().toNanos();
     this.rateLimitJitterNanos = policy.rateLimitJitter().toNanos();
     this.capNanos = policy.maxServerWait().toNanos();
+    this.backoff = Backoff.of(policy.initialBackoff(), policy.maxBackoff(), policy.backoffMultiplier(),
+        policy.backoffJitter());
   }
 
   /**
@@ -189,10 +193,7 @@ final class RetryEngine {
 
   /** Capped exponential backoff for attempt {@code n}, its top jitter fraction randomised down. */
   long backoffNanos(int attempt) {
-    double base = policy.initialBackoff().toNanos() * Math.pow(policy.backoffMultiplier(), attempt - 1);
-    double capped = Math.min(base, policy.maxBackoff().toNanos());
-    double jittered = capped * (1.0 - policy.backoffJitter() * random.getAsDouble());
-    return (long) jittered;
+    return backoff.delayNanos(attempt, random.getAsDouble());
   }
 
   /**

@@ -1,6 +1,6 @@
 package com.assignr.resilience;
 
-import com.assignr.resilience.internal.Fingerprints;
+import com.assignr.resilience.internal.Hosts;
 import com.assignr.resilience.spi.Admission;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.Permit;
@@ -69,8 +69,7 @@ final class Settlement {
    * every client follows by turning a POST into a GET. Loopback is allowed only when configured.
    */
   void checkSecure(RequestInfo request) throws InsecureRequestException {
-    if ("https".equals(request.scheme())) return;
-    if (allowInsecureLoopback && "http".equals(request.scheme()) && Fingerprints.isLoopback(request.host())) return;
+    if (Hosts.isSecureEnough(request.scheme(), request.host(), allowInsecureLoopback)) return;
     throw new InsecureRequestException(request.method(), request.scheme(), request.host(), request.path());
   }
 

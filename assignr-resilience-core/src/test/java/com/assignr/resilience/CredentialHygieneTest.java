@@ -65,6 +65,21 @@ class CredentialHygieneTest {
     assertDoesNotThrow(() -> local.checkSecure(req("GET", "http://[::1]/")));
   }
 
+  @Test
+  void plainHttpToANameThatOnlyLooksLikeLoopbackIsRefusedEvenWhenLoopbackIsAllowed() {
+    AssignrResilience local = AssignrResilience.builder().allowInsecureLoopback(true).build();
+    for (String uri : List.of("http://127.attacker.example/api/v2/games", "http://127.0.0.1.evil/api/v2/games",
+        "http://127.1/api/v2/games", "http://0x7f.0.0.1/api/v2/games", "http://localhost./api/v2/games",
+        "http://[::ffff:127.0.0.1]/api/v2/games")) {
+      InsecureRequestException e = assertThrows(InsecureRequestException.class,
+          () -> local.checkSecure(req("POST", uri)), uri + " would go out in plain HTTP");
+      assertTrue(e.getMessage().contains("POST"), e.getMessage());
+    }
+    assertDoesNotThrow(() -> local.checkSecure(req("POST", "http://LOCALHOST:8080/api/v2/games")));
+    assertDoesNotThrow(() -> local.checkSecure(req("POST", "http://127.8.9.10/api/v2/games")));
+    assertDoesNotThrow(() -> local.checkSecure(req("POST", "http://[0:0:0:0:0:0:0:1]/api/v2/games")));
+  }
+
   private static RequestInfo req(String method, String uri) {
     return RequestInfo.of(method, URI.create(uri), true);
   }

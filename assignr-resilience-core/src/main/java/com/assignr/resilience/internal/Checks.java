@@ -44,6 +44,11 @@ public final class Checks {
     check(value != null, parameter, null, "must not be null");
   }
 
+  /** @return the problems found so far, in order; unmodifiable */
+  public List<InvalidSettingsException.Problem> problems() {
+    return List.copyOf(problems);
+  }
+
   public void throwIfAny() {
     if (!problems.isEmpty()) throw new InvalidSettingsException(owner, problems);
   }

@@ -68,18 +68,55 @@ public final class ClientCredentialsGrant {
    * @param scope space-separated scopes ({@code "read write"}), or null to send none
    * @param allowInsecureLoopback whether plain HTTP to a loopback host is allowed (tests only)
    * @return the grant
-   * @throws IllegalArgumentException naming each bad parameter
+   * @throws com.assignr.resilience.InvalidSettingsException naming each bad parameter
    */
   public static ClientCredentialsGrant of(URI tokenUri, String clientId, String clientSecret, String scope,
       boolean allowInsecureLoopback) {
-    Checks c = new Checks("client-credentials token source");
+    return of(new Checks("client-credentials token source"), tokenUri, clientId, clientSecret, scope,
+        allowInsecureLoopback);
+  }
+
+  /**
+   * As {@link #of(URI, String, String, String, boolean)}, adding the grant's problems to those a
+   * builder already found in its own settings, so that one {@code build()} reports them all.
+   *
+   * @param checks the builder's checks, possibly holding problems already
+   * @param tokenUri the token endpoint
+   * @param clientId the OAuth client id
+   * @param clientSecret the OAuth client secret
+   * @param scope space-separated scopes, or null to send none
+   * @param allowInsecureLoopback whether plain HTTP to a loopback host is allowed (tests only)
+   * @return the grant
+   * @throws com.assignr.resilience.InvalidSettingsException naming every problem of {@code checks}
+   */
+  public static ClientCredentialsGrant of(Checks checks, URI tokenUri, String clientId, String clientSecret,
+      String scope, boolean allowInsecureLoopback) {
+    validate(checks, tokenUri, clientId, clientSecret, scope, allowInsecureLoopback);
+    checks.throwIfAny();
+    return new ClientCredentialsGrant(tokenUri, clientId, clientSecret, scope);
+  }
+
+  /**
+   * The rules of the grant's settings, added to {@code c}: the starter runs them on its properties
+   * without building anything. Values are shown without secrets: the URI as scheme, host and path,
+   * the client id and secret only as {@code "(blank)"} or {@code null}.
+   *
+   * @param c where the problems go (setting names {@code tokenUri}, {@code clientId}, {@code
+   *     clientSecret}, {@code scope})
+   * @param tokenUri the token endpoint
+   * @param clientId the OAuth client id
+   * @param clientSecret the OAuth client secret
+   * @param scope space-separated scopes, or null to send none
+   * @param allowInsecureLoopback whether plain HTTP to a loopback host is allowed (tests only)
+   */
+  public static void validate(Checks c, URI tokenUri, String clientId, String clientSecret, String scope,
+      boolean allowInsecureLoopback) {
     c.notNull("tokenUri", tokenUri);
     if (tokenUri != null) {
       String scheme = tokenUri.getScheme() == null ? "" : tokenUri.getScheme().toLowerCase(Locale.ROOT);
       String shown = scheme + "://" + tokenUri.getHost() + (tokenUri.getRawPath() == null ? "" : tokenUri.getRawPath());
-      boolean secure = scheme.equals("https")
-          || (allowInsecureLoopback && scheme.equals("http") && Fingerprints.isLoopback(tokenUri.getHost()));
-      c.check(secure, "tokenUri", shown, "must be https (plain http only to a loopback host, with"
+      c.check(Hosts.isSecureEnough(scheme, tokenUri.getHost(), allowInsecureLoopback), "tokenUri", shown,
+          "must be https (plain http only to a loopback host, with"
           + " allowInsecureLoopback(true)): the client secret would travel in clear text");
       c.check(tokenUri.getHost() != null && !tokenUri.getHost().isEmpty(), "tokenUri", shown, "must name a host");
       c.check(tokenUri.getRawUserInfo() == null && tokenUri.getRawQuery() == null
@@ -90,9 +127,7 @@ public final class ClientCredentialsGrant {
         "must be set");
     c.check(clientSecret != null && !clientSecret.isBlank(), "clientSecret",
         clientSecret == null ? null : "(blank)", "must be set");
-    c.check(scope == null || !scope.isBlank(), "scope", "(blank)", "must be null (none sent) or name scopes");
-    c.throwIfAny();
-    return new ClientCredentialsGrant(tokenUri, clientId, clientSecret, scope);
+    c.check(scope == null || !scope.isBlank(), "scope", "(blank)", "must not be blank (unset, none is sent)");
   }
 
   /** @return the token endpoint */

@@ -22,12 +22,4 @@ public final class Fingerprints {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
     }
   }
-
-  /** Whether {@code host} names this machine's loopback interface, without a DNS look-up. */
-  public static boolean isLoopback(String host) {
-    if (host == null) return false;
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1")
-        || h.equals("0:0:0:0:0:0:0:1");
-  }
 }

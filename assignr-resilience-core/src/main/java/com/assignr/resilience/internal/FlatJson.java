@@ -3,6 +3,7 @@ package com.assignr.resilience.internal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A strict parser for the one JSON shape the library reads: an OAuth token answer, a small flat
@@ -15,6 +16,11 @@ import java.util.Map;
  *   <li>Exactly RFC 8259 syntax (no comments, single quotes, trailing commas, leading zeros, bare
  *       words, {@code NaN}); the top level must be an object. A leading UTF-8 byte-order mark and
  *       surrounding whitespace are skipped: some servers send them, and they are harmless.
+ *   <li>Strings hold Unicode text only: a <code>&#92;u</code> escape takes four ASCII hex digits (not
+ *       <code>&#92;u٠٠٤١</code> or fullwidth digits, which {@code Character.digit} would read as {@code A}),
+ *       and a surrogate, escaped or not, must be a high one followed by a low one. RFC 8259 §8.2
+ *       lets a parser refuse an unpaired surrogate; this one does, so that a key cannot be spelled
+ *       two ways and no string decodes to something that is not text.
  *   <li>Top-level values that are strings, numbers, booleans and {@code null} are kept; nested
  *       objects and arrays are checked for syntax and kept only as {@link #NESTED}, since a token
  *       answer's fields of interest are all flat but servers add extras ({@code "scope":["read"]}).
@@ -53,8 +59,27 @@ public final class FlatJson {
     }
   };
 
-  /** A JSON number, as its validated text. */
+  /**
+   * A JSON number, as its validated text.
+   *
+   * @param text a number in RFC 8259's grammar, e.g. {@code 7200}, {@code -0.5}, {@code 7.2e3}
+   */
   public record Number(String text) {
+    /**
+     * @throws NullPointerException for null
+     * @throws IllegalArgumentException when {@code text} is not one JSON number (the message names
+     *     the offset, never the text)
+     */
+    public Number {
+      Objects.requireNonNull(text, "text");
+      try {
+        int end = numberEnd(text, 0);
+        if (end != text.length()) throw error(text, end, "the end of the number");
+      } catch (SyntaxException e) {
+        throw new IllegalArgumentException("not a JSON number: " + e.getMessage(), e);
+      }
+    }
+
     /**
      * The number rounded toward zero to a {@code long}, saturating at {@link Long#MAX_VALUE} and
      * {@link Long#MIN_VALUE}: {@code 7200}, {@code 7200.9}, {@code 7.2e3} are all 7200.
@@ -259,6 +284,14 @@ public final class FlatJson {
         return result;
       }
       if (c < 0x20) throw error("no control character inside a string");
+      if (Character.isSurrogate(c)) {
+        // A raw surrogate must be the high half of a pair: a lone one is no Unicode text.
+        if (!Character.isHighSurrogate(c) || pos + 1 >= in.length() || !Character.isLowSurrogate(in.charAt(pos + 1))) {
+          throw error("no unpaired surrogate inside a string");
+        }
+        pos += 2;
+        continue;
+      }
       if (c == '\\') {
         if (s == null) s = new StringBuilder();
         s.append(in, runStart, pos);
@@ -274,7 +307,7 @@ public final class FlatJson {
           case 'n': s.append('\n'); break;
           case 'r': s.append('\r'); break;
           case 't': s.append('\t'); break;
-          case 'u': s.append(unicodeEscape()); break;
+          case 'u': s.append(codePointEscape(pos - 2)); break;
           default:
             pos--;
             throw error("a valid escape sequence");
@@ -286,11 +319,34 @@ public final class FlatJson {
     }
   }
 
+  /**
+   * The text of a <code>&#92;u</code> escape whose four digits start at the cursor: one character, or a
+   * surrogate pair written as two escapes (<code>&#92;uD83D&#92;uDE00</code>). RFC 8259 §8.2 leaves an
+   * unpaired surrogate's meaning to the parser; this one refuses it, and a pair in the wrong order,
+   * since neither is text: a key or token holding one could compare unequal to itself once decoded.
+   *
+   * @param escapeAt the offset of the backslash, for the message
+   */
+  private String codePointEscape(int escapeAt) throws SyntaxException {
+    char c = unicodeEscape();
+    if (!Character.isSurrogate(c)) return String.valueOf(c);
+    if (Character.isHighSurrogate(c) && in.startsWith("\\u", pos)) {
+      int mark = pos;
+      pos += 2;
+      char low = unicodeEscape();
+      if (Character.isLowSurrogate(low)) return new String(new char[] {c, low});
+      pos = mark;
+    }
+    throw new SyntaxException("invalid JSON at offset " + escapeAt + ": expected a \\u escape that is not an unpaired"
+        + " or reversed surrogate");
+  }
+
+  /** The four hex digits after <code>&#92;u</code>, ASCII only: {@code Character.digit} would take ٠ and ０. */
   private char unicodeEscape() throws SyntaxException {
     if (pos + 4 > in.length()) throw error("four hex digits");
     int v = 0;
     for (int i = 0; i < 4; i++) {
-      int d = Character.digit(in.charAt(pos), 16);
+      int d = hexDigit(in.charAt(pos));
       if (d < 0) throw error("four hex digits");
       v = v * 16 + d;
       pos++;
@@ -298,28 +354,51 @@ public final class FlatJson {
     return (char) v;
   }
 
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
   private Number number() throws SyntaxException {
     int start = pos;
-    if (peek() == '-') pos++;
-    if (peek() == '0') {
-      pos++;
-      if (pos < in.length() && isDigit(in.charAt(pos))) throw error("no leading zero");
-    } else {
-      if (!isDigit(peek())) throw error("a digit");
-      while (pos < in.length() && isDigit(in.charAt(pos))) pos++;
-    }
-    if (pos < in.length() && in.charAt(pos) == '.') {
-      pos++;
-      if (!isDigit(peek())) throw error("a digit after '.'");
-      while (pos < in.length() && isDigit(in.charAt(pos))) pos++;
-    }
-    if (pos < in.length() && (in.charAt(pos) == 'e' || in.charAt(pos) == 'E')) {
-      pos++;
-      if (peek() == '+' || peek() == '-') pos++;
-      if (!isDigit(peek())) throw error("a digit in the exponent");
-      while (pos < in.length() && isDigit(in.charAt(pos))) pos++;
-    }
+    pos = numberEnd(in, pos);
     return new Number(in.substring(start, pos));
+  }
+
+  /**
+   * RFC 8259's number grammar, the one owner of it ({@link Number}'s constructor runs it too):
+   * {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}, ASCII digits only.
+   *
+   * @return the offset after the number that starts at {@code pos}
+   */
+  private static int numberEnd(String s, int pos) throws SyntaxException {
+    if (charAt(s, pos) == '-') pos++;
+    if (charAt(s, pos) == '0') {
+      pos++;
+      if (isDigit(charAt(s, pos))) throw error(s, pos, "no leading zero");
+    } else {
+      if (!isDigit(charAt(s, pos))) throw error(s, pos, "a digit");
+      while (isDigit(charAt(s, pos))) pos++;
+    }
+    if (charAt(s, pos) == '.') {
+      pos++;
+      if (!isDigit(charAt(s, pos))) throw error(s, pos, "a digit after '.'");
+      while (isDigit(charAt(s, pos))) pos++;
+    }
+    if (charAt(s, pos) == 'e' || charAt(s, pos) == 'E') {
+      pos++;
+      if (charAt(s, pos) == '+' || charAt(s, pos) == '-') pos++;
+      if (!isDigit(charAt(s, pos))) throw error(s, pos, "a digit in the exponent");
+      while (isDigit(charAt(s, pos))) pos++;
+    }
+    return pos;
+  }
+
+  /** The character at {@code pos}, or {@code '\0'} at the end (never valid where it is checked). */
+  private static char charAt(String s, int pos) {
+    return pos < s.length() ? s.charAt(pos) : '\0';
   }
 
   private void literal(String word) throws SyntaxException {
@@ -350,6 +429,10 @@ public final class FlatJson {
   }
 
   private SyntaxException error(String expected) {
+    return error(in, pos, expected);
+  }
+
+  private static SyntaxException error(String in, int pos, String expected) {
     if (pos >= in.length()) {
       return new SyntaxException("invalid JSON: the input ends where " + expected + " was expected");
     }

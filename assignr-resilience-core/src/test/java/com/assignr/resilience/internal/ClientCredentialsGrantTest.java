@@ -42,6 +42,17 @@ class ClientCredentialsGrantTest {
   }
 
   @Test
+  void aTokenUriThatOnlyLooksLikeLoopbackIsRefused_theSecretWouldGoOutInClearText() {
+    for (String uri : List.of("http://127.attacker.example/oauth/token", "http://127.0.0.1.evil/oauth/token",
+        "http://127.1/oauth/token", "http://localhost./oauth/token")) {
+      assertThrows(IllegalArgumentException.class, () -> ClientCredentialsGrant.of(URI.create(uri), "c", "s", null, true),
+          uri);
+    }
+    assertEquals("[::1]:8080/oauth/token",
+        ClientCredentialsGrant.of(URI.create("http://[::1]:8080/oauth/token"), "c", "s", null, true).where());
+  }
+
+  @Test
   void onlyHttpsOrAnAllowedLoopbackTokenUriIsAccepted() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClientCredentialsGrant.of(
         URI.create("http://app.assignr.com/oauth/token"), "c", "s", null, false));
@@ -66,7 +77,7 @@ class ClientCredentialsGrantTest {
     assertTrue(m.contains("tokenUri must have no user info, query or fragment"), m);
     assertTrue(m.contains("clientId must be set but was (blank)"), m);
     assertTrue(m.contains("clientSecret must be set but was (blank)"), m);
-    assertTrue(m.contains("scope must be null"), m);
+    assertTrue(m.contains("scope must not be blank"), m);
     assertFalse(m.contains("s3cr3t"), m);
     assertFalse(m.contains("pw"), m);
     e = assertThrows(IllegalArgumentException.class, () -> ClientCredentialsGrant.of(null, null, null, null, false));

@@ -72,14 +72,9 @@ class FlatJsonTest {
       "-1e30, -9223372036854775808",
       "9223372036854775807, 9223372036854775807",
       "9223372036854775808, 9223372036854775807",
-      "00000000000000000000000000000000000000000001, 1",
+      "0.00000000000000000000000000000000000000000001e44, 1",
   })
   void numbersTruncateTowardZeroAndSaturate(String text, long expected) throws Exception {
-    if (text.startsWith("00")) {
-      // leading zeros are not JSON; the arithmetic is still checked on a direct Number
-      assertEquals(expected, new FlatJson.Number(text).truncatedLong());
-      return;
-    }
     Object n = parse("{\"n\":" + text + "}").get("n");
     assertEquals(new FlatJson.Number(text), n);
     assertEquals(expected, ((FlatJson.Number) n).truncatedLong());
@@ -142,5 +137,84 @@ class FlatJsonTest {
     }
     FlatJson.SyntaxException e = assertThrows(FlatJson.SyntaxException.class, () -> parse("{\"a\":1,}"));
     assertEquals("invalid JSON at offset 7: expected a string key", e.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "{\"k\":\"\\u٠٠٤١\"}",               // Arabic-Indic digits: Character.digit reads 0041, A
+      "{\"k\":\"\\u۰۰۴۱\"}",               // Extended Arabic-Indic
+      "{\"k\":\"\\u००४१\"}",               // Devanagari
+      "{\"k\":\"\\u００４１\"}",           // fullwidth digits
+      "{\"k\":\"\\u００ａ９\"}",           // fullwidth a
+      "{\"\\u٠٠٦١ccess_token\":\"t\"}",    // a key only this parser would read as access_token
+  })
+  void aUnicodeEscapeTakesAsciiHexDigitsOnly(String text) {
+    assertThrows(FlatJson.SyntaxException.class, () -> parse(text), text);
+  }
+
+  @Test
+  void aKeySpelledWithNonAsciiDigitsIsNotAnotherSpellingOfAKnownKey() throws Exception {
+    assertEquals("t", parse("{\"\\u0061ccess_token\":\"t\"}").get("access_token"), "ASCII hex: the same key");
+    FlatJson.SyntaxException e = assertThrows(FlatJson.SyntaxException.class,
+        () -> parse("{\"access_token\":\"a\",\"\\u٠٠٦١ccess_token\":\"b\"}"));
+    assertEquals("invalid JSON at offset 23: expected four hex digits", e.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "{\"k\":\"\\uD83D\"}",               // a high surrogate alone
+      "{\"k\":\"\\uD83Dx\"}",              // a high surrogate, then a letter
+      "{\"k\":\"\\uD83D\\u0041\"}",       // a high surrogate, then an escaped letter
+      "{\"k\":\"\\uD83D\\uD83D\"}",       // two high surrogates
+      "{\"k\":\"\\uD83D\\n\"}",           // a high surrogate, then another escape
+      "{\"k\":\"\\uDE00\"}",               // a low surrogate alone
+      "{\"k\":\"\\uDE00\\uD83D\"}",       // a pair reversed
+      "{\"k\":\"\\udbff\"}",               // lower case changes nothing
+      "{\"\\uD800\":1}",                     // in a key
+      "{\"k\":[\"\\uDC00\"]}",             // in a skipped value
+  })
+  void unpairedAndReversedSurrogatesAreRefused(String text) {
+    assertThrows(FlatJson.SyntaxException.class, () -> parse(text), text);
+  }
+
+  @Test
+  void rawUnpairedAndReversedSurrogatesAreRefused() {
+    String high = String.valueOf((char) 0xD83D);
+    String low = String.valueOf((char) 0xDE00);
+    for (String inside : List.of(high, low, low + high, high + "x", high + "\\uDE00", "\\uD83D" + low, high + high)) {
+      String text = "{\"k\":\"" + inside + "\"}";
+      assertThrows(FlatJson.SyntaxException.class, () -> parse(text), inside);
+    }
+  }
+
+  @Test
+  void surrogatePairsAreText() throws Exception {
+    String smile = new String(Character.toChars(0x1F600));
+    assertEquals(smile, parse("{\"k\":\"\\uD83D\\uDE00\"}").get("k"), "escaped");
+    assertEquals(smile, parse("{\"k\":\"\\ud83d\\ude00\"}").get("k"), "escaped, lower case");
+    assertEquals("a" + smile + "b", parse("{\"k\":\"a" + smile + "b\"}").get("k"), "raw");
+    assertEquals("\uFFFF\t", parse("{\"k\":\"\\uFFFF\\u0009\"}").get("k"), "not surrogates");
+  }
+
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {
+      "", " ", "-", "+1", "01", "-01", "00", "1.", ".5", "1e", "1e+", "1E-", "1.5e", "--1", "1-", "0x10", "1 ", " 1",
+      "NaN", "Infinity", "-Infinity", "1,5", "1.2.3", "1e2e3", "١", "１", "7200\n", "12a",
+  })
+  void aNumberIsValidatedWhereverItIsMade(String text) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FlatJson.Number(text));
+    assertTrue(e.getMessage().startsWith("not a JSON number: invalid JSON"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-0", "7200", "-5", "0.5", "7.2e3", "72E+2", "720000e-2", "1e999999999999",
+      "0.00000000000000000000000000000000000000000001e44"})
+  void numbersInTheGrammarAreKept(String text) {
+    assertEquals(text, new FlatJson.Number(text).text());
+  }
+
+  @Test
+  void aNullNumberIsRefused() {
+    assertThrows(NullPointerException.class, () -> new FlatJson.Number(null));
   }
 }

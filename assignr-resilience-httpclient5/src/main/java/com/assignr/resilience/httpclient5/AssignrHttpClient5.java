@@ -30,9 +30,9 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
  *
  * <ul>
  *   <li>adds {@code Accept: application/vnd.assignr.v2.hal+json} unless the request has an {@code
- *       Accept}, and on a POST whose entity has no content type and that has no {@code
- *       Content-Type}, {@link AssignrResilience#writeContentType()} (an entity's own content type
- *       is what HttpClient sends);
+ *       Accept}, and on a POST (with or without an entity) that has no {@code Content-Type} and
+ *       whose entity has no content type, {@link AssignrResilience#writeContentType()} (an
+ *       entity's own content type is what HttpClient sends); the same rule as every adapter's;
  *   <li>refuses plain {@code http://} before anything is sent ({@link
  *       com.assignr.resilience.InsecureRequestException}; loopback only when allowed);
  *   <li>passes every attempt through the shared rate-limit gate of the request's host and {@code

@@ -151,6 +151,25 @@ class AdapterBehaviourTest {
     assertEquals(4, h.sim().journal().count());
   }
 
+  @Test
+  void everyPostCarriesAContentType_withOrWithoutAnEntity_asTheSimulatorSeesIt() throws Exception {
+    CloseableHttpClient client = h.configured(h.resilience(VirtualTime.autoAdvancing()).build());
+    String confirm = "/api/v2/assignments/1/confirm";
+
+    HttpPost bare = new HttpPost(h.at(confirm));
+    bare.setHeader("Authorization", TOKEN);
+    Hc5Harness.status(client, bare);
+    HttpPost own = new HttpPost(h.at(confirm));
+    own.setHeader("Authorization", TOKEN);
+    own.setHeader("Content-Type", "application/x-www-form-urlencoded");
+    Hc5Harness.status(client, own);
+    Hc5Harness.status(client, h.get(GAMES));
+
+    assertEquals(java.util.Arrays.asList(AssignrResilience.ASSIGNR_MEDIA_TYPE, "application/x-www-form-urlencoded", null),
+        h.sim().journal().entries().stream().map(JournalEntry::contentType).toList());
+    assertEquals(List.of(), h.sim().journal().postsWithoutContentType(), "Assignr asks a Content-Type of every POST");
+  }
+
   /** The header of the last request sent: exactly one value. */
   private static String header(List<org.apache.hc.core5.http.HttpRequest> sent, String name) {
     Header[] values = sent.get(sent.size() - 1).getHeaders(name);

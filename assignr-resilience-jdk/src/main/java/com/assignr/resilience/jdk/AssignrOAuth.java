@@ -120,7 +120,8 @@ public final class AssignrOAuth {
 
     /**
      * @return the token source
-     * @throws IllegalArgumentException naming each bad setting (never quoting the secret)
+     * @throws com.assignr.resilience.InvalidSettingsException naming every bad setting, all in one
+     *     round (never quoting the secret)
      */
     public TokenSource build() {
       Checks c = new Checks("java.net.http client-credentials token source");
@@ -131,8 +132,8 @@ public final class AssignrOAuth {
             "must not follow redirects (a 307 or 308 would re-send the client secret to the redirect's host)");
       }
       c.between("timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(10));
-      c.throwIfAny();
-      ClientCredentialsGrant grant = ClientCredentialsGrant.of(tokenUri, clientId, clientSecret, scope,
+      // One round: the grant's problems join the builder's, so a bad timeout hides no missing secret.
+      ClientCredentialsGrant grant = ClientCredentialsGrant.of(c, tokenUri, clientId, clientSecret, scope,
           allowInsecureLoopback);
       return new JdkTokenSource(sender, grant, timeout);
     }

@@ -13,6 +13,7 @@ import com.assignr.resilience.AccessToken;
 import com.assignr.resilience.AccessTokenException;
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.Credentials;
+import com.assignr.resilience.InvalidSettingsException;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TokenEndpointException;
 import com.assignr.resilience.TokenSource;
@@ -261,11 +262,20 @@ class AssignrOAuthTest {
   }
 
   @Test
+  void aBadTimeoutHidesNoMissingSecret_everyProblemIsReportedInOneRound() {
+    InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> AssignrOAuth.builder(client)
+        .tokenUri(URI.create("http://auth.example.com/oauth/token")).clientId(CLIENT_ID).timeout(Duration.ZERO).build());
+    assertEquals(List.of("timeout", "tokenUri", "clientSecret"),
+        e.problems().stream().map(InvalidSettingsException.Problem::setting).toList(), e.getMessage());
+  }
+
+  @Test
   void badSettingsAreNamedAndTheSecretIsNeverQuoted() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> AssignrOAuth.builder(null).timeout(Duration.ZERO).build());
     assertEquals("Invalid java.net.http client-credentials token source: client must not be null but was null;"
-        + " timeout must be between PT0.001S and PT10M but was PT0S", e.getMessage());
+        + " timeout must be between PT0.001S and PT10M but was PT0S; clientId must be set but was null;"
+        + " clientSecret must be set but was null", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> AssignrOAuth.builder(client)
         .tokenUri(URI.create("https://app.assignr.com/oauth/token?client_secret=SUPERSECRET"))
         .clientId(CLIENT_ID).clientSecret(" ").build());

@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -138,6 +139,22 @@ class RetryTimelineTest extends SimulatorTestBase {
     assertTrue(read.headers().firstValue("Content-Type").isEmpty(), "no Content-Type on GET");
     assertEquals(List.of(), sim.journal().withoutAcceptHeader().stream()
         .filter(entry -> entry.method().equals("GET")).toList(), "the simulator saw Assignr's Accept");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void everyPostCarriesAContentType_withOrWithoutABody_asTheSimulatorSeesIt(Mode mode) throws Exception {
+    HttpClient client = AssignrHttpClient.wrap(jdk, config(auto()).build());
+
+    mode.call(client, request(CONFIRM).POST(BodyPublishers.noBody()).build(), BodyHandlers.discarding());
+    mode.call(client, request(CONFIRM).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(BodyPublishers.noBody()).build(), BodyHandlers.discarding());
+    mode.call(client, get(GAMES), BodyHandlers.discarding());
+
+    assertEquals(Arrays.asList(AssignrResilience.ASSIGNR_MEDIA_TYPE, "application/x-www-form-urlencoded", null),
+        sim.journal().entries().stream().map(JournalEntry::contentType).toList());
+    assertEquals(List.of(), sim.journal().postsWithoutContentType());
+    assertEquals(List.of(), sim.journal().withoutAcceptHeader());
   }
 
   static final String NEW_GAME = "{\"game\":{\"date\":\"2026-12-01\",\"start_time\":\"09:00\"}}";

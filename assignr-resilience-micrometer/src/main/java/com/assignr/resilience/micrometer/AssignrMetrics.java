@@ -8,6 +8,7 @@ import com.assignr.resilience.GateState;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.internal.Checks;
 import com.assignr.resilience.micrometer.internal.EventMeters;
 import com.assignr.resilience.micrometer.internal.QuotaMeters;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -142,7 +143,7 @@ public final class AssignrMetrics implements RetryListener {
 
   private AssignrMetrics(Builder b) {
     this.registry = b.registry;
-    this.tags = b.tags;
+    this.tags = Tags.of(b.tags);
     this.maxQuotas = b.maxQuotas;
     this.events = new EventMeters(registry, tags);
   }
@@ -309,11 +310,11 @@ public final class AssignrMetrics implements RetryListener {
   /** Setters only store; {@link #build()} validates. */
   public static final class Builder {
     private final MeterRegistry registry;
-    private Tags tags = Tags.empty();
+    private Iterable<Tag> tags = Tags.empty();
     private int maxQuotas = 16;
 
     private Builder(MeterRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
+      this.registry = registry;
     }
 
     /**
@@ -324,7 +325,7 @@ public final class AssignrMetrics implements RetryListener {
      * @return this builder
      */
     public Builder tags(Iterable<Tag> tags) {
-      this.tags = Tags.of(tags);
+      this.tags = tags;
       return this;
     }
 
@@ -344,14 +345,14 @@ public final class AssignrMetrics implements RetryListener {
      * Validates the settings.
      *
      * @return the binder
-     * @throws com.assignr.resilience.InvalidSettingsException naming a bad setting and its value
+     * @throws com.assignr.resilience.InvalidSettingsException naming every bad setting and its value
      */
     public AssignrMetrics build() {
-      if (maxQuotas < 1 || maxQuotas > 10_000) {
-        throw new com.assignr.resilience.InvalidSettingsException("AssignrMetrics", java.util.List.of(
-            new com.assignr.resilience.InvalidSettingsException.Problem("maxQuotas", "must be between 1 and 10000",
-                Integer.toString(maxQuotas))));
-      }
+      Checks c = new Checks("AssignrMetrics");
+      c.notNull("registry", registry);
+      c.notNull("tags", tags);
+      c.check(maxQuotas >= 1 && maxQuotas <= 10_000, "maxQuotas", maxQuotas, "must be between 1 and 10000");
+      c.throwIfAny();
       return new AssignrMetrics(this);
     }
   }

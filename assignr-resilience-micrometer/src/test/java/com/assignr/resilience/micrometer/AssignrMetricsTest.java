@@ -342,6 +342,14 @@ class AssignrMetricsTest {
     assertEquals("Invalid AssignrMetrics: maxQuotas must be between 1 and 10000 but was 0", refused.getMessage());
   }
 
+  @Test
+  void settersOnlyStore_andBuildNamesEveryBadSettingAtOnce() {
+    AssignrMetrics.Builder builder = AssignrMetrics.builder(null).tags(null).maxQuotas(10_001);
+    var refused = assertThrows(com.assignr.resilience.InvalidSettingsException.class, builder::build);
+    assertEquals("Invalid AssignrMetrics: registry must not be null but was null; tags must not be null but was null;"
+        + " maxQuotas must be between 1 and 10000 but was 10001", refused.getMessage());
+  }
+
   /** Every tag key is one of the documented ones; no value carries a credential, path or query. */
   void assertTagsBounded() {
     for (Meter meter : registry.getMeters()) {

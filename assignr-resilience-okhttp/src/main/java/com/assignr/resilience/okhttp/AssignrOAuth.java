@@ -122,14 +122,15 @@ public final class AssignrOAuth {
 
     /**
      * @return the token source
-     * @throws IllegalArgumentException naming each bad setting (never quoting the secret)
+     * @throws com.assignr.resilience.InvalidSettingsException naming every bad setting, all in one
+     *     round (never quoting the secret)
      */
     public TokenSource build() {
       Checks c = new Checks("OkHttp client-credentials token source");
       c.notNull("client", client);
       c.between("timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(10));
-      c.throwIfAny();
-      ClientCredentialsGrant grant = ClientCredentialsGrant.of(tokenUri, clientId, clientSecret, scope,
+      // One round: the grant's problems join the builder's, so a bad timeout hides no missing secret.
+      ClientCredentialsGrant grant = ClientCredentialsGrant.of(c, tokenUri, clientId, clientSecret, scope,
           allowInsecureLoopback);
       return new OkHttpTokenSource(client, grant, timeout);
     }

@@ -16,9 +16,11 @@ import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import com.assignr.resilience.testkit.VirtualTime;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -156,6 +158,48 @@ class RetryTimelineTest {
       assertEquals(401, response.code()); // reached the simulator: it wants a token
     }
     assertEquals(1, h.sim().journal().count());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void plainHttpToANameThatOnlyLooksLikeLoopbackIsRefused_evenWhenLoopbackIsAllowed(Mode mode) throws Exception {
+    // A resolver that sends every name to the simulator, as an attacker's DNS would send
+    // 127.attacker.example wherever it likes: what reaches the simulator would have left in clear.
+    List<String> looked = new CopyOnWriteArrayList<>();
+    OkHttpClient anywhere = h.client().newBuilder().dns(name -> {
+      looked.add(name);
+      return List.of(InetAddress.getLoopbackAddress());
+    }).build();
+    AssignrResilience loopback = h.resilience(VirtualTime.autoAdvancing()).allowInsecureLoopback(true).build();
+    for (String host : List.of("127.attacker.example", "127.0.0.1.evil", "localhost.")) {
+      Request request = new Request.Builder().url("http://" + host + ":" + h.sim().port() + "/api/v2/sites/1/games")
+          .post(RequestBody.create("{}", null)).build();
+      // Closed if it was sent after all, so a failure here leaks no connection into later tests.
+      assertThrows(InsecureRequestException.class,
+          () -> mode.send(mode.calls(anywhere, loopback).newCall(request)).close(), host);
+    }
+    assertEquals(0, h.sim().journal().count(), "nothing was sent in plain HTTP");
+    assertEquals(List.of(), looked, "refused before any look-up");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void everyPostCarriesAContentType_withOrWithoutABody_andTheCallersOwnWins(Mode mode) throws Exception {
+    AssignrResilience resilience = h.resilience(VirtualTime.autoAdvancing()).build();
+    Call.Factory calls = mode.calls(h.client(), resilience);
+    String confirm = "/assignments/1/confirm";
+    mode.send(calls.newCall(h.request(confirm).post(RequestBody.create(new byte[0], null)).build())).close();
+    mode.send(calls.newCall(h.request(confirm).header("Content-Type", "application/x-www-form-urlencoded")
+        .post(RequestBody.create(new byte[0], null)).build())).close();
+    mode.send(calls.newCall(h.request(confirm)
+        .post(RequestBody.create("{}", MediaType.get("application/json; charset=utf-8"))).build())).close();
+    mode.send(calls.newCall(h.request("/sites/1/games").build())).close();
+
+    List<JournalEntry> arrived = h.sim().journal().entries();
+    assertEquals(Arrays.asList(AssignrResilience.ASSIGNR_MEDIA_TYPE, "application/x-www-form-urlencoded",
+        "application/json; charset=utf-8", null), arrived.stream().map(JournalEntry::contentType).toList());
+    assertEquals(List.of(), h.sim().journal().postsWithoutContentType());
+    assertEquals(List.of(), h.sim().journal().withoutAcceptHeader());
   }
 
   @ParameterizedTest

@@ -7,6 +7,7 @@ import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.internal.Checks;
 import com.assignr.resilience.redis.internal.RedisLink;
 import com.assignr.resilience.redis.internal.RedisRateLimitGate;
+import com.assignr.resilience.redis.internal.RedisUris;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -190,7 +191,8 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     /**
      * Validates every setting and connects (waiting at most {@link #connectTimeout}).
      *
-     * @throws IllegalArgumentException naming each bad parameter and its value
+     * @throws com.assignr.resilience.InvalidSettingsException naming each bad parameter and its
+     *     value; a URI is shown without its user info (where it holds the password)
      */
     public RedisGateStore build() {
       Checks c = new Checks("RedisGateStore");
@@ -204,7 +206,9 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
         try {
           parsed = RedisURI.create(uriText);
         } catch (RuntimeException e) {
-          c.check(false, "uri", "(not shown)", "must be a Redis URI such as redis://host:6379 (" + e.getMessage() + ")");
+          // Neither the text nor e's message (which quotes it) is shown: both hold the password.
+          c.check(false, "uri", RedisUris.redacted(uriText),
+              "must be a Redis URI such as redis://host:6379 (" + RedisUris.whyNot(uriText) + ")");
         }
       }
       c.between("timeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(10));

@@ -48,8 +48,8 @@ import org.springframework.web.client.RestTemplate;
  * <ul>
  *   <li>adds {@code Accept: application/vnd.assignr.v2.hal+json} unless the request has an {@code
  *       Accept} (note that {@code RestTemplate}'s {@code getForObject}/{@code exchange} set one from
- *       their message converters), and on a POST with a body and no {@code Content-Type}, {@link
- *       AssignrResilience#writeContentType()};
+ *       their message converters), and on a POST without a {@code Content-Type} (with or without a
+ *       body: Assignr asks it of every POST), {@link AssignrResilience#writeContentType()};
  *   <li>refuses plain {@code http://} before anything is sent (loopback only when allowed);
  *   <li>passes every attempt through the rate-limit gate of the request's host and {@code
  *       Authorization}, and retries as core's engine decides. Spring hands interceptors the body as
@@ -165,7 +165,7 @@ public final class AssignrClientHttpRequestInterceptor implements ClientHttpRequ
       stackProblem = StackCheck.problem(request);
       if (stackProblem != null) LOG.warn(stackProblem);
     }
-    SpringRequests.prepare(request, body, resilience);
+    SpringRequests.prepare(request, resilience);
     return resilience.executor().execute(
         SpringRequests.info(request),
         SpringRequests.options(request),

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -115,6 +116,36 @@ class InterceptorTest {
     api(SpringClient.REST_CLIENT, config().build()).get(url(GAMES));
 
     assertEquals(List.of(), sim.journal().withoutAcceptHeader(), "the interceptor added Accept");
+  }
+
+  @ParameterizedTest
+  @EnumSource(SpringClient.class)
+  void every_post_carries_a_content_type_with_or_without_a_body_and_the_callers_own_wins(SpringClient client) {
+    SpringClient.Api api = api(client, config().build());
+
+    api.post(url(CONFIRM));
+    api.send(HttpMethod.POST, url(CONFIRM), "{}");
+    api.get(url(GAMES));
+
+    assertEquals(Arrays.asList(AssignrResilience.ASSIGNR_MEDIA_TYPE, SpringClient.ASSIGNR.toString(), null),
+        sim.journal().entries().stream().map(JournalEntry::contentType).toList());
+    assertEquals(List.of(), sim.journal().postsWithoutContentType(), "Assignr asks a Content-Type of every POST");
+  }
+
+  @ParameterizedTest
+  @EnumSource(SpringClient.class)
+  void a_caller_set_content_type_on_a_bodiless_post_is_kept(SpringClient client) {
+    AssignrClientHttpRequestInterceptor formWrites = AssignrClientHttpRequestInterceptor.create(
+        config().writeContentType("application/x-www-form-urlencoded").build());
+    ClientHttpRequestInterceptor callersOwn = (request, body, execution) -> {
+      request.getHeaders().set(HttpHeaders.CONTENT_TYPE, "text/plain");
+      return execution.execute(request, body);
+    };
+    client.build(List.of(formWrites)).post(url(CONFIRM));
+    client.build(List.of(callersOwn, formWrites)).post(url(CONFIRM));
+
+    assertEquals(List.of("application/x-www-form-urlencoded", "text/plain"),
+        sim.journal().entries().stream().map(JournalEntry::contentType).toList());
   }
 
   @ParameterizedTest

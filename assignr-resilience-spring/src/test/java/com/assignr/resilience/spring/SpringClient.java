@@ -37,6 +37,11 @@ enum SpringClient {
           return client.method(method).uri(URI.create(url)).header(HttpHeaders.AUTHORIZATION, TOKEN)
               .contentType(ASSIGNR).body(json).retrieve().toEntity(String.class);
         }
+
+        @Override public ResponseEntity<String> post(String url) {
+          return client.post().uri(URI.create(url)).header(HttpHeaders.AUTHORIZATION, TOKEN).retrieve()
+              .toEntity(String.class);
+        }
       };
     }
   },
@@ -56,6 +61,11 @@ enum SpringClient {
           return template.exchange(RequestEntity.method(method, URI.create(url)).header(HttpHeaders.AUTHORIZATION, TOKEN)
               .contentType(ASSIGNR).body(json), String.class);
         }
+
+        @Override public ResponseEntity<String> post(String url) {
+          return template.exchange(RequestEntity.post(URI.create(url)).header(HttpHeaders.AUTHORIZATION, TOKEN).build(),
+              String.class);
+        }
       };
     }
   };
@@ -72,5 +82,8 @@ enum SpringClient {
 
     /** A write with a JSON body. */
     ResponseEntity<String> send(HttpMethod method, String url, String json);
+
+    /** A POST without a body, as {@code POST /assignments/{id}/confirm} is sent. */
+    ResponseEntity<String> post(String url);
   }
 }

@@ -32,6 +32,8 @@ import java.time.Instant;
  *     before processing, a scripted response, a 302, 429 or 401)
  * @param bodyTruncated whether the answer's body was cut short of its declared
  *     {@code Content-Length} and the connection closed
+ * @param contentType the request's {@code Content-Type} header as sent, or {@code null} when it
+ *     sent none (Assignr asks one of every POST, with or without a body)
  */
 public record JournalEntry(
     long sequence,
@@ -47,7 +49,8 @@ public record JournalEntry(
     boolean scripted,
     long delayMillis,
     int apiStatus,
-    boolean bodyTruncated) {
+    boolean bodyTruncated,
+    String contentType) {
 
   /**
    * The path with {@code ?query} when there is one.

@@ -115,6 +115,15 @@ public final class RequestJournal {
   }
 
   /**
+   * {@code POST} requests sent without a {@code Content-Type}, which Assignr asks of every POST.
+   *
+   * @return such entries, oldest first
+   */
+  public List<JournalEntry> postsWithoutContentType() {
+    return filter(e -> e.method().equals("POST") && (e.contentType() == null || e.contentType().isBlank()));
+  }
+
+  /**
    * Entries matching any predicate.
    *
    * @param predicate the filter

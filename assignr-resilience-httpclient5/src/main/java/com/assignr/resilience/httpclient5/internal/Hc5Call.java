@@ -5,6 +5,7 @@ import com.assignr.resilience.spi.AttemptContext;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.CancellationSignal;
 import com.assignr.resilience.RequestInfo;
+import com.assignr.resilience.internal.DefaultHeaders;
 import java.io.IOException;
 import java.util.Locale;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -74,6 +75,19 @@ final class Hc5Call {
   }
 
   /**
+   * A header as HttpClient will send it: without a {@code Content-Type} header, HttpClient sends
+   * the entity's own content type (RequestContent), so that counts as the caller's choice.
+   */
+  private static String headerAsSent(ClassicHttpRequest request, String name) {
+    Header header = request.getFirstHeader(name);
+    if (header != null) return header.getValue();
+    if (name.equals(DefaultHeaders.CONTENT_TYPE) && request.getEntity() != null) {
+      return request.getEntity().getContentType();
+    }
+    return null;
+  }
+
+  /**
    * Prepares {@code request}, the chain's own copy of the caller's request (HttpClient hands the
    * chain a copy, so completing its headers touches nothing of the caller's).
    *
@@ -82,15 +96,9 @@ final class Hc5Call {
   static Hc5Call prepare(ClassicHttpRequest request, ExecChain.Scope scope, AssignrResilience resilience,
       long copyLimit) throws IOException {
     HttpEntity entity = request.getEntity();
-    if (!request.containsHeader(HttpHeaders.ACCEPT)) {
-      request.addHeader(HttpHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
-    }
-    // HttpClient sends an entity's own content type when the request has none (RequestContent),
-    // so, as in the OkHttp adapter, only a POST whose entity has none gets the configured one.
-    if ("POST".equalsIgnoreCase(request.getMethod()) && entity != null && entity.getContentType() == null
-        && !request.containsHeader(HttpHeaders.CONTENT_TYPE)) {
-      request.addHeader(HttpHeaders.CONTENT_TYPE, resilience.writeContentType());
-    }
+    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.getMethod(), request, Hc5Call::headerAsSent);
+    if (missing.accept()) request.addHeader(HttpHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
+    if (missing.contentType()) request.addHeader(HttpHeaders.CONTENT_TYPE, resilience.writeContentType());
     if (entity != null && !entity.isRepeatable()) {
       entity = EntityCopy.replayable(entity, copyLimit);
       request.setEntity(entity);

@@ -1,9 +1,12 @@
 package com.assignr.resilience.jdk.internal;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.internal.DefaultHeaders;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -54,19 +57,23 @@ public final class Requests {
   }
 
   /**
-   * {@code request} with {@code Accept: application/vnd.assignr.v2.hal+json} and, on POST,
-   * {@code Content-Type: <writeContentType>}, unless the caller set them; the same instance when
-   * nothing is missing.
+   * {@code request} with the default headers core's {@link DefaultHeaders} names ({@code Accept},
+   * and {@code Content-Type: <writeContentType>} on POST, body or not) unless the caller set them;
+   * the same instance when nothing is missing.
    */
   static HttpRequest withAssignrHeaders(HttpRequest request, String writeContentType) {
-    boolean addAccept = request.headers().firstValue("Accept").isEmpty();
-    boolean addContentType = "POST".equalsIgnoreCase(request.method())
-        && request.headers().firstValue("Content-Type").isEmpty();
-    if (!addAccept && !addContentType) return request;
+    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.method(), request.headers(), Requests::first);
+    if (missing == DefaultHeaders.Missing.NONE) return request;
     HttpRequest.Builder copy = HttpRequest.newBuilder(request, (name, value) -> true);
-    if (addAccept) copy.header("Accept", AssignrResilience.ASSIGNR_MEDIA_TYPE);
-    if (addContentType) copy.header("Content-Type", writeContentType);
+    if (missing.accept()) copy.header(DefaultHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
+    if (missing.contentType()) copy.header(DefaultHeaders.CONTENT_TYPE, writeContentType);
     return copy.build();
+  }
+
+  /** The first value of a header, or null; {@code allValues} is case-insensitive and allocates nothing. */
+  private static String first(HttpHeaders headers, String name) {
+    List<String> values = headers.allValues(name);
+    return values.isEmpty() ? null : values.get(0);
   }
 
   /** A publisher the caller vouched for. Delegates everything. */

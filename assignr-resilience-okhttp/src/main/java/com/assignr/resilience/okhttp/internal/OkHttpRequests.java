@@ -4,11 +4,12 @@ import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.spi.AttemptContext;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.CancellationSignal;
-import com.assignr.resilience.InsecureRequestException;
 import com.assignr.resilience.RequestInfo;
+import com.assignr.resilience.internal.DefaultHeaders;
 import java.time.Duration;
 import java.util.Locale;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -17,24 +18,28 @@ public final class OkHttpRequests {
   private OkHttpRequests() {}
 
   /**
-   * Refuses plain HTTP, then adds Assignr's {@code Accept} (unless set) and, on a POST whose body
-   * has no media type and that has no {@code Content-Type}, the configured write content type.
-   * OkHttp's bridge replaces a {@code Content-Type} header with the body's media type when the body
-   * has one, so a body's own media type is the caller's choice and is left alone.
-   *
-   * @throws InsecureRequestException for a non-HTTPS URL (loopback only when allowed)
+   * Adds the default headers core's {@link DefaultHeaders} names: {@code Accept} unless set, and
+   * on a POST without a {@code Content-Type} the configured write content type. OkHttp's bridge
+   * sends a body's own media type as the {@code Content-Type}, replacing the header, so that media
+   * type counts as the caller's choice and is left alone.
    */
-  public static Request prepare(Request request, AssignrResilience resilience)
-      throws InsecureRequestException {
-    boolean addAccept = request.header("Accept") == null;
-    RequestBody body = request.body();
-    boolean addContentType = "POST".equalsIgnoreCase(request.method()) && body != null
-        && body.contentType() == null && request.header("Content-Type") == null;
-    if (!addAccept && !addContentType) return request;
+  public static Request prepare(Request request, AssignrResilience resilience) {
+    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.method(), request, OkHttpRequests::headerAsSent);
+    if (missing == DefaultHeaders.Missing.NONE) return request;
     Request.Builder builder = request.newBuilder();
-    if (addAccept) builder.header("Accept", AssignrResilience.ASSIGNR_MEDIA_TYPE);
-    if (addContentType) builder.header("Content-Type", resilience.writeContentType());
+    if (missing.accept()) builder.header(DefaultHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
+    if (missing.contentType()) builder.header(DefaultHeaders.CONTENT_TYPE, resilience.writeContentType());
     return builder.build();
+  }
+
+  /** A header as OkHttp's bridge will send it: a body's media type is the {@code Content-Type}. */
+  private static String headerAsSent(Request request, String name) {
+    if (name.equals(DefaultHeaders.CONTENT_TYPE)) {
+      RequestBody body = request.body();
+      MediaType type = body == null ? null : body.contentType();
+      if (type != null) return type.toString();
+    }
+    return request.header(name);
   }
 
   /**

@@ -101,13 +101,7 @@ public final class ResilientCall implements Call {
   @Override
   public void enqueue(Callback callback) {
     markExecuted();
-    Request request;
-    try {
-      request = OkHttpRequests.prepare(originalRequest, resilience);
-    } catch (IOException e) {
-      deliver(callback, null, e);
-      return;
-    }
+    Request request = OkHttpRequests.prepare(originalRequest, resilience);
     CompletableFuture<Response> result = resilience.executor().executeAsync(
         OkHttpRequests.info(request), options(request),
         attempt -> {

@@ -25,6 +25,7 @@ import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.TimeSource;
+import com.assignr.resilience.internal.Backoff;
 import com.assignr.resilience.internal.RateLimitHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +98,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private final String[] keys;
   private final String memberPrefix;
   private final AtomicLong sequence;
-  private final long probeIntervalNanos;
+  /** Probes while degraded: FIRST_PROBE_NANOS, doubling up to probeInterval, no jitter. */
+  private final Backoff probeBackoff;
   private final long awaitNanos;
   private final int reserve;
   private final long closureWithoutResetMicros;
@@ -118,6 +120,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private volatile long lastProbeNanos;
   /** The wait before the next probe: short after a stall, growing to probeInterval while Redis stays away. */
   private volatile long probeDelayNanos;
+  /** Probes sent in this outage, under {@link #probing} (or before the first, under this). */
+  private int probes;
   private final AtomicBoolean observedClosed = new AtomicBoolean();
   /** The last write sent without waiting (they are applied in order: one connection). */
   private volatile CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
@@ -136,7 +140,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
     this.keys = new String[] {tag + ":gate", tag + ":inflight"};
     this.memberPrefix = instance + ':';
     this.sequence = sequence;
-    this.probeIntervalNanos = probeInterval.toNanos();
+    long probeIntervalNanos = probeInterval.toNanos();
+    this.probeBackoff = Backoff.ofNanos(Math.min(FIRST_PROBE_NANOS, probeIntervalNanos), probeIntervalNanos, 2, 0);
     this.awaitNanos = link.timeoutNanos() + TimeUnit.MILLISECONDS.toNanos(5);
     this.reserve = policy.reserve();
     this.closureWithoutResetMicros = policy.closureWithoutReset().toNanos() / 1000;
@@ -382,7 +387,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
       if (local != null) return local;
       local = RateLimitGate.local(context, seed());
       lastProbeNanos = REAL.nanoTime();
-      probeDelayNanos = Math.min(FIRST_PROBE_NANOS, probeIntervalNanos);
+      probes = 0;
+      probeDelayNanos = probeBackoff.delayNanos(1, 0);
       fallback = local;
     }
     if (link.isClosed()) return local; // the application is stopping: nothing to report
@@ -409,7 +415,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     long now = REAL.nanoTime();
     if (now - lastProbeNanos < probeDelayNanos || !probing.compareAndSet(false, true)) return;
     lastProbeNanos = now;
-    probeDelayNanos = Math.min(probeIntervalNanos, probeDelayNanos * 2);
+    probeDelayNanos = probeBackoff.delayNanos(++probes + 1, 0);
     List<String> removed = new ArrayList<>();
     for (String m; removed.size() < MAX_ORPHANS_PER_REJOIN && (m = orphans.poll()) != null; ) removed.add(m);
     CompletableFuture<List<Object>> probe;

@@ -78,6 +78,15 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void the_binders_own_rule_refuses_max_quotas_on_its_property() {
+    runner.withPropertyValues("assignr.resilience.metrics.max-quotas=0").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(messages(context.getStartupFailure())).contains("metrics.maxQuotas")
+          .contains("must be between 1 and 10000 but was 0");
+    });
+  }
+
+  @Test
   void a_malformed_duration_fails_startup_naming_the_property() {
     runner.withPropertyValues("assignr.resilience.retry.max-backoff=soon").run(context -> {
       assertThat(context).hasFailed();

@@ -16,6 +16,7 @@ import com.assignr.resilience.testkit.TokenRequest;
 import com.assignr.resilience.testkit.VirtualTime;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -147,6 +148,31 @@ class CredentialsConfigurationTest {
     runner.withPropertyValues(CLIENT, CLIENT_SECRET, "assignr.resilience.credentials.token-uri=http://localhost:8089/oauth/token",
         "assignr.resilience.allow-insecure-loopback=true").run(context -> assertThat(context).hasNotFailed()
             .hasSingleBean(Credentials.class));
+  }
+
+  @Test
+  void a_token_uri_that_only_looks_like_loopback_is_refused_even_when_loopback_http_is_allowed() {
+    for (String host : List.of("127.attacker.example", "127.0.0.1.evil", "localhost.")) {
+      runner.withPropertyValues(CLIENT, CLIENT_SECRET, "assignr.resilience.credentials.token-uri=http://" + host + "/oauth/token",
+          "assignr.resilience.allow-insecure-loopback=true").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure()))
+                .contains("assignr.resilience.credentials.token-uri must be https").doesNotContain(SECRET);
+          });
+    }
+    runner.withPropertyValues(CLIENT, CLIENT_SECRET, "assignr.resilience.credentials.token-uri=http://[::1]:8089/oauth/token",
+        "assignr.resilience.allow-insecure-loopback=true").run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void a_blank_client_id_is_named_once_by_the_grants_rule() {
+    runner.withPropertyValues("assignr.resilience.credentials.client-id= ", CLIENT_SECRET).run(context -> {
+      assertThat(context).hasFailed();
+      String messages = messages(context.getStartupFailure());
+      assertThat(messages).contains("assignr.resilience.credentials.client-id must be set but was (blank)")
+          .doesNotContain(SECRET);
+      assertThat(messages.split("client-id must", -1)).hasSize(2);
+    });
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.spi.AttemptContext;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.RequestInfo;
+import com.assignr.resilience.internal.DefaultHeaders;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 
@@ -12,19 +13,16 @@ public final class SpringRequests {
   private SpringRequests() {}
 
   /**
-   * Adds Assignr's {@code Accept} unless the request has one, and on a POST with a body and no
-   * {@code Content-Type}, the configured write content type. The request's own headers always win.
-   * Spring lets interceptors change the request's headers until it is sent.
+   * Adds the default headers core's {@link DefaultHeaders} names: {@code Accept} unless the
+   * request has one, and on a POST (with or without a body) without a {@code Content-Type}, the
+   * configured write content type. The request's own headers always win. Spring lets
+   * interceptors change the request's headers until it is sent.
    */
-  public static void prepare(HttpRequest request, byte[] body, AssignrResilience resilience) {
+  public static void prepare(HttpRequest request, AssignrResilience resilience) {
     HttpHeaders headers = request.getHeaders();
-    if (headers.getFirst(HttpHeaders.ACCEPT) == null) {
-      headers.set(HttpHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
-    }
-    if ("POST".equals(request.getMethod().name()) && body.length > 0
-        && headers.getFirst(HttpHeaders.CONTENT_TYPE) == null) {
-      headers.set(HttpHeaders.CONTENT_TYPE, resilience.writeContentType());
-    }
+    DefaultHeaders.Missing missing = DefaultHeaders.missing(request.getMethod().name(), headers, HttpHeaders::getFirst);
+    if (missing.accept()) headers.set(DefaultHeaders.ACCEPT, AssignrResilience.ASSIGNR_MEDIA_TYPE);
+    if (missing.contentType()) headers.set(DefaultHeaders.CONTENT_TYPE, resilience.writeContentType());
   }
 
   /** The method, host and path (no query); the body is a byte array, so it can always be sent again. */

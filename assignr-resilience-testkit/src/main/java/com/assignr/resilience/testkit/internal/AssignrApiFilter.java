@@ -144,7 +144,7 @@ public final class AssignrApiFilter implements StubRequestFilterV2 {
     }
     journal.add(new JournalEntry(sequence, method, scheme, path, query, Instant.ofEpochMilli(now),
         served.status, served.fault, acceptValid(request), authorizationPresent(request),
-        served.scripted, served.delayMillis, served.apiStatus, served.truncated));
+        served.scripted, served.delayMillis, served.apiStatus, served.truncated, request.getHeader("Content-Type")));
     return RequestFilterAction.stopWith(served.definition());
   }
 

@@ -2,6 +2,7 @@ package com.assignr.resilience.spring.boot.internal;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.micrometer.AssignrMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,6 +23,19 @@ public final class MetricsBinding implements SmartInitializingSingleton {
   public MetricsBinding(AssignrMetrics metrics, ObjectProvider<AssignrResilience> configurations) {
     this.metrics = metrics;
     this.configurations = configurations;
+  }
+
+  /**
+   * Builds a binder with these settings on a throwaway registry and drops it, so that the
+   * properties are checked by the binder's own rules before any bean is made.
+   *
+   * @param maxQuotas {@code assignr.resilience.metrics.max-quotas}
+   * @return null
+   * @throws com.assignr.resilience.InvalidSettingsException as {@link AssignrMetrics.Builder#build()}
+   */
+  public static Object checkSettings(int maxQuotas) {
+    AssignrMetrics.builder(new SimpleMeterRegistry()).maxQuotas(maxQuotas).build();
+    return null;
   }
 
   @Override

@@ -6,12 +6,13 @@ import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.QuotaKey;
 import com.assignr.resilience.RetryPolicy;
 import com.assignr.resilience.TokenSource;
+import com.assignr.resilience.internal.Checks;
+import com.assignr.resilience.internal.ClientCredentialsGrant;
 import com.assignr.resilience.jdk.AssignrOAuth;
 import com.assignr.resilience.spring.boot.AssignrResilienceProperties;
 import java.net.http.HttpClient;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -39,8 +40,14 @@ public final class PropertiesMapping {
       "releaseSpacing", "gate.release-spacing", "closureWithoutReset", "gate.closure-without-reset");
   private static final Map<String, String> TOP = Map.of(
       "writeContentType", "write-content-type", "bodyExcerptChars", "body-excerpt-chars");
+  private static final Map<String, String> METRICS = Map.of("maxQuotas", "metrics.max-quotas");
+  /** The OAuth grant's parameter names to the credentials properties. */
+  private static final Map<String, String> GRANT = Map.of(
+      "tokenUri", "token-uri", "clientId", "client-id", "clientSecret", "client-secret", "scope", "scope");
 
   private static final String CREDENTIALS = "assignr.resilience.credentials.";
+  private static final boolean MICROMETER = present("com.assignr.resilience.micrometer.AssignrMetrics")
+      && present("io.micrometer.core.instrument.MeterRegistry");
 
   private PropertiesMapping() {}
 
@@ -110,15 +117,19 @@ public final class PropertiesMapping {
     check(() -> AssignrResilience.builder().writeContentType(p.getWriteContentType())
         .bodyExcerptChars(p.getBodyExcerptChars()).build(), TOP, errors);
     validateCredentials(p, errors);
-    if (p.getMetrics().getMaxQuotas() < 1 || p.getMetrics().getMaxQuotas() > 10_000) {
-      errors.rejectValue("metrics.max-quotas", "range", "must be between 1 and 10000");
+    // The binder's builder owns its rules. An application that excludes Micrometer has no binder
+    // whose settings could be wrong: MetricsBinding (which links to it) is then never loaded.
+    if (MICROMETER) {
+      check(() -> MetricsBinding.checkSettings(p.getMetrics().getMaxQuotas()), METRICS, errors);
     }
   }
 
   /**
-   * The credentials rules. Every problem is a global error whose message starts with the property
-   * it is about: a field error would carry the rejected value into Boot's startup failure message,
-   * and these values are secrets (the URI is shown without user info, query or fragment).
+   * The credentials rules. Which properties go together is the starter's own rule; what each value
+   * must be is the OAuth grant's ({@link ClientCredentialsGrant#validate}, as the token source
+   * built from them checks it). Every problem is a global error whose message starts with the
+   * property it is about: a field error would carry the rejected value into Boot's startup failure
+   * message, and these values are secrets (the URI is shown without user info, query or fragment).
    */
   private static void validateCredentials(AssignrResilienceProperties p, Errors errors) {
     AssignrResilienceProperties.Credentials c = p.getCredentials();
@@ -130,12 +141,6 @@ public final class PropertiesMapping {
       errors.reject("exclusive", CREDENTIALS + "token must not be set together with " + CREDENTIALS
           + "client-id and " + CREDENTIALS + "client-secret: configure either a static token or an OAuth client");
     }
-    if (c.getClientId() != null && c.getClientId().isBlank()) {
-      errors.reject("blank", CREDENTIALS + "client-id must not be blank");
-    }
-    if (c.getClientSecret() != null && c.getClientSecret().isBlank()) {
-      errors.reject("blank", CREDENTIALS + "client-secret must not be blank");
-    }
     if (c.getClientSecret() != null && c.getClientId() == null) {
       errors.reject("missing", CREDENTIALS + "client-secret is set but " + CREDENTIALS
           + "client-id is not: set both, for the OAuth client-credentials grant");
@@ -143,29 +148,19 @@ public final class PropertiesMapping {
     // client-id without client-secret is refused where the starter builds its own token source:
     // with a TokenSource bean of the application's, client-id alone names the quota.
     if (!client) return;
-    if (c.getScope() != null && c.getScope().isBlank()) {
-      errors.reject("blank", CREDENTIALS + "scope must not be blank; the default is \"read write\"");
-    }
-    URI uri = c.getTokenUri();
-    if (uri == null) {
-      errors.reject("missing", CREDENTIALS + "token-uri must be set (default " + AssignrOAuth.ASSIGNR_TOKEN_URI + ")");
-      return;
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    String shown = scheme + "://" + uri.getHost() + (uri.getRawPath() == null ? "" : uri.getRawPath());
-    boolean secure = scheme.equals("https")
-        || (scheme.equals("http") && p.isAllowInsecureLoopback() && isLoopback(uri.getHost()));
-    if (!secure) {
-      errors.reject("insecure", CREDENTIALS + "token-uri must be https (plain http only to a loopback host,"
-          + " with assignr.resilience.allow-insecure-loopback=true): the client secret would travel in"
-          + " clear text, but was " + shown);
-    }
-    if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      errors.reject("invalid", CREDENTIALS + "token-uri must name a host but was " + shown);
-    }
-    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      errors.reject("invalid", CREDENTIALS + "token-uri must have no user info, query or fragment"
-          + " (the client secret goes in the form body) but was " + shown + " with them");
+    Checks grant = new Checks("client credentials");
+    ClientCredentialsGrant.validate(grant, c.getTokenUri(), c.getClientId(), c.getClientSecret(), c.getScope(),
+        p.isAllowInsecureLoopback());
+    for (InvalidSettingsException.Problem problem : grant.problems()) {
+      // An id or secret that is missing altogether is the pairing rules' business (above, and
+      // where the starter builds its own token source); a blank one is the grant's.
+      boolean missing = problem.value().equals("null")
+          && (problem.setting().equals("clientId") || problem.setting().equals("clientSecret"));
+      if (missing) continue;
+      String rule = problem.rule().replace("allowInsecureLoopback(true)",
+          "assignr.resilience.allow-insecure-loopback=true");
+      errors.reject("invalid", CREDENTIALS + GRANT.getOrDefault(problem.setting(), problem.setting()) + " " + rule
+          + " but was " + problem.value());
     }
   }
 
@@ -185,11 +180,13 @@ public final class PropertiesMapping {
     }
   }
 
-  /** As core decides for its HTTPS check: {@code localhost}, {@code 127.*} or {@code ::1}. */
-  private static boolean isLoopback(String host) {
-    if (host == null) return false;
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, PropertiesMapping.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   private static void check(Supplier<?> build, Map<String, String> properties, Errors errors) {

