@@ -81,7 +81,7 @@ class AutoConfigurationTest {
   void the_binders_own_rule_refuses_max_quotas_on_its_property() {
     runner.withPropertyValues("assignr.resilience.metrics.max-quotas=0").run(context -> {
       assertThat(context).hasFailed();
-      assertThat(messages(context.getStartupFailure())).contains("metrics.maxQuotas")
+      assertThat(messages(context.getStartupFailure())).contains("metrics.max-quotas")
           .contains("must be between 1 and 10000 but was 0");
     });
   }
