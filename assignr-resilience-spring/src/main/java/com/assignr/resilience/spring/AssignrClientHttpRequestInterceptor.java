@@ -4,13 +4,22 @@ import com.assignr.resilience.AssignrException;
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.spring.internal.SpringRequests;
 import com.assignr.resilience.spring.internal.SpringResponses;
+import com.assignr.resilience.spring.internal.StackCheck;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * A Spring {@link ClientHttpRequestInterceptor} that makes every call of a {@code RestClient} or
@@ -18,14 +27,21 @@ import org.springframework.http.client.ClientHttpResponse;
  * {@link AssignrResilience}: the same executor, gate and policy as the OkHttp and JDK adapters.
  *
  * <pre>{@code
- * RestClient assignr = RestClient.builder()
+ * RestClient assignr = AssignrClientHttpRequestInterceptor.configure(RestClient.builder(), resilience)
  *     .baseUrl("https://api.assignr.com/api/v2")
- *     .requestInterceptor(AssignrClientHttpRequestInterceptor.create(resilience))
  *     .build();
  *
- * RestTemplate template = new RestTemplate();
- * template.getInterceptors().add(AssignrClientHttpRequestInterceptor.create(resilience));
+ * RestTemplate template = AssignrClientHttpRequestInterceptor.configure(new RestTemplate(), resilience);
  * }</pre>
+ *
+ * <p><b>The client below.</b> {@link #configure(RestClient.Builder, AssignrResilience) configure}
+ * adds the interceptor and puts the client on the JDK's {@code HttpClient}, which neither retries
+ * nor follows redirects on its own. Added by hand instead, the interceptor runs on whatever request
+ * factory Spring picks, and Spring picks Apache HttpClient 5 whenever httpclient5 is on the
+ * classpath: its default retry strategy resends every 429 and 503, POSTs included, below the
+ * interceptor. The interceptor looks below itself on its first call and logs one WARN naming the
+ * fix when it finds such a client (with {@code assignr-resilience-httpclient5} on the classpath,
+ * which it uses to tell).
  *
  * <p>For each call it:
  *
@@ -60,7 +76,11 @@ import org.springframework.http.client.ClientHttpResponse;
  * iterator, retries skip the interceptors after this one: add it last there.
  */
 public final class AssignrClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
+  private static final Logger LOG = LoggerFactory.getLogger(AssignrClientHttpRequestInterceptor.class);
+
   private final AssignrResilience resilience;
+  private final AtomicBoolean stackChecked = new AtomicBoolean();
+  private volatile String stackProblem;
 
   private AssignrClientHttpRequestInterceptor(AssignrResilience resilience) {
     this.resilience = Objects.requireNonNull(resilience, "resilience");
@@ -75,6 +95,47 @@ public final class AssignrClientHttpRequestInterceptor implements ClientHttpRequ
    */
   public static AssignrClientHttpRequestInterceptor create(AssignrResilience resilience) {
     return new AssignrClientHttpRequestInterceptor(resilience);
+  }
+
+  /**
+   * Makes {@code builder} call Assignr correctly whatever request factory Spring would detect: the
+   * JDK's {@code HttpClient} (no retries, no redirects of its own) and this library's interceptor.
+   *
+   * @param builder a builder, e.g. {@code RestClient.builder()}
+   * @param resilience the configuration
+   * @return {@code builder}
+   */
+  public static RestClient.Builder configure(RestClient.Builder builder, AssignrResilience resilience) {
+    AssignrClientHttpRequestInterceptor interceptor = create(resilience);
+    return builder.requestFactory(jdkFactory()).requestInterceptors(list -> list.add(interceptor));
+  }
+
+  /**
+   * Makes {@code template} call Assignr correctly: the JDK's {@code HttpClient} as its request
+   * factory and this library's interceptor, after any it has.
+   *
+   * @param template a template
+   * @param resilience the configuration
+   * @return {@code template}
+   */
+  public static RestTemplate configure(RestTemplate template, AssignrResilience resilience) {
+    template.setRequestFactory(jdkFactory());
+    template.getInterceptors().add(create(resilience));
+    return template;
+  }
+
+  /** The JDK's client never follows redirects unless told to; said here all the same. */
+  private static ClientHttpRequestFactory jdkFactory() {
+    return new JdkClientHttpRequestFactory(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build());
+  }
+
+  /**
+   * What the first call found wrong below this interceptor (and logged at WARN), if anything.
+   *
+   * @return the problem, e.g. an HttpClient 5 with its own retries
+   */
+  Optional<String> stackProblem() {
+    return Optional.ofNullable(stackProblem);
   }
 
   /**
@@ -100,6 +161,10 @@ public final class AssignrClientHttpRequestInterceptor implements ClientHttpRequ
   @Override
   public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
       throws IOException {
+    if (!stackChecked.get() && stackChecked.compareAndSet(false, true)) {
+      stackProblem = StackCheck.problem(request);
+      if (stackProblem != null) LOG.warn(stackProblem);
+    }
     SpringRequests.prepare(request, resilience);
     return resilience.executor().execute(
         SpringRequests.info(request),

@@ -2,154 +2,172 @@ package com.assignr.resilience.spring.boot;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.Credentials;
-import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.TimeSource;
 import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.micrometer.AssignrMetrics;
-import com.assignr.resilience.redis.RedisGateStore;
+import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
 import com.assignr.resilience.spring.boot.internal.AssignrHealthIndicator;
 import com.assignr.resilience.spring.boot.internal.InterceptorCustomizer;
-import com.assignr.resilience.spring.boot.internal.MetricsBinding;
 import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
-import com.assignr.resilience.spring.boot.internal.RedisMapping;
-import io.micrometer.core.instrument.MeterRegistry;
+import com.assignr.resilience.spring.boot.internal.SharedConfiguration;
+import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.JdkHttpClientBuilder;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientBuilderConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Scope;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
 
 /**
- * Auto-configuration of assignr-resilience for Spring Boot 4. Beans, each backing off when the
- * application defines its own:
+ * Auto-configuration of assignr-resilience for Spring Boot 4 ({@code
+ * assignr-resilience-spring-boot-starter}; Boot 3.5 has {@code assignr-resilience-spring-boot3-starter},
+ * with the same properties and beans). Beans, each backing off when the application defines its own:
  *
  * <ul>
  *   <li>{@link AssignrResilience} from {@code assignr.resilience.*} and every {@link
- *       AssignrResilienceCustomizer}, with the {@link Credentials} bean and the {@link TimeSource}
- *       bean when there are such beans;
+ *       AssignrResilienceCustomizer}, with the {@link Credentials} bean, the {@link TimeSource} bean
+ *       and the {@link GateStore} bean when there are such beans;
  *   <li>with {@code assignr.resilience.credentials.client-id} and {@code client-secret}: a {@link
  *       TokenSource} for the OAuth client-credentials grant ({@code AssignrOAuth} on a {@code
- *       java.net.http} client) and the {@link Credentials} on it, on the same time source as the
- *       {@code AssignrResilience}. An application's own {@code TokenSource} bean replaces the
- *       grant (client-id alone then names the quota); its own {@code Credentials} bean replaces
- *       both (no client-id needed). Requests then carry {@code Bearer <token>}, refreshed ahead of
- *       expiry and renewed once after a 401, and draw on the client's quota;
- *   <li>{@link AssignrClientHttpRequestInterceptor} on it, and a prototype {@code @AssignrRestClient
- *       RestClient.Builder} (Boot's builder with the interceptor, the base URL and the static
- *       token, if one is set);
- *       with {@code assignr.resilience.rest-client.apply-to-all=true}, a {@code RestClientCustomizer}
- *       that adds the interceptor to every builder;
+ *       java.net.http} client) and the {@link Credentials} on it. An application's own {@code
+ *       TokenSource} bean replaces the grant (client-id alone then names the quota); its own {@code
+ *       Credentials} bean replaces both. Requests then carry {@code Bearer <token>}, refreshed ahead
+ *       of expiry and renewed once after a 401, and draw on the client's quota;
+ *   <li>{@link AssignrClientHttpRequestInterceptor} on it, and the Assignr clients, each on the JDK's
+ *       {@code HttpClient} with Boot's {@code spring.http.client.*} settings but no redirects (Apache
+ *       HttpClient 5, which Boot prefers whenever it is on the classpath, resends 429 and 503 by
+ *       itself, POSTs included, below any interceptor; a followed 302 turns a POST into a GET):
+ *       <ul>
+ *         <li>a prototype {@code @AssignrRestClient RestClient.Builder} (Boot's builder with the
+ *             interceptor, the base URL and the static token, if one is set);
+ *         <li>a prototype {@code @AssignrRestClient RestTemplateBuilder}, the same for {@code
+ *             RestTemplate};
+ *         <li>the HTTP service groups named in {@code assignr.resilience.service-groups} ({@code
+ *             @ImportHttpServices(group = "assignr", ...)}): their clients, with the base URL unless
+ *             {@code spring.http.serviceclient.<group>.base-url} is set;
+ *         <li>with {@code assignr.resilience.rest-client.apply-to-all=true}, every {@code
+ *             RestClient.Builder}, {@code RestTemplateBuilder} and service group Boot makes;
+ *       </ul>
  *   <li>with {@code assignr-resilience-redis} and {@code assignr.resilience.redis.uri}: a {@link
- *       GateStore} in Redis, so that a fleet of instances shares one gate per quota (the
- *       application's own {@code GateStore} bean, if any, is used instead);
+ *       GateStore} in Redis, so that a fleet of instances shares one gate per quota;
  *   <li>with Micrometer and a {@code MeterRegistry}: {@link AssignrMetrics}, added as a listener
  *       (the SLF4J one stays) and given each gate's gauges;
  *   <li>with Actuator's health support: the {@code assignr} health indicator.
  * </ul>
  */
 @AutoConfiguration(after = RestClientAutoConfiguration.class,
-    afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+    afterName = {"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "assignr.resilience.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AssignrResilienceProperties.class)
+@Import({SharedConfiguration.Resilience.class, SharedConfiguration.Redis.class, SharedConfiguration.Metrics.class})
 public class AssignrResilienceAutoConfiguration {
+  /** Creates the auto-configuration; Spring Boot does. */
+  public AssignrResilienceAutoConfiguration() {}
 
   /**
-   * The configuration every Assignr client of the application shares, so that they share its
-   * rate-limit gates.
-   *
-   * @param properties {@code assignr.resilience.*}
-   * @param customizers applied after the properties, in order
-   * @param credentials the OAuth client's tokens, when there is a {@link Credentials} bean
-   * @param timeSource the time seam, when there is a {@link TimeSource} bean
-   * @param gateStore where the gates' state lives, when there is a {@link GateStore} bean (the
-   *     Redis store of {@code assignr.resilience.redis.uri}, or the application's own)
-   * @return the configuration
+   * The request factory of every Assignr client: the JDK's {@code HttpClient} with Boot's settings,
+   * never following redirects.
    */
-  @Bean
-  @ConditionalOnMissingBean
-  public AssignrResilience assignrResilience(AssignrResilienceProperties properties,
-      ObjectProvider<AssignrResilienceCustomizer> customizers, ObjectProvider<Credentials> credentials,
-      ObjectProvider<TimeSource> timeSource, ObjectProvider<GateStore> gateStore) {
-    AssignrResilience.Builder builder = PropertiesMapping.builder(properties);
-    GateStore store = gateStore.getIfUnique();
-    if (store != null) builder.gateStore(store);
-    TimeSource time = timeSource.getIfUnique();
-    if (time != null) builder.timeSource(time);
-    Credentials managed = credentials.getIfUnique();
-    // Core requires the credentials' time source; the starter's own use the TimeSource bean too.
-    if (managed != null) builder.timeSource(managed.timeSource()).credentials(managed);
-    customizers.orderedStream().forEach(c -> c.customize(builder));
-    return builder.build();
+  static Supplier<ClientHttpRequestFactory> jdkFactory(ObjectProvider<HttpClientSettings> settings) {
+    return () -> ClientHttpRequestFactoryBuilder.jdk()
+        .build(settings.getIfAvailable(HttpClientSettings::defaults).withRedirects(HttpRedirects.DONT_FOLLOW));
   }
 
-  /** The Spring side: the interceptor and the builders that get it. */
+  /** The Spring side: the builders that get the interceptor. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({RestClient.class, RestClientCustomizer.class})
   static class RestClientConfiguration {
-    @Bean
-    @ConditionalOnMissingBean
-    AssignrClientHttpRequestInterceptor assignrClientHttpRequestInterceptor(AssignrResilience resilience) {
-      return AssignrClientHttpRequestInterceptor.create(resilience);
-    }
-
-    /**
-     * A new Boot builder per injection point, marked, with the interceptor, base URL and token. Its
-     * requests go through the JDK's {@code HttpClient} with Boot's {@code spring.http.client.*}
-     * settings but no redirects: Apache HttpClient 5, which Boot prefers whenever it is on the
-     * classpath, retries 429 and 503 by itself (POSTs included) below any interceptor, and a
-     * followed 302 turns a POST into a GET.
-     */
     @Bean(defaultCandidate = false)
     @AssignrRestClient
     @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
     @ConditionalOnMissingBean(annotation = AssignrRestClient.class)
     RestClient.Builder assignrRestClientBuilder(ObjectProvider<RestClientBuilderConfigurer> configurer,
         ObjectProvider<HttpClientSettings> settings, AssignrClientHttpRequestInterceptor interceptor,
-        AssignrResilienceProperties properties, AssignrResilience resilience) {
+        AssignrResilienceProperties properties) {
       RestClient.Builder builder = RestClient.builder();
       RestClientBuilderConfigurer boot = configurer.getIfAvailable();
       if (boot != null) builder = boot.configure(builder);
-      builder.requestFactory(ClientHttpRequestFactoryBuilder.jdk()
-          .build(settings.getIfAvailable(HttpClientSettings::defaults).withRedirects(HttpRedirects.DONT_FOLLOW)));
-      new InterceptorCustomizer(interceptor).customize(builder);
-      builder.baseUrl(properties.getBaseUrl());
-      String token = properties.getCredentials().getToken();
-      if (token != null && resilience.credentials() != null) {
-        // A static header would win over the managed token on every request.
-        throw new InvalidConfigurationPropertyValueException("assignr.resilience.credentials.token", "<hidden>",
-            "It must not be set when the AssignrResilience bean has managed credentials (OAuth client"
-                + " credentials, or a Credentials or TokenSource bean)");
-      }
-      // With managed credentials the library adds Authorization itself, a fresh token each time.
-      if (token != null) builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-      return builder;
+      return SharedConfiguration.assignrBuilder(builder, jdkFactory(settings).get(), interceptor, properties, true);
+    }
+
+    @Bean(defaultCandidate = false)
+    @AssignrRestClient
+    @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+    @ConditionalOnMissingBean(name = "assignrRestTemplateBuilder")
+    RestTemplateBuilder assignrRestTemplateBuilder(ObjectProvider<RestTemplateBuilder> boot,
+        ObjectProvider<HttpClientSettings> settings, AssignrClientHttpRequestInterceptor interceptor,
+        AssignrResilienceProperties properties) {
+      RestTemplateBuilder builder = boot.getIfAvailable(RestTemplateBuilder::new)
+          .requestFactory(jdkFactory(settings))
+          .additionalInterceptors(interceptor)
+          .rootUri(properties.getBaseUrl());
+      String token = SharedConfiguration.staticToken(properties, interceptor.resilience());
+      return token == null ? builder : builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
     }
 
     @Bean
     @ConditionalOnBooleanProperty(name = "assignr.resilience.rest-client.apply-to-all")
     @ConditionalOnMissingBean(name = "assignrRestClientCustomizer")
-    RestClientCustomizer assignrRestClientCustomizer(AssignrClientHttpRequestInterceptor interceptor) {
-      return new InterceptorCustomizer(interceptor);
+    InterceptorCustomizer assignrRestClientCustomizer(AssignrClientHttpRequestInterceptor interceptor,
+        ObjectProvider<HttpClientSettings> settings, AssignrResilienceProperties properties) {
+      return new InterceptorCustomizer(interceptor, jdkFactory(settings), properties);
+    }
+
+    /**
+     * The HTTP service groups that call Assignr. Last of the group configurers, so after Boot's,
+     * which sets each group's request factory from {@code spring.http.serviceclient.<group>.*}.
+     */
+    @Bean
+    @ConditionalOnClass(RestClientHttpServiceGroupConfigurer.class)
+    RestClientHttpServiceGroupConfigurer assignrServiceGroups(AssignrClientHttpRequestInterceptor interceptor,
+        ObjectProvider<HttpClientSettings> settings, AssignrResilienceProperties properties, Environment environment) {
+      Supplier<ClientHttpRequestFactory> factory = jdkFactory(settings);
+      List<String> named = properties.getServiceGroups();
+      boolean all = properties.getRestClient().isApplyToAll();
+      return new RestClientHttpServiceGroupConfigurer() {
+        @Override
+        public void configureGroups(Groups<RestClient.Builder> groups) {
+          groups.filter(group -> all || named.contains(group.name())).forEachClient((group, builder) -> {
+            boolean baseUrlSet = environment.containsProperty("spring.http.serviceclient." + group.name() + ".base-url");
+            SharedConfiguration.assignrBuilder(builder, factory.get(), interceptor, properties, false);
+            if (named.contains(group.name())) {
+              if (!baseUrlSet) builder.baseUrl(properties.getBaseUrl());
+              String token = SharedConfiguration.staticToken(properties, interceptor.resilience());
+              if (token != null) builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+            }
+          });
+        }
+
+        @Override
+        public int getOrder() {
+          return Ordered.LOWEST_PRECEDENCE;
+        }
+      };
     }
   }
 
@@ -163,8 +181,8 @@ public class AssignrResilienceAutoConfiguration {
   static class OAuthClientConfiguration {
     /**
      * The grant on a {@code java.net.http} client with Boot's {@code spring.http.client.*} settings
-     * (connect timeout, SSL bundle), as the {@code @AssignrRestClient} builder's, and never
-     * following redirects: a 307 would re-send the client secret to the redirect's host.
+     * (connect timeout, SSL bundle), as the Assignr clients', and never following redirects: a 307
+     * would re-send the client secret to the redirect's host.
      */
     @Bean
     @ConditionalOnMissingBean({TokenSource.class, Credentials.class})
@@ -177,51 +195,7 @@ public class AssignrResilienceAutoConfiguration {
     @ConditionalOnMissingBean
     Credentials assignrCredentials(TokenSource source, AssignrResilienceProperties properties,
         ObjectProvider<TimeSource> timeSource, ObjectProvider<AssignrMetrics> metrics) {
-      Credentials.Builder credentials = Credentials.builder(source)
-          .clientId(properties.getCredentials().getClientId())
-          .timeSource(timeSource.getIfUnique(TimeSource::system));
-      metrics.ifUnique(credentials::addListener); // assignr.token.refreshes; the SLF4J listener stays
-      return credentials.build();
-    }
-  }
-
-  /**
-   * The fleet-wide gate store, when {@code assignr-resilience-redis} is on the classpath and {@code
-   * assignr.resilience.redis.uri} is set; an application's own {@link GateStore} bean replaces it.
-   * Closed with the context.
-   */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "com.assignr.resilience.redis.RedisGateStore")
-  @ConditionalOnProperty(prefix = "assignr.resilience.redis", name = "uri")
-  static class RedisConfiguration {
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean(GateStore.class)
-    RedisGateStore assignrGateStore(AssignrResilienceProperties properties) {
-      return RedisMapping.store(properties.getRedis());
-    }
-  }
-
-  /** Meters, when Micrometer is on the classpath and a registry is a bean. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass({MeterRegistry.class, AssignrMetrics.class})
-  @ConditionalOnBean(MeterRegistry.class)
-  @ConditionalOnBooleanProperty(name = "assignr.resilience.metrics.enabled", matchIfMissing = true)
-  static class MetricsConfiguration {
-    @Bean
-    @ConditionalOnMissingBean
-    AssignrMetrics assignrMetrics(MeterRegistry registry, AssignrResilienceProperties properties) {
-      return AssignrMetrics.builder(registry).maxQuotas(properties.getMetrics().getMaxQuotas()).build();
-    }
-
-    /** Adds the binder as a listener to the auto-configured bean; the SLF4J listener stays. */
-    @Bean
-    AssignrResilienceCustomizer assignrMetricsListener(AssignrMetrics metrics) {
-      return builder -> builder.addListener(metrics);
-    }
-
-    @Bean
-    MetricsBinding assignrMetricsBinding(AssignrMetrics metrics, ObjectProvider<AssignrResilience> configurations) {
-      return new MetricsBinding(metrics, configurations);
+      return SharedConfiguration.credentials(source, properties, timeSource, metrics);
     }
   }
 

@@ -72,7 +72,7 @@ class AutoConfigurationTest {
           assertThat(context).hasFailed();
           String message = messages(context.getStartupFailure());
           assertThat(message).contains("assignr.resilience")
-              .contains("retry.maxAttempts").contains("must be between 1 and 100 but was 0")
+              .contains("retry.max-attempts").contains("must be between 1 and 100 but was 0")
               .contains("gate.reserve").contains("must be between 0 and 179");
         });
   }
@@ -81,7 +81,7 @@ class AutoConfigurationTest {
   void the_binders_own_rule_refuses_max_quotas_on_its_property() {
     runner.withPropertyValues("assignr.resilience.metrics.max-quotas=0").run(context -> {
       assertThat(context).hasFailed();
-      assertThat(messages(context.getStartupFailure())).contains("metrics.maxQuotas")
+      assertThat(messages(context.getStartupFailure())).contains("metrics.max-quotas")
           .contains("must be between 1 and 10000 but was 0");
     });
   }

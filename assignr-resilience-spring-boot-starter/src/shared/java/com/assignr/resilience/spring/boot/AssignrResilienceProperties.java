@@ -4,6 +4,8 @@ import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
 import com.assignr.resilience.jdk.AssignrOAuth;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -44,6 +46,15 @@ public class AssignrResilienceProperties implements Validator {
   /** The most characters of an error body kept in an exception. */
   private int bodyExcerptChars = 4096;
 
+  /**
+   * The HTTP service groups whose clients call Assignr (Spring Boot 4's {@code
+   * @ImportHttpServices(group = ...)}): each gets the interceptor, a client that neither retries nor
+   * follows redirects on its own, the base URL (unless {@code spring.http.serviceclient.<group>.base-url}
+   * is set) and the static token. Boot 3.5 has no service groups: there, build the proxy from an
+   * {@code @AssignrRestClient} builder (see the README).
+   */
+  private List<String> serviceGroups = new ArrayList<>();
+
   private final Retry retry = new Retry();
   private final Gate gate = new Gate();
   private final Credentials credentials = new Credentials();
@@ -65,6 +76,8 @@ public class AssignrResilienceProperties implements Validator {
   public void setWriteContentType(String writeContentType) { this.writeContentType = writeContentType; }
   public int getBodyExcerptChars() { return bodyExcerptChars; }
   public void setBodyExcerptChars(int bodyExcerptChars) { this.bodyExcerptChars = bodyExcerptChars; }
+  public List<String> getServiceGroups() { return serviceGroups; }
+  public void setServiceGroups(List<String> serviceGroups) { this.serviceGroups = serviceGroups; }
   public Retry getRetry() { return retry; }
   public Gate getGate() { return gate; }
   public Credentials getCredentials() { return credentials; }
@@ -197,8 +210,11 @@ public class AssignrResilienceProperties implements Validator {
   /** Which {@code RestClient.Builder}s get the interceptor. */
   public static class RestClient {
     /**
-     * Add the interceptor to every {@code RestClient.Builder} Boot makes, not only to those
-     * injected with {@code @AssignrRestClient}. Only for applications that call nothing but Assignr.
+     * Add the interceptor to every {@code RestClient.Builder}, {@code RestTemplateBuilder} (and, on
+     * Boot 4, HTTP service group) Boot makes, not only to those injected with {@code
+     * @AssignrRestClient}, and put each on the JDK's {@code HttpClient} (Apache HttpClient 5, Boot's
+     * first choice, would resend 429 and 503 below the interceptor). Only for applications that call
+     * nothing but Assignr.
      */
     private boolean applyToAll = false;
 

@@ -22,23 +22,25 @@ import org.springframework.validation.Errors;
  * Properties to core's builders, and core's refusals back to properties. Core's builders own every
  * rule ("one owner per rule"): this class only renames. Core reports {@code "Invalid RetryPolicy:
  * maxAttempts must be between 1 and 100 but was 0; …"}; each problem is put on the property its
- * parameter comes from, so Boot's startup failure names {@code assignr.resilience.retry.max-attempts}.
+ * parameter comes from, in the dashed form (Boot's binder reads the value and its origin by that
+ * name), so Boot's startup failure names {@code assignr.resilience.retry.max-attempts} and the
+ * line of {@code application.properties} it was set on.
  * Not for users.
  */
 public final class PropertiesMapping {
   /** Core's parameter names, by builder, to the property paths they come from. */
   private static final Map<String, String> RETRY = Map.of(
-      "maxAttempts", "retry.maxAttempts", "initialBackoff", "retry.initialBackoff",
-      "maxBackoff", "retry.maxBackoff", "backoffMultiplier", "retry.backoffMultiplier",
-      "backoffJitter", "retry.backoffJitter", "rateLimitMargin", "retry.rateLimitMargin",
-      "rateLimitJitter", "retry.rateLimitJitter", "maxServerWait", "retry.maxServerWait",
-      "totalTimeout", "retry.totalTimeout");
+      "maxAttempts", "retry.max-attempts", "initialBackoff", "retry.initial-backoff",
+      "maxBackoff", "retry.max-backoff", "backoffMultiplier", "retry.backoff-multiplier",
+      "backoffJitter", "retry.backoff-jitter", "rateLimitMargin", "retry.rate-limit-margin",
+      "rateLimitJitter", "retry.rate-limit-jitter", "maxServerWait", "retry.max-server-wait",
+      "totalTimeout", "retry.total-timeout");
   private static final Map<String, String> GATE = Map.of(
-      "reserve", "gate.reserve", "coldStartConcurrency", "gate.coldStartConcurrency",
-      "releaseSpacing", "gate.releaseSpacing", "closureWithoutReset", "gate.closureWithoutReset");
+      "reserve", "gate.reserve", "coldStartConcurrency", "gate.cold-start-concurrency",
+      "releaseSpacing", "gate.release-spacing", "closureWithoutReset", "gate.closure-without-reset");
   private static final Map<String, String> TOP = Map.of(
-      "writeContentType", "writeContentType", "bodyExcerptChars", "bodyExcerptChars");
-  private static final Map<String, String> METRICS = Map.of("maxQuotas", "metrics.maxQuotas");
+      "writeContentType", "write-content-type", "bodyExcerptChars", "body-excerpt-chars");
+  private static final Map<String, String> METRICS = Map.of("maxQuotas", "metrics.max-quotas");
   /** The OAuth grant's parameter names to the credentials properties. */
   private static final Map<String, String> GRANT = Map.of(
       "tokenUri", "token-uri", "clientId", "client-id", "clientSecret", "client-secret", "scope", "scope");

@@ -1,0 +1,32 @@
+/**
+ * Spring Boot 3.5 auto-configuration for assignr-resilience: properties, the {@code
+ * @AssignrRestClient} builders, Micrometer meters and an Actuator health indicator. The same module
+ * name and packages as the Boot 4 starter, of which it is the alternative: one of the two is on an
+ * application's path, never both.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module com.assignr.resilience.spring.boot {
+  requires transitive com.assignr.resilience;
+  requires transitive com.assignr.resilience.spring;
+  requires com.assignr.resilience.micrometer;
+  requires com.assignr.resilience.jdk;
+  requires java.net.http;
+  requires transitive spring.boot;
+  requires transitive spring.boot.autoconfigure;
+  requires spring.web;
+  requires spring.context;
+  requires spring.beans;
+  requires spring.core;
+  requires micrometer.core;
+  requires org.slf4j;
+  // Actuator's health support is optional: the indicator is configured only when it is present.
+  requires static spring.boot.actuator;
+  requires static spring.boot.actuator.autoconfigure;
+  // The Redis gate store is optional: configured only when it is present and redis.uri is set.
+  requires static com.assignr.resilience.redis;
+
+  exports com.assignr.resilience.spring.boot;
+  // Spring creates the auto-configuration's beans and binds the properties reflectively.
+  opens com.assignr.resilience.spring.boot to spring.core, spring.beans, spring.context, spring.boot;
+  opens com.assignr.resilience.spring.boot.internal to spring.core, spring.beans, spring.context, spring.boot;
+}
