@@ -196,6 +196,74 @@ class BootApplicationTest {
     assertThat(SIM.journal().entries("POST", GAMES)).hasSize(maxAttempts);
   }
 
+  /**
+   * A POST the simulator processes and whose answer it then loses (connection closed, then reset),
+   * on every route the starter makes: it arrives once and creates one game, and the caller is told
+   * the call failed. HttpClient 5, which Boot would otherwise pick, is not below any of them.
+   */
+  @Test
+  void a_processed_post_whose_answer_is_lost_arrives_once_on_every_route() {
+    RestTemplate template = TestLine.assignrRestTemplate(context);
+    RestClient plain = bootsOwnBuilder.baseUrl(SIM.httpBaseUrl()).defaultHeader("Authorization", "Bearer boot-app-token").build();
+    org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+    headers.setContentType(ASSIGNR);
+    java.util.Map<String, Runnable> routes = new java.util.LinkedHashMap<>();
+    routes.put("@AssignrRestClient RestClient.Builder",
+        () -> assignr.post().uri("/sites/1/games").contentType(ASSIGNR).body(NEW_GAME).retrieve().toBodilessEntity());
+    routes.put("@HttpExchange proxy", () -> games.create(1, NEW_GAME));
+    routes.put("@AssignrRestClient RestTemplateBuilder",
+        () -> template.postForObject("/sites/1/games", new org.springframework.http.HttpEntity<>(NEW_GAME, headers), String.class));
+    routes.put("Boot's RestClient.Builder, apply-to-all",
+        () -> plain.post().uri("/sites/1/games").contentType(ASSIGNR).body(NEW_GAME).retrieve().toBodilessEntity());
+    for (boolean reset : new boolean[] {false, true}) {
+      routes.forEach((route, post) -> {
+        SIM.reset();
+        int before = SIM.gameCount(1);
+        var trigger = SIM.script().on("POST", GAMES).next(1);
+        if (reset) trigger.processThenReset(); else trigger.processThenClose();
+        try {
+          post.run();
+          throw new AssertionError(route + ": the answer was lost, so the call fails");
+        } catch (org.springframework.web.client.ResourceAccessException e) {
+          assertThat(e).as(route).isNotNull();
+        }
+        assertThat(SIM.journal().entries("POST", GAMES)).as(route + (reset ? ", reset" : ", closed")).hasSize(1);
+        assertThat(SIM.gameCount(1) - before).as(route + ": games created").isEqualTo(1);
+      });
+    }
+  }
+
+  /** The cells of the table the other tests leave open: 429 and 503 on the routes not covered above. */
+  @Test
+  void every_route_waits_out_a_429_and_sends_a_post_answered_503_as_often_as_the_library_attempts() {
+    RestTemplate template = TestLine.assignrRestTemplate(context);
+    RestClient plain = bootsOwnBuilder.baseUrl(SIM.httpBaseUrl()).defaultHeader("Authorization", "Bearer boot-app-token").build();
+    SIM.script().on("GET", GAMES).next(1).respond(ScriptedResponse.status(429).header("X-Ratelimit-Reset-Seconds-Remaining", "3"));
+    assertThat(plain.get().uri("/sites/1/games").retrieve().body(String.class)).contains("\"games\"");
+    assertWaitedOut429(SIM.journal().entries("GET", GAMES));
+
+    org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+    headers.setContentType(ASSIGNR);
+    java.util.Map<String, Runnable> routes = new java.util.LinkedHashMap<>();
+    routes.put("@AssignrRestClient RestClient.Builder",
+        () -> assignr.post().uri("/sites/1/games").contentType(ASSIGNR).body(NEW_GAME).retrieve().toBodilessEntity());
+    routes.put("@HttpExchange proxy", () -> games.create(1, NEW_GAME));
+    routes.put("@AssignrRestClient RestTemplateBuilder",
+        () -> template.postForObject("/sites/1/games", new org.springframework.http.HttpEntity<>(NEW_GAME, headers), String.class));
+    int maxAttempts = context.getBean(AssignrResilience.class).policy().maxAttempts();
+    routes.forEach((route, post) -> {
+      SIM.reset();
+      SIM.script().on("POST", GAMES).always().respondStatus(503);
+      try {
+        post.run();
+        throw new AssertionError(route + ": 503 throughout, the call fails");
+      } catch (HttpServerErrorException e) {
+        assertThat(e.getStatusCode().value()).as(route).isEqualTo(503);
+      }
+      assertThat(SIM.journal().entries("POST", GAMES)).as(route).hasSize(maxAttempts);
+    });
+  }
+
   /** Two arrivals, the second after the reset the 429 named. */
   static void assertWaitedOut429(List<JournalEntry> arrivals) {
     assertThat(arrivals).extracting(JournalEntry::status).containsExactly(429, 200);
