@@ -63,7 +63,7 @@ import org.springframework.web.client.RestClient;
  *             interceptor, the base URL and the static token, if one is set);
  *         <li>a prototype {@code @AssignrRestClient RestTemplateBuilder}, the same for {@code
  *             RestTemplate};
- * *         <li>Boot 3.5 has no HTTP service groups: an {@code @HttpExchange} interface's proxy is
+ *         <li>Boot 3.5 has no HTTP service groups: an {@code @HttpExchange} interface's proxy is
  *             made from an {@code @AssignrRestClient} builder's client ({@code
  *             HttpServiceProxyFactory} with a {@code RestClientAdapter});
  *         <li>with {@code assignr.resilience.rest-client.apply-to-all=true}, every {@code
