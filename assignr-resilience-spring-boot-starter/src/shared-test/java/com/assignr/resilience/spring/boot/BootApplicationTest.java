@@ -233,6 +233,33 @@ class BootApplicationTest {
     }
   }
 
+  @Test
+  void a_post_answered_500_arrives_once_on_every_route() {
+    RestTemplate template = TestLine.assignrRestTemplate(context);
+    RestClient plain = bootsOwnBuilder.baseUrl(SIM.httpBaseUrl()).defaultHeader("Authorization", "Bearer boot-app-token").build();
+    org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+    headers.setContentType(ASSIGNR);
+    java.util.Map<String, Runnable> routes = new java.util.LinkedHashMap<>();
+    routes.put("@AssignrRestClient RestClient.Builder",
+        () -> assignr.post().uri("/sites/1/games").contentType(ASSIGNR).body(NEW_GAME).retrieve().toBodilessEntity());
+    routes.put("@HttpExchange proxy", () -> games.create(1, NEW_GAME));
+    routes.put("@AssignrRestClient RestTemplateBuilder",
+        () -> template.postForObject("/sites/1/games", new org.springframework.http.HttpEntity<>(NEW_GAME, headers), String.class));
+    routes.put("Boot's RestClient.Builder, apply-to-all",
+        () -> plain.post().uri("/sites/1/games").contentType(ASSIGNR).body(NEW_GAME).retrieve().toBodilessEntity());
+    routes.forEach((route, post) -> {
+      SIM.reset();
+      SIM.script().on("POST", GAMES).next(1).respondStatus(500);
+      try {
+        post.run();
+        throw new AssertionError(route + ": a 500 to a POST is not retried, so the call fails");
+      } catch (HttpServerErrorException e) {
+        assertThat(e.getStatusCode().value()).as(route).isEqualTo(500);
+      }
+      assertThat(SIM.journal().entries("POST", GAMES)).as(route).hasSize(1);
+    });
+  }
+
   /** The cells of the table the other tests leave open: 429 and 503 on the routes not covered above. */
   @Test
   void every_route_waits_out_a_429_and_sends_a_post_answered_503_as_often_as_the_library_attempts() {

@@ -95,4 +95,18 @@ class HttpServiceGroupTest {
     assertThatThrownBy(() -> games.create(1, BootApplicationTest.NEW_GAME)).isInstanceOf(HttpServerErrorException.class);
     assertThat(SIM.journal().entries("POST", GAMES)).hasSize(5);
   }
+
+  @Test
+  void a_processed_post_whose_answer_is_lost_arrives_once() {
+    for (boolean reset : new boolean[] {false, true}) {
+      SIM.reset();
+      int before = SIM.gameCount(1);
+      var trigger = SIM.script().on("POST", GAMES).next(1);
+      if (reset) trigger.processThenReset(); else trigger.processThenClose();
+      assertThatThrownBy(() -> games.create(1, BootApplicationTest.NEW_GAME))
+          .isInstanceOf(org.springframework.web.client.ResourceAccessException.class);
+      assertThat(SIM.journal().entries("POST", GAMES)).as(reset ? "reset" : "closed").hasSize(1);
+      assertThat(SIM.gameCount(1) - before).as("games created").isEqualTo(1);
+    }
+  }
 }
