@@ -18,17 +18,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * {@code assignr.resilience.redis.*} on the Boot 3.5 starter: the fleet-wide gate store (a copy of
- * the Boot 4 starter's test, with Boot 3's health types; the wiring is the shared source's). Most tests point it at a
+ * {@code assignr.resilience.redis.*}: the fleet-wide gate store (run by both starters; Boot's health
+ * types, which differ per line, are read through {@code TestLine}). Most tests point it at a
  * loopback port nothing listens on, which it must survive (its gates degrade to local ones, and
  * the health indicator says so while staying UP); one runs a real redis-server.
  */
@@ -91,12 +88,12 @@ class RedisConfigurationTest {
       InMemoryCall.answer(resilience, null, 200, InMemoryCall.headers("170"));
       assertThat(resilience.gates()).singleElement().extracting(GateState::mode).isEqualTo(GateState.Mode.DEGRADED);
 
-      Health health = context.getBean("assignrHealthIndicator", HealthIndicator.class).health();
-      assertThat(health.getStatus()).isEqualTo(Status.UP);
-      assertThat(health.getDetails()).containsEntry("store", "degraded");
-      Map<?, ?> quota = (Map<?, ?>) ((Map<?, ?>) health.getDetails().get("quotas")).get("assignr:club-42");
+      TestLine.HealthView health = TestLine.assignrHealth(context);
+      assertThat(health.status()).isEqualTo("UP");
+      assertThat(health.details()).containsEntry("store", "degraded");
+      Map<?, ?> quota = (Map<?, ?>) ((Map<?, ?>) health.details().get("quotas")).get("assignr:club-42");
       assertThat(quota.get("store")).isEqualTo("degraded");
-      assertThat(health.toString()).doesNotContain(PASSWORD);
+      assertThat(health.text()).doesNotContain(PASSWORD);
     });
   }
 
@@ -111,10 +108,10 @@ class RedisConfigurationTest {
             AssignrResilience resilience = context.getBean(AssignrResilience.class);
             InMemoryCall.answer(resilience, null, 200, InMemoryCall.headers("170")); // cold start admits
             assertThat(resilience.gates()).singleElement().extracting(GateState::mode).isEqualTo(GateState.Mode.SHARED);
-            Health health = context.getBean("assignrHealthIndicator", HealthIndicator.class).health();
-            assertThat(health.getStatus()).isEqualTo(Status.UP);
-            assertThat(health.getDetails()).containsEntry("store", "ok");
-            Map<?, ?> quota = (Map<?, ?>) ((Map<?, ?>) health.getDetails().get("quotas")).get("assignr:club-42");
+            TestLine.HealthView health = TestLine.assignrHealth(context);
+            assertThat(health.status()).isEqualTo("UP");
+            assertThat(health.details()).containsEntry("store", "ok");
+            Map<?, ?> quota = (Map<?, ?>) ((Map<?, ?>) health.details().get("quotas")).get("assignr:club-42");
             assertThat(quota.get("store")).isEqualTo("shared");
           });
     } finally {
