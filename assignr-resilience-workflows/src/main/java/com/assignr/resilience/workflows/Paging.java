@@ -13,7 +13,7 @@ import java.util.Objects;
  * after every page.
  *
  * <pre>{@code
- * Paging paging = Paging.builder().maxQuotaWait(Duration.ofHours(1)).timeSource(resilience.timeSource()).build();
+ * Paging paging = Paging.builder().maxQuotaWait(Paging.MAX_QUOTA_WAIT).timeSource(resilience.timeSource()).build();
  * PageCursor<JsonNode> games = saved == null
  *     ? paging.start(base + "/sites/1/games", source)
  *     : paging.resume(ResumeToken.parse(saved), source);
@@ -49,7 +49,9 @@ import java.util.Objects;
  * about two waits and no extra requests, and its elapsed time is close to the ideal the windows
  * allow (the examples module measures it).
  *
- * <p>Any other failure ends iteration with the exception (the token still says where to go on).
+ * <p>Any other failure is thrown as it came (the {@link java.util.Iterator} methods wrap it in
+ * {@link java.io.UncheckedIOException}); the token still says where to go on, and asking the
+ * cursor again fetches the same page.
  * {@code limit=50} is added to the first URL when it has no {@code limit}, and to a next link that
  * lost it (a page size that changed between pages would skip or repeat records). Immutable and
  * thread-safe; a cursor is for one thread.
