@@ -199,8 +199,7 @@ public final class SimulatedAccount {
       case CURRENT_ACCOUNT:
         return ok(currentAccount(base));
       case SITES:
-        return page(query, base, "/sites", "sites",
-            sites.values().stream().map(s -> siteJson(s, base)).toList());
+        return page(query, base, "/sites", "sites", List.copyOf(sites.values()), s -> siteJson(s, base));
       case SITE: {
         Site site = sites.get(id(seg[1]));
         if (site == null) {
@@ -221,8 +220,7 @@ public final class SimulatedAccount {
         }
         if (route == Route.SITE_GAMES) {
           return page(query, base, "/sites/" + site.id + "/games", "games",
-              games.values().stream().filter(g -> g.siteId == site.id)
-                  .map(g -> gameJson(g, base)).toList());
+              games.values().stream().filter(g -> g.siteId == site.id).toList(), g -> gameJson(g, base));
         }
         ObjectNode attrs = attributes(json, "game");
         String invalid = validateGame(attrs);
@@ -370,8 +368,9 @@ public final class SimulatedAccount {
     return null;
   }
 
-  private ApiResponse page(Function<String, String> query, String base, String path, String key,
-      List<ObjectNode> all) {
+  /** One page of {@code all}; only the records on it are turned into JSON (syncs of thousands stay cheap). */
+  private <T> ApiResponse page(Function<String, String> query, String base, String path, String key,
+      List<T> all, Function<T, ObjectNode> json) {
     long page;
     long limit;
     try {
@@ -415,7 +414,7 @@ public final class SimulatedAccount {
     ArrayNode items = root.putObject("_embedded").putArray(key);
     long from = (page - 1) * limit;
     for (long i = from; i < Math.min(records, from + limit); i++) {
-      items.add(all.get((int) i));
+      items.add(json.apply(all.get((int) i)));
     }
     return ok(root);
   }
