@@ -1,6 +1,9 @@
 package com.assignr.resilience.workflows;
 
+import com.assignr.resilience.AccessToken;
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.Credentials;
+import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.jdk.AssignrHttpClient;
 import com.assignr.resilience.testkit.AssignrSimulator;
@@ -11,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -29,8 +33,12 @@ final class SimulatedAssignr implements AutoCloseable {
   SimulatedAssignr(int sites, int gamesPerSite, List<RateLimitRule> rules, GatePolicy gate) {
     sim = AssignrSimulator.builder().clock(time.clock()).sites(sites).gamesPerSite(gamesPerSite)
         .rateLimits(rules).start();
+    // The library adds a token to requests without Authorization (the README's snippets send none);
+    // a fixed one, no refresh scheduled.
+    Credentials credentials = Credentials.builder(TokenSource.fixed(AccessToken.bearer("workflows-test-token",
+        Duration.ofDays(1)))).clientId("workflows-tests").refreshAhead(Duration.ZERO).timeSource(time).build();
     resilience = AssignrResilience.builder().timeSource(time).random(() -> 0.0).allowInsecureLoopback(true)
-        .gate(gate).throwOnFailure(true).build();
+        .gate(gate).throwOnFailure(true).credentials(credentials).build();
     client = AssignrHttpClient.wrap(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), resilience);
   }
 
