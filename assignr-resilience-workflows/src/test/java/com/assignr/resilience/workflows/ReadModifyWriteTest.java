@@ -135,6 +135,26 @@ class ReadModifyWriteTest {
   }
 
   @Test
+  void evenWithNoConflictBudgetA409AfterTheAdaptersResendIsCheckedByOneReadBeforeGivingUp() throws IOException {
+    assignr.sim.script().on("PUT", "/api/v2/games/\\d+").next(1).processThenReset();
+    ReadModifyWrite rmw = ReadModifyWrite.builder().maxConflicts(0).timeSource(assignr.time).build();
+
+    ReadModifyWrite.Result<ObjectNode, JsonNode> result = rmw.run(this::readGame, ReadModifyWriteTest::coverVenue,
+        this::writeGame);
+
+    assertTrue(assertInstanceOf(ReadModifyWrite.AlreadyApplied.class, result).afterOwnResend());
+    assertEquals("Field 1 (covered)", assignr.sim.gameAttribute(GAME, "venue"));
+    assertEquals(2, assignr.sim.journal().count("GET", "/api/v2/games/" + GAME), "the one read after the 409");
+
+    // A plain 409 (someone else's save) with no budget gives up at once, without that read.
+    assignr.sim.competingEditor(GAME, 1);
+    ConflictsPersistException e = assertThrows(ConflictsPersistException.class,
+        () -> rmw.run(this::readGame, ReadModifyWriteTest::kickOffAtTen, this::writeGame));
+    assertEquals(1, e.writes());
+    assertEquals(3, assignr.sim.journal().count("GET", "/api/v2/games/" + GAME));
+  }
+
+  @Test
   void aChangedCopyEqualToTheRecordReadIsAlreadyAppliedWithoutAWrite() throws IOException {
     // The same lost answer with a change that only sets a value: no alreadyApplied() in the
     // caller's code; the copy it makes of the re-read record equals that record.
