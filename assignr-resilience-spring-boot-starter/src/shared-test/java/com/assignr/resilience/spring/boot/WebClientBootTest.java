@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.TransportException;
 import com.assignr.resilience.spring.AssignrExchangeFilterFunction;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.JournalEntry;
@@ -140,6 +141,30 @@ class WebClientBootTest {
       assertThatThrownBy(post::run).as(route).isInstanceOf(WebClientResponseException.ServiceUnavailable.class);
       assertThat(SIM.journal().entries("POST", GAMES)).as(route + ", 503").hasSize(maxAttempts);
     });
+  }
+
+  /**
+   * A POST the simulator processes and whose answer it then loses (connection closed, then reset):
+   * it arrives once and creates one game, and the caller gets the library's {@code
+   * TransportException} (wrapped by {@code block()}).
+   */
+  @Test
+  void a_processed_post_whose_answer_is_lost_arrives_once_on_both_routes() {
+    Map<String, Runnable> routes = new LinkedHashMap<>();
+    routes.put("@AssignrWebClient WebClient.Builder", () -> assignr.post().uri("/sites/1/games")
+        .contentType(BootApplicationTest.ASSIGNR).bodyValue(NEW_GAME).retrieve().toBodilessEntity().block());
+    routes.put("@HttpExchange proxy over WebClientAdapter", () -> games.create(1, NEW_GAME));
+    for (boolean reset : new boolean[] {false, true}) {
+      routes.forEach((route, post) -> {
+        SIM.reset();
+        int before = SIM.gameCount(1);
+        var trigger = SIM.script().on("POST", GAMES).next(1);
+        if (reset) trigger.processThenReset(); else trigger.processThenClose();
+        assertThatThrownBy(post::run).as(route).hasCauseInstanceOf(TransportException.class);
+        assertThat(SIM.journal().entries("POST", GAMES)).as(route + (reset ? ", reset" : ", closed")).hasSize(1);
+        assertThat(SIM.gameCount(1) - before).as(route + ": games created").isEqualTo(1);
+      });
+    }
   }
 
   /**

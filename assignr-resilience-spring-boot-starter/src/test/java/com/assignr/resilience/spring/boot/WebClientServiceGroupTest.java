@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.assignr.resilience.AssignrResilience;
+import com.assignr.resilience.TransportException;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.ScriptedResponse;
@@ -111,6 +112,19 @@ class WebClientServiceGroupTest {
     assertThatThrownBy(() -> games.create(1, BootApplicationTest.NEW_GAME))
         .isInstanceOf(WebClientResponseException.ServiceUnavailable.class);
     assertThat(SIM.journal().entries("POST", GAMES)).hasSize(5);
+  }
+
+  @Test
+  void a_processed_post_whose_answer_is_lost_arrives_once() {
+    for (boolean reset : new boolean[] {false, true}) {
+      SIM.reset();
+      int before = SIM.gameCount(1);
+      var trigger = SIM.script().on("POST", GAMES).next(1);
+      if (reset) trigger.processThenReset(); else trigger.processThenClose();
+      assertThatThrownBy(() -> games.create(1, BootApplicationTest.NEW_GAME)).hasCauseInstanceOf(TransportException.class);
+      assertThat(SIM.journal().entries("POST", GAMES)).as(reset ? "reset" : "closed").hasSize(1);
+      assertThat(SIM.gameCount(1) - before).as("games created").isEqualTo(1);
+    }
   }
 
   @Test
