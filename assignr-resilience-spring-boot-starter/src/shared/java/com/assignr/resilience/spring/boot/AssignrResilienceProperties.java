@@ -26,7 +26,7 @@ import org.springframework.validation.Validator;
 public class AssignrResilienceProperties implements Validator {
   /** Whether to configure assignr-resilience at all. */
   private boolean enabled = true;
-  /** The Assignr API's base URL, for the {@code @AssignrRestClient} builder. */
+  /** The Assignr API's base URL, for the {@code @AssignrRestClient} and {@code @AssignrWebClient} builders. */
   private String baseUrl = "https://api.assignr.com/api/v2";
   /**
    * Throw the library's typed exceptions ({@code ConflictException}…, as the cause of Spring's
@@ -171,7 +171,7 @@ public class AssignrResilienceProperties implements Validator {
   public static class Credentials {
     /**
      * A static access token, sent as {@code Authorization: Bearer <token>} by the {@code
-     * @AssignrRestClient} builder. Not together with client-id and client-secret.
+     * @AssignrRestClient} and {@code @AssignrWebClient} builders. Not together with client-id and client-secret.
      */
     private String token;
     /**
