@@ -15,6 +15,7 @@ import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
 import com.assignr.resilience.spring.boot.internal.SharedConfiguration;
 import com.assignr.resilience.spring.boot.internal.WebClientConfiguration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -174,9 +175,8 @@ public class AssignrResilienceAutoConfiguration {
           groups.filter(group -> all || named.contains(group.name())).forEachClient((group, builder) -> {
             SharedConfiguration.assignrBuilder(builder, factory.get(), interceptor, properties, false);
             if (named.contains(group.name())) {
-              if (!baseUrlSet(environment, group)) builder.baseUrl(properties.getBaseUrl());
-              String token = SharedConfiguration.staticToken(properties, interceptor.resilience());
-              if (token != null) builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+              namedGroupDefaults(group, environment, properties, interceptor.resilience(), builder::baseUrl,
+                  value -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, value));
             }
           });
         }
@@ -189,9 +189,18 @@ public class AssignrResilienceAutoConfiguration {
     }
   }
 
-  /** Whether {@code spring.http.serviceclient.<group>.base-url} gives the group its own base URL. */
-  static boolean baseUrlSet(Environment environment, HttpServiceGroup group) {
-    return environment.containsProperty("spring.http.serviceclient." + group.name() + ".base-url");
+  /**
+   * What a group named in {@code service-groups} gets besides the interceptor or the filter, whichever
+   * client backs it: the base URL, unless {@code spring.http.serviceclient.<group>.base-url} gives it
+   * its own, and the static token's {@code Authorization}.
+   */
+  static void namedGroupDefaults(HttpServiceGroup group, Environment environment, AssignrResilienceProperties properties,
+      AssignrResilience resilience, Consumer<String> baseUrl, Consumer<String> authorization) {
+    if (!environment.containsProperty("spring.http.serviceclient." + group.name() + ".base-url")) {
+      baseUrl.accept(properties.getBaseUrl());
+    }
+    String token = SharedConfiguration.staticToken(properties, resilience);
+    if (token != null) authorization.accept("Bearer " + token);
   }
 
   /**
@@ -226,9 +235,8 @@ public class AssignrResilienceAutoConfiguration {
           groups.filter(group -> all || named.contains(group.name())).forEachClient((group, builder) -> {
             WebClientConfiguration.assignrBuilder(builder, filter, properties, false);
             if (named.contains(group.name())) {
-              if (!baseUrlSet(environment, group)) builder.baseUrl(properties.getBaseUrl());
-              String token = SharedConfiguration.staticToken(properties, filter.resilience());
-              if (token != null) builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+              namedGroupDefaults(group, environment, properties, filter.resilience(), builder::baseUrl,
+                  value -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, value));
             }
           });
         }
