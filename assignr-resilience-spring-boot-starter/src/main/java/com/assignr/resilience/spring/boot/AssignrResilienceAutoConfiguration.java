@@ -9,6 +9,7 @@ import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
 import com.assignr.resilience.spring.AssignrExchangeFilterFunction;
 import com.assignr.resilience.spring.boot.internal.AssignrHealthIndicator;
+import com.assignr.resilience.spring.boot.internal.ConnectorChoice;
 import com.assignr.resilience.spring.boot.internal.FilterCustomizer;
 import com.assignr.resilience.spring.boot.internal.InterceptorCustomizer;
 import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
@@ -31,6 +32,7 @@ import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.JdkHttpClientBuilder;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
@@ -81,7 +83,8 @@ import org.springframework.web.service.registry.HttpServiceGroup;
  *             RestClient.Builder}, {@code RestTemplateBuilder} and service group Boot makes;
  *       </ul>
  *   <li>with WebFlux, {@code AssignrExchangeFilterFunction} on it, and the Assignr {@code WebClient}s,
- *       on Boot's connector:
+ *       on Boot's connector, unless it is HttpClient 5's (which resends 429 and 503 by itself): then
+ *       on the JDK's {@code HttpClient} with Boot's settings and no redirects:
  *       <ul>
  *         <li>a prototype {@code @AssignrWebClient WebClient.Builder} (Boot's builder with the
  *             filter, the base URL and the static token, if one is set);
@@ -204,6 +207,22 @@ public class AssignrResilienceAutoConfiguration {
   }
 
   /**
+   * The connector of every Assignr {@code WebClient}: Boot's, unless it is HttpClient 5's (see {@link
+   * ConnectorChoice}); then the JDK's with Boot's {@code spring.http.clients.*} settings, no redirects.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(WebClient.class)
+  static class WebClientConnectorConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    ConnectorChoice assignrWebClientConnector(ObjectProvider<ClientHttpConnectorBuilder<?>> boot,
+        ObjectProvider<HttpClientSettings> settings) {
+      return new ConnectorChoice(boot.getIfAvailable(ClientHttpConnectorBuilder::detect), () -> ClientHttpConnectorBuilder.jdk()
+          .build(settings.getIfAvailable(HttpClientSettings::defaults).withRedirects(HttpRedirects.DONT_FOLLOW)));
+    }
+  }
+
+  /**
    * The {@code WebClient} side with WebFlux and Boot's WebClient module: {@code
    * web-client.apply-to-all} and the service groups backed by {@code WebClient}. The filter and the
    * {@code @AssignrWebClient} builder are {@link WebClientConfiguration}'s, shared with Boot 3.5.
@@ -214,8 +233,9 @@ public class AssignrResilienceAutoConfiguration {
     @Bean
     @ConditionalOnBooleanProperty(name = "assignr.resilience.web-client.apply-to-all")
     @ConditionalOnMissingBean(name = "assignrWebClientCustomizer")
-    FilterCustomizer assignrWebClientCustomizer(AssignrExchangeFilterFunction filter, AssignrResilienceProperties properties) {
-      return new FilterCustomizer(filter, properties);
+    FilterCustomizer assignrWebClientCustomizer(AssignrExchangeFilterFunction filter, ConnectorChoice connector,
+        AssignrResilienceProperties properties) {
+      return new FilterCustomizer(filter, connector, properties);
     }
 
     /**
@@ -226,14 +246,14 @@ public class AssignrResilienceAutoConfiguration {
     @Bean
     @ConditionalOnClass(WebClientHttpServiceGroupConfigurer.class)
     WebClientHttpServiceGroupConfigurer assignrWebClientServiceGroups(AssignrExchangeFilterFunction filter,
-        AssignrResilienceProperties properties, Environment environment) {
+        ConnectorChoice connector, AssignrResilienceProperties properties, Environment environment) {
       List<String> named = properties.getServiceGroups();
       boolean all = properties.getWebClient().isApplyToAll();
       return new WebClientHttpServiceGroupConfigurer() {
         @Override
         public void configureGroups(Groups<WebClient.Builder> groups) {
           groups.filter(group -> all || named.contains(group.name())).forEachClient((group, builder) -> {
-            WebClientConfiguration.assignrBuilder(builder, filter, properties, false);
+            WebClientConfiguration.assignrBuilder(builder, filter, connector, properties, false);
             if (named.contains(group.name())) {
               namedGroupDefaults(group, environment, properties, filter.resilience(), builder::baseUrl,
                   value -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, value));

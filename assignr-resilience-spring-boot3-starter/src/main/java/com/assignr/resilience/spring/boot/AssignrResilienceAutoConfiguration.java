@@ -9,6 +9,7 @@ import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
 import com.assignr.resilience.spring.AssignrExchangeFilterFunction;
 import com.assignr.resilience.spring.boot.internal.AssignrHealthIndicator;
+import com.assignr.resilience.spring.boot.internal.ConnectorChoice;
 import com.assignr.resilience.spring.boot.internal.FilterCustomizer;
 import com.assignr.resilience.spring.boot.internal.InterceptorCustomizer;
 import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
@@ -30,6 +31,8 @@ import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.JdkHttpClientBuilder;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorSettings;
 import org.springframework.boot.web.client.RestClientCustomizer;
 import org.springframework.boot.web.client.RestTemplateBuilder;
 import org.springframework.boot.web.reactive.function.client.WebClientCustomizer;
@@ -75,7 +78,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  *             RestClient.Builder}, {@code RestTemplateBuilder} Boot makes;
  *       </ul>
  *   <li>with WebFlux, {@code AssignrExchangeFilterFunction} on it, and the Assignr {@code WebClient}s,
- *       on Boot's connector:
+ *       on Boot's connector, unless it is HttpClient 5's (which resends 429 and 503 by itself): then
+ *       on the JDK's {@code HttpClient} with Boot's settings and no redirects:
  *       <ul>
  *         <li>a prototype {@code @AssignrWebClient WebClient.Builder} (Boot's builder with the
  *             filter, the base URL and the static token, if one is set); an {@code @HttpExchange}
@@ -162,8 +166,26 @@ public class AssignrResilienceAutoConfiguration {
     @Bean
     @ConditionalOnBooleanProperty(name = "assignr.resilience.web-client.apply-to-all")
     @ConditionalOnMissingBean(name = "assignrWebClientCustomizer")
-    FilterCustomizer assignrWebClientCustomizer(AssignrExchangeFilterFunction filter, AssignrResilienceProperties properties) {
-      return new FilterCustomizer(filter, properties);
+    FilterCustomizer assignrWebClientCustomizer(AssignrExchangeFilterFunction filter, ConnectorChoice connector,
+        AssignrResilienceProperties properties) {
+      return new FilterCustomizer(filter, connector, properties);
+    }
+  }
+
+  /**
+   * The connector of every Assignr {@code WebClient}: Boot's, unless it is HttpClient 5's (see {@link
+   * ConnectorChoice}); then the JDK's with Boot's {@code spring.http.reactiveclient.*} settings, no
+   * redirects.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(WebClient.class)
+  static class WebClientConnectorConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    ConnectorChoice assignrWebClientConnector(ObjectProvider<ClientHttpConnectorBuilder<?>> boot,
+        ObjectProvider<ClientHttpConnectorSettings> settings) {
+      return new ConnectorChoice(boot.getIfAvailable(ClientHttpConnectorBuilder::detect), () -> ClientHttpConnectorBuilder.jdk()
+          .build(settings.getIfAvailable(ClientHttpConnectorSettings::defaults).withRedirects(HttpRedirects.DONT_FOLLOW)));
     }
   }
 

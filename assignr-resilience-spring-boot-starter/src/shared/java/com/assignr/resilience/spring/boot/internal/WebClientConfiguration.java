@@ -39,19 +39,20 @@ public class WebClientConfiguration {
   @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
   @ConditionalOnMissingBean(annotation = AssignrWebClient.class)
   WebClient.Builder assignrWebClientBuilder(ObjectProvider<WebClient.Builder> boot, AssignrExchangeFilterFunction filter,
-      AssignrResilienceProperties properties) {
-    return assignrBuilder(boot.getIfAvailable(WebClient::builder), filter, properties, true);
+      ConnectorChoice connector, AssignrResilienceProperties properties) {
+    return assignrBuilder(boot.getIfAvailable(WebClient::builder), filter, connector, properties, true);
   }
 
   /**
    * Makes {@code builder} an Assignr builder: the filter once, after the filters it has so far
    * (a filter that sets {@code Authorization} belongs before it, or the quota is named by {@code
-   * quota-key}), and, with {@code defaults},
-   * the base URL and the static token. The counterpart of {@link
-   * SharedConfiguration#assignrBuilder}; the connector stays Boot's choice (Reactor Netty first).
+   * quota-key}), the connector of {@code connector} (Boot's, unless it is HttpClient 5's), and, with
+   * {@code defaults}, the base URL and the static token. The counterpart of {@link
+   * SharedConfiguration#assignrBuilder}.
    */
   public static WebClient.Builder assignrBuilder(WebClient.Builder builder, AssignrExchangeFilterFunction filter,
-      AssignrResilienceProperties properties, boolean defaults) {
+      ConnectorChoice connector, AssignrResilienceProperties properties, boolean defaults) {
+    connector.apply(builder);
     builder.filters(list -> {
       if (!list.contains(filter)) list.add(filter);
     });
