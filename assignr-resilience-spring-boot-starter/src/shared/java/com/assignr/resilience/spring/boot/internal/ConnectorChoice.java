@@ -30,9 +30,4 @@ public final class ConnectorChoice {
   void apply(WebClient.Builder builder) {
     if (replace) builder.clientConnector(jdk.get());
   }
-
-  /** Whether Boot's connector is replaced. */
-  boolean replaces() {
-    return replace;
-  }
 }
