@@ -40,8 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DocSnippetsTest {
 
-  @TempDir static Path work;
-
   private static Compiled compiled;
 
   @TestFactory
@@ -102,15 +100,37 @@ class DocSnippetsTest {
     assertTrue(result.errors.get(bad).get(0).contains("noSuchFactory"), result.errors.toString());
   }
 
-  private static synchronized Compiled compileAll() throws IOException {
+  /** Every block of README.md and docs/, compiled once per test run (see {@link #packageOf}). */
+  static synchronized Compiled compileAll() throws IOException {
     if (compiled == null) {
-      compiled = compile(work, DocPages.read().blocks().toList());
+      // Under target/, not a JUnit temporary directory: other test classes load from it later.
+      Path work = Path.of("target", "doc-snippets").toAbsolutePath();
+      if (Files.exists(work)) {
+        try (Stream<Path> old = Files.walk(work)) {
+          old.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
+      compiled = compile(Files.createDirectories(work), DocPages.read().blocks().toList());
     }
     return compiled;
   }
 
-  private record Compiled(Path classes, Map<Block, String> sources, Map<Block, List<String>> errors,
-                          Map<Block, String> packages) {}
+  record Compiled(Path classes, Map<Block, String> sources, Map<Block, List<String>> errors,
+                  Map<Block, String> packages) {
+    /** A class loader over the compiled blocks, for tests that exercise a page's classes. */
+    URLClassLoader loader() throws IOException {
+      return new URLClassLoader(new URL[] {classes.toUri().toURL()}, DocSnippetsTest.class.getClassLoader());
+    }
+
+    /** The package of a page's compilation units, after checking they compiled. */
+    String unitsOf(String page) {
+      List<Block> units = sources.keySet().stream()
+          .filter(b -> b.page().name().equals(page) && (b.kind() == Kind.UNIT || b.kind() == Kind.RUN)).toList();
+      assertFalse(units.isEmpty(), page + " has no compilation units");
+      units.forEach(b -> assertTrue(errors.getOrDefault(b, List.of()).isEmpty(), b.name() + " does not compile"));
+      return packages.get(units.get(0));
+    }
+  }
 
   private static Compiled compile(Path dir, List<Block> blocks) throws IOException {
     Path src = Files.createDirectories(dir.resolve("src"));
@@ -119,8 +139,13 @@ class DocSnippetsTest {
     Map<Block, String> packages = new HashMap<>();
     Map<Path, Block> byFile = new HashMap<>();
     int n = 0;
+    Map<DocPages.Page, String> pagePackages = new HashMap<>();
     for (Block block : blocks) {
-      String pkg = "snippets.b" + (n++);
+      // A page's compilation units share a package, so a run block can use the classes the page
+      // shows; fragments get a package each (their wrapper classes all have one name).
+      String pkg = block.kind() == Kind.UNIT || block.kind() == Kind.RUN
+          ? pagePackages.computeIfAbsent(block.page(), p -> "snippets.p" + pagePackages.size())
+          : "snippets.b" + (n++);
       String source = source(block, pkg);
       Path file = Files.createDirectories(src.resolve(pkg.replace('.', '/'))).resolve(fileName(block, source));
       Files.writeString(file, source);
@@ -184,14 +209,22 @@ class DocSnippetsTest {
     return (m.find() ? m.group(1) : "Unit") + ".java";
   }
 
+  private static List<String> topLevelTypes(String source) {
+    List<String> names = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?m)^(?:public\\s+)?(?:final\\s+|abstract\\s+)*(?:class|record|interface|enum)\\s+(\\w+)").matcher(source);
+    while (m.find()) names.add(m.group(1));
+    return names;
+  }
+
   /** Runs every {@code @Test} method of the block's top-level classes, as JUnit would. */
   private static int runTests(Compiled all, Block block) throws Exception {
     String pkg = all.packages.get(block);
     Path dir = all.classes.resolve(pkg.replace('.', '/'));
     int ran = 0;
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {all.classes.toUri().toURL()},
-        DocSnippetsTest.class.getClassLoader()); Stream<Path> files = Files.list(dir)) {
-      for (Path classFile : files.filter(f -> f.toString().endsWith(".class") && !f.getFileName().toString().contains("$")).toList()) {
+    try (URLClassLoader loader = all.loader(); Stream<Path> files = Files.list(dir)) {
+      List<String> declared = topLevelTypes(all.sources.get(block));
+      for (Path classFile : files.filter(f -> declared.contains(f.getFileName().toString().replace(".class", ""))).toList()) {
         String name = pkg + "." + classFile.getFileName().toString().replace(".class", "");
         Class<?> type = Class.forName(name, true, loader);
         for (Method method : type.getDeclaredMethods()) {
