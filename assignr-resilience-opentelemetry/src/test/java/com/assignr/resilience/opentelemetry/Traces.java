@@ -56,7 +56,7 @@ final class Traces {
           String label = "  ".repeat(depth) + s.getName() + " (" + s.getKind().name().toLowerCase() + ")";
           int from = (int) ((s.getStartEpochNanos() - t0) / scale.toNanos());
           int to = (int) Math.max(from + 1, (s.getEndEpochNanos() - t0 + scale.toNanos() - 1) / scale.toNanos());
-          out.append(String.format("%-28s|%s%s| %s%n", label, " ".repeat(from), "=".repeat(to - from),
+          out.append(String.format("%-32s|%s%s| %s%n", label, " ".repeat(from), "=".repeat(to - from),
               ms(duration(s)) + attributes(s)));
         });
     return out.toString();
