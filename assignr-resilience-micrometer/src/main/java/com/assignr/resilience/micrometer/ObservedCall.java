@@ -54,10 +54,16 @@ final class ObservedCall implements CallObservation {
         .contextualName(request.method())
         .parentObservation(call);
     if (number > 1) o.highCardinalityKeyValue("http.request.resend_count", Integer.toString(number - 1));
+    // Started with the call's scope open: a tracing handler may take the current span as the
+    // parent rather than the parent observation's (it does under Spring's RestClient observation).
+    Observation.Scope callScope = call.openScope();
     attempt = o.start();
     attemptContext = context;
     Observation.Scope scope = attempt.openScope();
-    return scope::close;
+    return () -> {
+      scope.close();
+      callScope.close();
+    };
   }
 
   @Override
@@ -91,7 +97,7 @@ final class ObservedCall implements CallObservation {
         .highCardinalityKeyValue("assignr.quota", gate.quotaKey())
         .highCardinalityKeyValue("assignr.wait.planned_seconds", seconds(wait))
         .highCardinalityKeyValue("assignr.attempt", Integer.toString(nextAttempt));
-    this.wait.start();
+    startInCall(this.wait);
   }
 
   @Override
@@ -100,7 +106,7 @@ final class ObservedCall implements CallObservation {
         .highCardinalityKeyValue("assignr.wait.planned_seconds", seconds(retry.delay()))
         .highCardinalityKeyValue("assignr.attempt", Integer.toString(attempt))
         .highCardinalityKeyValue("http.response.status_code", Integer.toString(after.status()));
-    this.wait.start();
+    startInCall(this.wait);
   }
 
   @Override
@@ -133,6 +139,13 @@ final class ObservedCall implements CallObservation {
         .parentObservation(call)
         .lowCardinalityKeyValue("assignr.wait.cause", cause);
     return wait;
+  }
+
+  /** Starts {@code o} with the call current (see {@link #attemptStarted}). */
+  private void startInCall(Observation o) {
+    try (Observation.Scope ignored = call.openScope()) {
+      o.start();
+    }
   }
 
   private void stopWait() {
