@@ -91,7 +91,6 @@ final class AsyncLoop<R> extends CallState<R> {
       return;
     }
     settlement.credentials.authorizationAsync(untilDeadline(now)).whenComplete((token, error) -> {
-      settlement.tokenObtained(this, now);
       if (error != null) {
         Throwable failure = Exceptions.unwrap(error);
         if (failure instanceof AccessTokenException) {
@@ -102,6 +101,7 @@ final class AsyncLoop<R> extends CallState<R> {
         result.completeExceptionally(failure);
         return;
       }
+      settlement.tokenObtained(this, now);
       addedAuthorization = token;
       askGate(settlement.time.nanoTime());
     });

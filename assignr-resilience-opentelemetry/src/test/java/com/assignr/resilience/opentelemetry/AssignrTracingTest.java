@@ -17,7 +17,18 @@ import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.jdk.AssignrHttpClient;
 import com.assignr.resilience.okhttp.AssignrCallFactory;
 import com.assignr.resilience.okhttp.AssignrInterceptor;
+import com.assignr.resilience.httpclient5.AssignrHttpClient5;
 import com.assignr.resilience.spi.CallObserver;
+import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
+import com.assignr.resilience.spring.AssignrExchangeFilterFunction;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.ScriptedResponse;
 import com.assignr.resilience.testkit.VirtualTime;
@@ -113,7 +124,8 @@ class AssignrTracingTest {
 
   /** One way of sending a GET through an adapter: the status it got. */
   enum Route {
-    OKHTTP_INTERCEPTOR, OKHTTP_FACTORY, OKHTTP_FACTORY_ENQUEUE, JDK_SEND, JDK_SEND_ASYNC;
+    OKHTTP_INTERCEPTOR, OKHTTP_FACTORY, OKHTTP_FACTORY_ENQUEUE, JDK_SEND, JDK_SEND_ASYNC,
+    SPRING_REST_CLIENT, SPRING_WEBCLIENT, HTTPCLIENT5;
 
     int get(AssignrResilience r, String url) throws Exception {
       switch (this) {
@@ -139,6 +151,28 @@ class AssignrTracingTest {
           });
           return code.get(30, TimeUnit.SECONDS);
         }
+        case SPRING_REST_CLIENT -> {
+          RestClient client = AssignrClientHttpRequestInterceptor.configure(RestClient.builder()
+              .requestFactory(new JdkClientHttpRequestFactory()), r).build();
+          return client.get().uri(url).header("Authorization", TOKEN).retrieve().toBodilessEntity()
+              .getStatusCode().value();
+        }
+        case SPRING_WEBCLIENT -> {
+          WebClient client = WebClient.builder().clientConnector(new JdkClientHttpConnector())
+              .filter(AssignrExchangeFilterFunction.create(r)).build();
+          return client.get().uri(url).header("Authorization", TOKEN).retrieve().toBodilessEntity()
+              .block(Duration.ofSeconds(30)).getStatusCode().value();
+        }
+        case HTTPCLIENT5 -> {
+          try (CloseableHttpClient client = AssignrHttpClient5.configure(HttpClients.custom(), r).build()) {
+            HttpGet get = new HttpGet(url);
+            get.setHeader("Authorization", TOKEN);
+            return client.execute(get, response -> {
+              EntityUtils.consume(response.getEntity());
+              return response.getCode();
+            });
+          }
+        }
         default -> {
           HttpClient client = AssignrHttpClient.wrap(HttpClient.newHttpClient(), r);
           HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", TOKEN).build();
@@ -150,7 +184,8 @@ class AssignrTracingTest {
 
     /** The waits the loop took: slept on a thread, or scheduled (the async loops). */
     List<Duration> waits(VirtualTime time) {
-      return this == OKHTTP_FACTORY_ENQUEUE || this == JDK_SEND_ASYNC ? time.scheduledDelays() : time.sleeps();
+      return this == OKHTTP_FACTORY_ENQUEUE || this == JDK_SEND_ASYNC || this == SPRING_WEBCLIENT
+          ? time.scheduledDelays() : time.sleeps();
     }
   }
 
