@@ -110,8 +110,9 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
   }
 
   /**
-   * What a command is given now: the measured round trips' estimate ({@code srtt + 4 × rttvar},
-   * as TCP's retransmission timer), between {@link Builder#timeout} and {@link Builder#maxTimeout}.
+   * What a command is given now: the smoothed round trip plus the larger of {@link
+   * Builder#timeout} and four times the round trips' variation (TCP's retransmission timer), at
+   * most {@link Builder#maxTimeout}.
    *
    * @return the longest a call waits for Redis now
    */
@@ -152,7 +153,7 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(1);
     private String keyPrefix = "assignr-resilience";
     private Duration inFlightLease = Duration.ofSeconds(30);
-    private Duration probeInterval = Duration.ofSeconds(1);
+    private Duration probeInterval = Duration.ofMillis(500);
     private boolean callersTime;
 
     private static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofMillis(500);
@@ -189,10 +190,11 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     }
 
     /**
-     * The least a command is given before the instance answers from its local gate. The store
-     * gives more when the round trips it measures say the host (or the network) is slow: their
-     * smoothed value plus four times their variation, as TCP's retransmission timer, up to {@link
-     * #maxTimeout}. Default 50 ms; between 1 ms and 10 s.
+     * The headroom a command is given over the round trip the store measures, before the instance
+     * answers from its local gate: each command waits at most the smoothed round trip plus the
+     * larger of this and four times the round trips' variation (TCP's retransmission timer, RFC
+     * 6298), up to {@link #maxTimeout}. On a quiet host with a sub-millisecond round trip that is
+     * this; on a busy one it grows with what is measured. Default 50 ms; between 1 ms and 10 s.
      */
     public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
 
@@ -233,7 +235,10 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     /**
      * While degraded, how often at most an instance asks Redis whether it is back (one small
      * script, never on a caller's time): first 100 ms after the failure (most stalls are over by
-     * then), then twice as long each time, up to this. Default 1 s; between 10 ms and 1 minute.
+     * then), then twice as long each time, up to this; and at once when the connection is made
+     * again. Probes run on a timer, so an idle instance rejoins too, and its {@code GateState}
+     * (a health check) tells the truth within this of Redis answering again. Default 500 ms;
+     * between 10 ms and 1 minute.
      */
     public Builder probeInterval(Duration interval) { this.probeInterval = interval; return this; }
 

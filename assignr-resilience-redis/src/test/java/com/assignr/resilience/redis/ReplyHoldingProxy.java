@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A loopback TCP proxy in front of a test's Redis whose way back can be held: commands reach Redis
  * at once (it runs them, in time), while its replies wait here until {@link #releaseReplies()}. The
  * busy client host of issue 21, made exact: a reply that Redis sent in time reaches the store after
- * the store's timeout. Random port; one thread pair per connection.
+ * the store's timeout. Or every reply can be handed on a fixed delay after it came ({@link
+ * #delayReplies}): a slow way back, as on a busy host. Random port; one thread pair per connection.
  */
 final class ReplyHoldingProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -22,6 +23,13 @@ final class ReplyHoldingProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Object gate = new Object();
   private boolean held;
+  private volatile long delayNanos;
+  private final java.util.concurrent.ScheduledExecutorService later =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "proxy-delay");
+        t.setDaemon(true);
+        return t;
+      });
   private volatile boolean closed;
 
   private ReplyHoldingProxy(int target) {
@@ -63,6 +71,14 @@ final class ReplyHoldingProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on each reply is handed on {@code delay} after it came from Redis (in order): the
+   * network's or the host's latency, not a test's wait.
+   */
+  void delayReplies(java.time.Duration delay) {
+    delayNanos = delay.toNanos();
+  }
+
   private void accept() {
     while (!closed) {
       try {
@@ -86,6 +102,19 @@ final class ReplyHoldingProxy implements AutoCloseable {
       try {
         for (int n; (n = in.read(buffer)) >= 0; ) {
           if (replies) awaitReleased();
+          long delay = replies ? delayNanos : 0;
+          if (delay > 0) {
+            byte[] chunk = java.util.Arrays.copyOf(buffer, n);
+            later.schedule(() -> {
+              try {
+                out.write(chunk);
+                out.flush();
+              } catch (IOException e) {
+                // the other side closed
+              }
+            }, delay, java.util.concurrent.TimeUnit.NANOSECONDS);
+            continue;
+          }
           out.write(buffer, 0, n);
           out.flush();
         }
@@ -112,6 +141,7 @@ final class ReplyHoldingProxy implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    later.shutdownNow();
     releaseReplies();
     try {
       server.close();

@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The store's, and it is measured (issue 21). Every reply's round trip, from the send to the
  * reply reaching this JVM (the Lettuce thread hand-offs included: what a caller waits), feeds a
- * smoothed estimate as TCP's retransmission timer does (RFC 6298: {@code srtt + 4 × rttvar}); a
- * command is given that estimate, but never less than the configured {@code timeout} nor more than
- * {@code maxTimeout}. On a quiet host that is the configured 50 ms; on a busy one whose round trips
+ * smoothed estimate as TCP's retransmission timer does (RFC 6298: {@code srtt + 4 × rttvar}, with
+ * the configured {@code timeout} as the least headroom over {@code srtt}, as RFC 6298 has a
+ * minimum); a command is given that, never more than {@code maxTimeout}. On a quiet host that is the configured 50 ms; on a busy one whose round trips
  * take tens of milliseconds it grows with them, so a loaded host does not degrade the fleet's gate
  * by itself; the price is that a Redis that died on such a host is noticed later (at most {@code
  * maxTimeout}). Lettuce's own command timeout is only a backstop far beyond that (the in-flight
@@ -141,8 +141,8 @@ public final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * The time a command is given now, in nanoseconds: the measured estimate ({@code srtt + 4 ×
-   * rttvar}) within the configured {@code timeout} and {@code maxTimeout}.
+   * The time a command is given now, in nanoseconds: {@code srtt + max(4 × rttvar, timeout)}, at
+   * most {@code maxTimeout}; {@code timeout} before the first reply.
    */
   public long timeoutNanos() {
     return timeoutNanos;
@@ -163,7 +163,9 @@ public final class RedisLink implements AutoCloseable {
       rttvarNanos += (Math.abs(srttNanos - rttNanos) - rttvarNanos) / 4;
       srttNanos += (rttNanos - srttNanos) / 8;
     }
-    timeoutNanos = Math.max(minTimeoutNanos, Math.min(maxTimeoutNanos, srttNanos + 4 * rttvarNanos));
+    // Headroom over the smoothed round trip: four variations, or the configured timeout if more (a
+    // steady 80 ms round trip has almost no variation, and one jitter must not trip it).
+    timeoutNanos = Math.min(maxTimeoutNanos, srttNanos + Math.max(4 * rttvarNanos, minTimeoutNanos));
   }
 
   /** {@code listener} runs (on a Lettuce thread: it must not block) each time a connection is made. */

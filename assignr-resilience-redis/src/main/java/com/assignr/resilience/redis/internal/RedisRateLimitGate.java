@@ -71,10 +71,10 @@ import org.slf4j.LoggerFactory;
  *       that crashed stop counting by themselves. The member travels with its attempt's {@link
  *       Permit}, so the answer removes exactly the member its admission added.
  *   <li><b>Degrading.</b> A command that fails or does not answer within the store's timeout
- *       (default 50 ms) switches this instance to a {@link RateLimitGate#local local gate} seeded
+ *       (measured, at least 50 ms: {@link RedisLink}) switches this instance to a {@link RateLimitGate#local local gate} seeded
  *       with the last shared state (a closed quota stays closed), logs one WARN, fires {@link
  *       RetryListener#onStoreDegraded}. While degraded no call waits for Redis; a probe (100 ms after
- *       the failure, then twice as long each time up to {@code probeInterval}, default 1 s) carries
+ *       the failure, then twice as long each time up to {@code probeInterval}, default 500 ms) carries
  *       what the local gate learned back to Redis and, when it is answered, the instance is shared
  *       again ({@link
  *       RetryListener#onStoreRecovered}). Probes run on a timer and at once when Lettuce
@@ -471,9 +471,9 @@ public final class RedisRateLimitGate implements RateLimitGate {
     }
     scheduleProbe(probeDelayNanos);
     if (link.isClosed()) return local; // the application is stopping: nothing to report
-    LOG.warn("Redis did not answer within {} ms for rate-limit quota {} ({}): this instance now uses"
-        + " its own gate, seeded with the last shared state, and rejoins when Redis answers",
-        link.timeoutNanos() / 1_000_000, quotaKey, describe(cause));
+    LOG.warn("Redis did not answer for rate-limit quota {} ({}; the store waits {} ms at most now): this"
+        + " instance now uses its own gate, seeded with the last shared state, and rejoins when Redis answers",
+        quotaKey, describe(cause), link.timeoutNanos() / 1_000_000);
     context.listener().onStoreDegraded(quotaKey, cause);
     return local;
   }
