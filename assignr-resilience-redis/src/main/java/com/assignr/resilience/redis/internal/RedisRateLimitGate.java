@@ -495,13 +495,13 @@ public final class RedisRateLimitGate implements RateLimitGate {
   }
 
   /**
-   * Probes unless one is running, or (unless {@code now}) the last was too recent; a probe that
+   * Probes unless one is running, or (unless {@code force}) the last was too recent; a probe that
    * does not bring the instance back schedules the next on the timer, so that an idle instance
    * rejoins too.
    */
-  private void probe(RateLimitGate local, boolean now0) {
+  private void probe(RateLimitGate local, boolean force) {
     long now = REAL.nanoTime();
-    if (!now0 && now - lastProbeNanos < probeDelayNanos) {
+    if (!force && now - lastProbeNanos < probeDelayNanos) {
       scheduleProbe(lastProbeNanos + probeDelayNanos - now);
       return;
     }
