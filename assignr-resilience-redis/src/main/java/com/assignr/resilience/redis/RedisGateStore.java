@@ -111,8 +111,9 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
 
   /**
    * What a command is given now: the smoothed round trip plus the larger of {@link
-   * Builder#timeout} and four times the round trips' variation (TCP's retransmission timer), at
-   * most {@link Builder#maxTimeout}.
+   * Builder#timeout} and four times the round trips' variation (TCP's retransmission timer), or
+   * twice the slowest recent round trip (halving every 30 s) if that is more; at most {@link
+   * Builder#maxTimeout}.
    *
    * @return the longest a call waits for Redis now
    */

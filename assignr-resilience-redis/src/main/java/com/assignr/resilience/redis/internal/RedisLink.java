@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * reply reaching this JVM (the Lettuce thread hand-offs included: what a caller waits), feeds a
  * smoothed estimate as TCP's retransmission timer does (RFC 6298: {@code srtt + 4 × rttvar}, with
  * the configured {@code timeout} as the least headroom over {@code srtt}, as RFC 6298 has a
- * minimum); a command is given that, never more than {@code maxTimeout}. On a quiet host that is the configured 50 ms; on a busy one whose round trips
+ * minimum), and a peak (twice the slowest recent round trip, halving every 30 s: bursts); a
+ * command is given the larger, never more than {@code maxTimeout}. On a quiet host that is the configured 50 ms; on a busy one whose round trips
  * take tens of milliseconds it grows with them, so a loaded host does not degrade the fleet's gate
  * by itself; the price is that a Redis that died on such a host is noticed later (at most {@code
  * maxTimeout}). Lettuce's own command timeout is only a backstop far beyond that (the in-flight
@@ -71,6 +72,10 @@ public final class RedisLink implements AutoCloseable {
   /** RFC 6298's smoothed round trip and its variation (real nanos); 0 before the first sample. */
   private long srttNanos;
   private long rttvarNanos;
+  /** The slowest recent round trip, and when it was measured: it halves every PEAK_HALF_LIFE. */
+  private long peakNanos;
+  private long peakAtNanos;
+  private static final long PEAK_HALF_LIFE_NANOS = TimeUnit.SECONDS.toNanos(30);
   private volatile long timeoutNanos;
   /** Told each time a connection to Redis is (re-)established, e.g. the gates' rejoin probes. */
   private final java.util.List<Runnable> connectedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -141,8 +146,9 @@ public final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * The time a command is given now, in nanoseconds: {@code srtt + max(4 × rttvar, timeout)}, at
-   * most {@code maxTimeout}; {@code timeout} before the first reply.
+   * The time a command is given now, in nanoseconds: {@code srtt + max(4 × rttvar, timeout)}, or
+   * twice the slowest recent round trip if that is more (it halves every 30 s), at most {@code
+   * maxTimeout}; {@code timeout} before the first reply. Read when a command is sent.
    */
   public long timeoutNanos() {
     return timeoutNanos;
@@ -153,9 +159,21 @@ public final class RedisLink implements AutoCloseable {
     return srttNanos;
   }
 
-  /** One round trip measured (RFC 6298, section 2, with its gains 1/8 and 1/4). */
+  /**
+   * One round trip measured (RFC 6298, section 2, with its gains 1/8 and 1/4), and the slowest
+   * recent one. Why the peak: a fleet's traffic comes in bursts at each window's opening, and the
+   * smoothed estimate learns a burst's slow round trips only from the burst itself (the quiet
+   * seconds before it teach it the fast ones); twice the slowest round trip of the last minute or
+   * so keeps the next burst from tripping over the same host.
+   */
   private synchronized void sample(long rttNanos) {
     if (rttNanos < 0) return;
+    long now = REAL.nanoTime();
+    long peak = decayedPeak(now);
+    if (rttNanos >= peak) {
+      peakNanos = rttNanos;
+      peakAtNanos = now;
+    }
     if (srttNanos == 0) {
       srttNanos = Math.max(1, rttNanos);
       rttvarNanos = rttNanos / 2;
@@ -165,7 +183,13 @@ public final class RedisLink implements AutoCloseable {
     }
     // Headroom over the smoothed round trip: four variations, or the configured timeout if more (a
     // steady 80 ms round trip has almost no variation, and one jitter must not trip it).
-    timeoutNanos = Math.min(maxTimeoutNanos, srttNanos + Math.max(4 * rttvarNanos, minTimeoutNanos));
+    long rto = srttNanos + Math.max(4 * rttvarNanos, minTimeoutNanos);
+    timeoutNanos = Math.min(maxTimeoutNanos, Math.max(rto, 2 * decayedPeak(now)));
+  }
+
+  private long decayedPeak(long now) {
+    long halvings = (now - peakAtNanos) / PEAK_HALF_LIFE_NANOS;
+    return halvings >= 63 ? 0 : peakNanos >> halvings;
   }
 
   /** {@code listener} runs (on a Lettuce thread: it must not block) each time a connection is made. */
