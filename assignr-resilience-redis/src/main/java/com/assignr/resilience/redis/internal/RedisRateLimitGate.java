@@ -208,7 +208,12 @@ public final class RedisRateLimitGate implements RateLimitGate {
     try {
       answer = await(reply);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      return admitLocally(degrade(e), context.time().nanoTime(), maxWaitNanos);
+      // Stop waiting for good: failing the future hands the place back (admit). If Redis's answer
+      // won that race, it is the answer.
+      if (reply.completeExceptionally(e) || reply.isCompletedExceptionally()) {
+        return admitLocally(degrade(e), context.time().nanoTime(), maxWaitNanos);
+      }
+      answer = reply.join();
     }
     return admitted(answer, member);
   }
