@@ -1,6 +1,7 @@
 package com.assignr.resilience;
 
 import com.assignr.resilience.internal.Checks;
+import com.assignr.resilience.spi.CallObserver;
 import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.spi.RetryExecutor;
@@ -38,6 +39,7 @@ public final class AssignrResilience {
   private final List<RetryListener> listeners;
   private final RetryListener listener;
   private final CircuitBreaker circuitBreaker;
+  private final CallObserver observer;
   private final TimeSource time;
   private final DoubleSupplier random;
   private final boolean throwOnFailure;
@@ -59,6 +61,7 @@ public final class AssignrResilience {
     listeners = List.copyOf(b.listeners);
     listener = RetryListener.composite(listeners.toArray(new RetryListener[0]));
     circuitBreaker = b.circuitBreaker;
+    observer = b.observer;
     time = b.time;
     random = b.random;
     throwOnFailure = b.throwOnFailure;
@@ -68,7 +71,7 @@ public final class AssignrResilience {
     RetryEngine engine = RetryEngine.create(policy, time.clock(), random);
     gates = new Gates(gatePolicy, gateStore, quotaKey, policy.rateLimitMargin(), time, listener);
     executor = new DefaultRetryExecutor(new Settlement(engine, time, listener, circuitBreaker, gates,
-        credentials, allowInsecureLoopback, throwOnFailure, bodyExcerptChars, policy.totalTimeout()));
+        credentials, allowInsecureLoopback, throwOnFailure, bodyExcerptChars, policy.totalTimeout(), observer));
   }
 
   public static Builder builder() {
@@ -99,6 +102,8 @@ public final class AssignrResilience {
   public List<RetryListener> listeners() { return listeners; }
   /** The circuit breaker, or null when none is configured. */
   public CircuitBreaker circuitBreaker() { return circuitBreaker; }
+  /** What sees each call for tracing ({@link CallObserver#NONE} unless set). */
+  public CallObserver observer() { return observer; }
   public TimeSource timeSource() { return time; }
   /**
    * The retry loop of this configuration, for adapters of any HTTP client (the library's own are
@@ -171,6 +176,7 @@ public final class AssignrResilience {
     private Credentials credentials;
     private final List<RetryListener> listeners = new ArrayList<>(List.of(Slf4jRetryListener.create()));
     private CircuitBreaker circuitBreaker;
+    private CallObserver observer = CallObserver.NONE;
     private TimeSource time = TimeSource.system();
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private boolean throwOnFailure;
@@ -189,6 +195,7 @@ public final class AssignrResilience {
       listeners.clear();
       listeners.addAll(r.listeners);
       circuitBreaker = r.circuitBreaker;
+      observer = r.observer;
       time = r.time;
       random = r.random;
       throwOnFailure = r.throwOnFailure;
@@ -252,6 +259,13 @@ public final class AssignrResilience {
      */
     public Builder circuitBreaker(CircuitBreaker circuitBreaker) { this.circuitBreaker = circuitBreaker; return this; }
 
+    /**
+     * What sees each call, attempt by attempt, for tracing: the OpenTelemetry or Micrometer
+     * Observation integration (assignr-resilience-opentelemetry, assignr-resilience-micrometer).
+     * Default: {@link CallObserver#NONE}, which costs nothing.
+     */
+    public Builder observer(CallObserver observer) { this.observer = observer; return this; }
+
     /** A breaker named "assignr" with Resilience4j's default configuration. */
     public Builder defaultCircuitBreaker() {
       this.circuitBreaker = CircuitBreaker.of("assignr", CircuitBreakerConfig.ofDefaults());
@@ -295,6 +309,7 @@ public final class AssignrResilience {
       c.check(!listeners.contains(null), "listener", null, "must not be null (RetryListener.NONE for silence)");
       c.notNull("timeSource", time);
       c.notNull("random", random);
+      c.notNull("observer", observer);
       c.check(credentials == null || credentials.timeSource() == time, "credentials", credentials,
           "must use this builder's timeSource (Credentials.builder(...).timeSource(...))");
       c.check(writeContentType != null && !writeContentType.isBlank(), "writeContentType",
