@@ -70,7 +70,7 @@ class WorkflowsGuideTest {
 
       // Paging: 4 pages an hour, 10 pages; each run stops at the window, the next resumes from the string.
       try (Simulated assignr = new Simulated(500, List.of(RateLimitRule.of(4, Duration.ofHours(1))),
-          GatePolicy.builder().reserve(0).build())) {
+          GatePolicy.builder().reserve(0).interactiveShare(0).build())) {
         PageSource.Fetch get = url -> {
           try {
             return (String) send.invoke(null, assignr.client, HttpRequest.newBuilder(URI.create(url)));
