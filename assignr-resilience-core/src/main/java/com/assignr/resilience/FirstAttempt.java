@@ -1,5 +1,7 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.internal.Deadline;
+
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.HeaderLookup;
 import com.assignr.resilience.spi.HeaderTimeContext;
