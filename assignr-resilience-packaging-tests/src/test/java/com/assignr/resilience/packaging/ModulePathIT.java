@@ -95,6 +95,39 @@ class ModulePathIT {
   }
 
   /**
+   * The OAuth module on the module path: its default java.net.http transport, and the OkHttp
+   * adapter's transport, whose {@code requires static} of the OAuth module the application's own
+   * {@code requires} resolves.
+   */
+  @Test
+  void theOAuthModuleOnJavaNetHttpAndOnOkHttp(@TempDir Path dir) throws Exception {
+    Result run = compileAndRun(dir, List.of("oauth"), modulePath, List.of());
+    assertTrue(run.out.contains("java.net.http transport: 200 with a managed token"), run.toString());
+    assertTrue(run.out.contains("okhttp transport: 200 with a managed token"), run.toString());
+  }
+
+  /**
+   * Core is the engine and the gate only: {@code jdeps} of its jar names SLF4J and Resilience4j
+   * besides the JDK's java.base, nothing else (OAuth, JSON and HTTP live in other modules).
+   */
+  @Test
+  void coreDependsOnlyOnSlf4jAndResilience4j() throws Exception {
+    Path core = modulePath.stream().filter(p -> p.getFileName().toString().startsWith("assignr-resilience-core-"))
+        .findFirst().orElseThrow();
+    java.util.spi.ToolProvider jdeps = java.util.spi.ToolProvider.findFirst("jdeps").orElseThrow();
+    StringWriter out = new StringWriter();
+    int exit = jdeps.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out), "--multi-release", "17",
+        "--module-path", join(modulePath), "-s", core.toString());
+    assertEquals(0, exit, out.toString());
+    Set<String> needs = new java.util.TreeSet<>();
+    for (String line : out.toString().split("\\R")) {
+      if (line.contains(" -> ")) needs.add(line.substring(line.indexOf(" -> ") + 4).trim());
+    }
+    assertEquals(Set.of("io.github.resilience4j.circuitbreaker", "io.github.resilience4j.core",
+        "io.github.resilience4j.retry", "java.base", "org.slf4j"), needs, out.toString());
+  }
+
+  /**
    * The Feign module on feign-okhttp, then on feign-java11, each program requiring only the
    * transport it uses: the module's requires of the other are static, and nothing of it is
    * resolved. Feign enriches its builder through the capability reflectively, across modules.
