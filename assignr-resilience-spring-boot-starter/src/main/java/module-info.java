@@ -1,6 +1,7 @@
 /**
  * Spring Boot auto-configuration for assignr-resilience: properties, the {@code @AssignrRestClient}
- * builder, Micrometer meters and an Actuator health indicator.
+ * and {@code @AssignrWebClient}
+ * builders, Micrometer meters and an Actuator health indicator.
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module com.assignr.resilience.spring.boot {
@@ -21,6 +22,9 @@ module com.assignr.resilience.spring.boot {
   requires org.slf4j;
   // Actuator's health support is optional: the indicator is configured only when it is present.
   requires static spring.boot.health;
+  // WebClient is wired only when the application has WebFlux (and, on Boot 4, Boot's WebClient module).
+  requires static spring.webflux;
+  requires static spring.boot.webclient;
   // The Redis gate store is optional: configured only when it is present and redis.uri is set.
   requires static com.assignr.resilience.redis;
 

@@ -1,6 +1,6 @@
 /**
  * Spring Boot 3.5 auto-configuration for assignr-resilience: properties, the {@code
- * @AssignrRestClient} builders, Micrometer meters and an Actuator health indicator. The same module
+ * @AssignrRestClient} and {@code @AssignrWebClient} builders, Micrometer meters and an Actuator health indicator. The same module
  * name and packages as the Boot 4 starter, of which it is the alternative: one of the two is on an
  * application's path, never both.
  */
@@ -22,6 +22,8 @@ module com.assignr.resilience.spring.boot {
   // Actuator's health support is optional: the indicator is configured only when it is present.
   requires static spring.boot.actuator;
   requires static spring.boot.actuator.autoconfigure;
+  // WebClient is wired only when the application has WebFlux.
+  requires static spring.webflux;
   // The Redis gate store is optional: configured only when it is present and redis.uri is set.
   requires static com.assignr.resilience.redis;
 

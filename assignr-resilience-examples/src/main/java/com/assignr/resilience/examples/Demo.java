@@ -110,6 +110,25 @@ public final class Demo implements Callable<Integer> {
           + " in an embedded Redis, and compare (default: ${DEFAULT-VALUE}, the one-process demo).")
   int instances;
 
+  @Option(names = "--hourly-sync",
+      description = "Simulator only: instead of the job, run a sync of every page of games that needs"
+          + " --hourly-budgets times the hourly window, on a compressed (virtual) clock: the paging stops"
+          + " with a resume token when the hourly window binds and a fresh job resumes from it at retryAt.")
+  boolean hourlySync;
+
+  @Option(names = "--hourly-windows", paramLabel = "LIMIT/SECONDS", split = ",", defaultValue = "18/60,50/300,100/3600",
+      description = "With --hourly-sync: the simulator's windows, the longest one binding; Assignr's shape with"
+          + " smaller limits (default: ${DEFAULT-VALUE}).")
+  List<String> hourlyWindows;
+
+  @Option(names = "--hourly-budgets", paramLabel = "N", defaultValue = "3",
+      description = "With --hourly-sync: pages to sync, in hourly windows' worth (default: ${DEFAULT-VALUE}).")
+  int hourlyBudgets;
+
+  @Option(names = "--wait-for-quota",
+      description = "With --hourly-sync: the paging waits for retryAt in-process instead of stopping with a token.")
+  boolean waitForQuota;
+
   @Option(names = "--progress", paramLabel = "MILLIS", defaultValue = "1000",
       description = "Print a progress line this often; 0 for none (default: ${DEFAULT-VALUE}).")
   long progressMillis;
@@ -144,6 +163,13 @@ public final class Demo implements Callable<Integer> {
     CommandLine.ParameterException bad = validate();
     if (bad != null) throw bad;
     boolean real = baseUrl != null || !blank(token) || !blank(clientId) || !blank(clientSecret);
+    if (hourlySync) {
+      if (real || instances > 1) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--hourly-sync runs on the embedded simulator in one process; leave out --base-url, the credentials and --instances");
+      }
+      return runHourlySync(adapters);
+    }
     if (instances > 1) {
       if (real) {
         throw new CommandLine.ParameterException(new CommandLine(this),
@@ -165,9 +191,11 @@ public final class Demo implements Callable<Integer> {
         : gamesPerSite < 1 ? "--games-per-site must be at least 1, was " + gamesPerSite
         : burst < 0 ? "--burst must not be negative, was " + burst
         : errorEvery < 0 ? "--error-every must not be negative, was " + errorEvery
+        : hourlyBudgets < 1 || hourlyBudgets > 20 ? "--hourly-budgets must be between 1 and 20, was " + hourlyBudgets
         : null;
     if (problem == null) {
       try {
+        parseRules(hourlyWindows);
         parseRules(rateLimits);
       } catch (IllegalArgumentException e) {
         problem = e.getMessage();
@@ -202,6 +230,24 @@ public final class Demo implements Callable<Integer> {
     printFailures(summaries);
     return summaries.stream().allMatch(s -> s.job().failures().isEmpty()) ? 0 : 1;
   }
+
+  private int runHourlySync(List<String> adapters) throws Exception {
+    List<RateLimitRule> rules = parseRules(hourlyWindows);
+    out.printf("Embedded Assignr simulator on a compressed (virtual) clock, windows %s: a sync of every page of"
+        + " games (limit 50) worth %d hourly windows, %s.%n", describe(rules), hourlyBudgets,
+        waitForQuota ? "waiting for retryAt in-process" : "stopping with a resume token when the hourly window binds");
+    boolean ok = true;
+    for (String name : adapters) {
+      out.println(name + ":");
+      HourlySync.Result r = HourlySync.run(rules, hourlyBudgets, HOURLY_SITES, name, waitForQuota, out);
+      out.print("  " + HourlySync.describe(r, rules, waitForQuota));
+      ok &= r.readTwice() == 0 && r.records() == r.distinctRecords();
+    }
+    return ok ? 0 : 1;
+  }
+
+  /** Sites the hourly sync spreads its pages over (each site a collection with its own token). */
+  static final int HOURLY_SITES = 10;
 
   private int runReal(List<String> adapters) throws Exception {
     String base = baseUrl == null ? ASSIGNR_API : baseUrl;

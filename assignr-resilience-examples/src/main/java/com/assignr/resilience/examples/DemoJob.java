@@ -1,7 +1,11 @@
 package com.assignr.resilience.examples;
 
 import com.assignr.resilience.AssignrException;
-import com.assignr.resilience.ConflictException;
+import com.assignr.resilience.workflows.Page;
+import com.assignr.resilience.workflows.PageCursor;
+import com.assignr.resilience.workflows.PageSource;
+import com.assignr.resilience.workflows.Paging;
+import com.assignr.resilience.workflows.ReadModifyWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The demo's job: what an integration that mirrors an Assignr account does every night.
@@ -22,17 +27,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ol>
  *   <li>{@code GET /current_account}, then every page of {@code /sites};
  *   <li><b>sync</b>: the workers take one site each and follow {@code _links.next} through its
- *       games, {@code limit} 50 (Assignr's maximum);
+ *       games, {@code limit} 50 (Assignr's maximum), with the workflows module's {@link Paging}: if
+ *       the hourly window stopped a site's sync, the failure line carries the resume token and the
+ *       time to resume at (the {@code --hourly-sync} mode shows a sync that crosses it);
  *   <li><b>details</b>: the workers read the first games of each site one by one, {@code GET
  *       /games/{id}};
  *   <li><b>writes</b> (simulator only, alongside the details): create a game, edit a game that a
- *       colleague edited first (the stale {@code lock_version} is refused with 409: the job reads
- *       the game again and applies its change to the fresh copy), confirm an assignment, delete
+ *       colleague edited first (the stale {@code lock_version} is refused with 409: the workflows
+ *       module's {@link ReadModifyWrite} reads the game again and applies the change to the fresh
+ *       copy), confirm an assignment, delete
  *       the game it created.
  * </ol>
  *
  * <p>There is no retry, wait or rate-limit code here: the adapters do all of that. The job only
- * handles what the library rightly leaves to the caller, the 409.
+ * handles what the library rightly leaves to the caller, the 409, through the workflows module.
  */
 final class DemoJob {
 
@@ -180,18 +188,42 @@ final class DemoJob {
     return ids;
   }
 
-  /** Every item of a HAL collection, following {@code _links.next} for at most {@code maxPages}. */
+  /**
+   * Every item of a HAL collection, following {@code _links.next} for at most {@code maxPages}.
+   * A stop at the hourly window (the adapters give up at once with {@code retryAt}) is reported
+   * as a failure line with the token a re-run would resume from.
+   */
   private List<JsonNode> allPages(String url, String key, int maxPages) throws IOException {
     List<JsonNode> items = new ArrayList<>();
-    for (int n = 0; url != null && n < maxPages; n++) {
-      JsonNode page = api.get(url);
-      pages.incrementAndGet();
-      if (n == 0 && key.equals("games")) gamesTotal.addAndGet(page.path("page").path("records").asInt());
-      page.path("_embedded").path(key).forEach(items::add);
-      JsonNode next = page.path("_links").path("next").path("href");
-      url = next.isTextual() ? next.asText() : null;
+    PageCursor<JsonNode> cursor = PAGING.start(url, collection(api, key, pages, key.equals("games") ? gamesTotal : null));
+    Page<JsonNode> page;
+    for (int n = 0; n < maxPages && (page = cursor.nextPage()) != null; n++) {
+      items.addAll(page.records());
     }
+    cursor.paused().ifPresent(p -> failures.add("the rate limit stopped the sync of " + url.substring(url.indexOf("/api/"))
+        + " until " + p.retryAt() + "; resume token: " + p.token().asString()));
     return items;
+  }
+
+  /** Pages of 50, stopping with a resume token when the hourly window binds (see HourlySync for waiting). */
+  private static final Paging PAGING = Paging.builder().build();
+
+  /**
+   * A collection's pages read through {@code api} (its Jackson): the {@code _embedded.<key>}
+   * records and the {@code _links.next} href. Counts pages, and the total records of first pages.
+   */
+  static PageSource<JsonNode> collection(AssignrApi api, String key, AtomicInteger pages, AtomicInteger total) {
+    return url -> {
+      JsonNode root = api.get(url);
+      pages.incrementAndGet();
+      if (total != null && root.path("page").path("current_page").asInt() == 1) {
+        total.addAndGet(root.path("page").path("records").asInt());
+      }
+      List<JsonNode> records = new ArrayList<>();
+      root.path("_embedded").path(key).forEach(records::add);
+      JsonNode next = root.path("_links").path("next").path("href");
+      return Page.of(records, next.isTextual() ? next.asText() : null);
+    };
   }
 
   /**
@@ -214,16 +246,20 @@ final class DemoJob {
     long staleLock = mine.path("lock_version").asLong();
     put(url, game(mine.path("date").asText(), mine.path("start_time").asText(), null, null,
         "Field 2 (moved by a colleague)", staleLock));
-    try {
-      put(url, game(mine.path("date").asText(), "10:00", null, null, null, staleLock));
-    } catch (ConflictException e) {
-      // Never resend the same body: read the game again and apply our change to the fresh copy.
-      out[2]++;
-      JsonNode fresh = get(url);
-      put(url, game(fresh.path("date").asText(), "10:00", null, null, null,
-          fresh.path("lock_version").asLong()));
-      out[3] = 1;
-    }
+    // Never resend the same body: the workflows module's ReadModifyWrite applies our change (kick-off
+    // at 10:00) to the copy we hold, and on 409 reads the game again and applies it to the fresh one.
+    AtomicReference<JsonNode> held = new AtomicReference<>(mine);
+    ReadModifyWrite.Result<JsonNode, JsonNode> saved = ReadModifyWrite.defaults().run(
+        () -> {
+          JsonNode copy = held.getAndSet(null);
+          return copy != null ? copy : get(url);
+        },
+        game -> "10:00".equals(game.path("start_time").asText()) ? ReadModifyWrite.Edit.alreadyApplied()
+            : ReadModifyWrite.Edit.write(game(game.path("date").asText(), "10:00", null, null, null,
+                game.path("lock_version").asLong())),
+        body -> put(url, body));
+    out[2] = saved.conflicts();
+    out[3] = saved.applied() ? 1 : 0;
 
     // 3. Confirm the game's first assignment.
     long assignment = mine.path("_embedded").path("assignments").path(0).path("id").asLong(gameId * 10 + 1);
@@ -240,9 +276,9 @@ final class DemoJob {
     return node;
   }
 
-  private void put(String url, ObjectNode body) throws IOException {
+  private JsonNode put(String url, JsonNode body) throws IOException {
     writesDone.incrementAndGet();
-    api.put(url, body);
+    return api.put(url, body);
   }
 
   private ObjectNode post(String url, ObjectNode body) throws IOException {

@@ -94,6 +94,16 @@ class ModulePathIT {
     assertLoggedTheRetry(run);
   }
 
+  /** The workflows module beside the JDK adapter: paging and read-modify-write, no JSON library. */
+  @Test
+  void theWorkflowsModule(@TempDir Path dir) throws Exception {
+    Result run = compileAndRun(dir, List.of("workflows", "common"), modulePath, List.of());
+    assertTrue(run.out.contains("paging: [{\"ok\":true}] after 2 requests, complete true, assignr-pages:1;pages=1;records=1;next="),
+        run.toString());
+    assertTrue(run.out.contains("read-modify-write: Saved in 1 write"), run.toString());
+    assertLoggedTheRetry(run);
+  }
+
   /**
    * The OAuth module on the module path: its default java.net.http transport, and the OkHttp
    * adapter's transport, whose {@code requires static} of the OAuth module the application's own

@@ -394,6 +394,48 @@ public final class AssignrSimulator implements AutoCloseable {
   }
 
   /**
+   * A game's attribute as text, for assertions.
+   *
+   * @param gameId game id
+   * @param name attribute name, e.g. {@code "venue"} or {@code "notes"}
+   * @return its value as text, or null when the game or the attribute does not exist
+   */
+  public String gameAttribute(long gameId, String name) {
+    return account.gameAttribute(gameId, name);
+  }
+
+  /**
+   * A competing editor: another user edits game {@code gameId} right after each of its next
+   * {@code reads} reads ({@code GET /games/{id}}), so the copy the reader holds is stale and its
+   * next {@code PUT} gets 409, however fast it is. Edit k sets the game's {@code notes} to
+   * {@code "Edited by another user (k)"} and bumps its {@code lock_version}; a client that loses
+   * the other user's change shows in {@link #gameAttribute(long, String)}. Calls add up.
+   *
+   * <pre>{@code
+   * sim.competingEditor(1001, 2);   // the next 2 reads of game 1001 are each overtaken by an edit
+   * }</pre>
+   *
+   * @param gameId game id
+   * @param reads how many of the next reads are each followed by an edit, at least 1
+   */
+  public void competingEditor(long gameId, int reads) {
+    if (reads < 1) {
+      throw new IllegalArgumentException("reads must be at least 1, was " + reads);
+    }
+    account.competingEditor(gameId, reads);
+  }
+
+  /**
+   * Every {@code PUT /games/{id}} the API model processed since the start (or {@link #reset()}),
+   * in order, with the {@code lock_version} sent and the one the game had.
+   *
+   * @return the writes, oldest first
+   */
+  public List<GameWrite> gameWrites() {
+    return account.gameWrites();
+  }
+
+  /**
    * Number of games in a site, for assertions.
    *
    * @param siteId site id

@@ -7,11 +7,16 @@ import com.assignr.resilience.oauth.Credentials;
 import com.assignr.resilience.oauth.TokenSource;
 import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
+import com.assignr.resilience.spring.AssignrExchangeFilterFunction;
 import com.assignr.resilience.spring.boot.internal.AssignrHealthIndicator;
+import com.assignr.resilience.spring.boot.internal.ConnectorChoice;
+import com.assignr.resilience.spring.boot.internal.FilterCustomizer;
 import com.assignr.resilience.spring.boot.internal.InterceptorCustomizer;
 import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
 import com.assignr.resilience.spring.boot.internal.SharedConfiguration;
+import com.assignr.resilience.spring.boot.internal.WebClientConfiguration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -27,10 +32,12 @@ import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.JdkHttpClientBuilder;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientBuilderConfigurer;
+import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -41,6 +48,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.support.WebClientHttpServiceGroupConfigurer;
+import org.springframework.web.service.registry.HttpServiceGroup;
 
 /**
  * Auto-configuration of assignr-resilience for Spring Boot 4 ({@code
@@ -72,6 +82,18 @@ import org.springframework.web.client.support.RestClientHttpServiceGroupConfigur
  *         <li>with {@code assignr.resilience.rest-client.apply-to-all=true}, every {@code
  *             RestClient.Builder}, {@code RestTemplateBuilder} and service group Boot makes;
  *       </ul>
+ *   <li>with WebFlux, {@code AssignrExchangeFilterFunction} on it, and the Assignr {@code WebClient}s,
+ *       on Boot's connector, unless it is HttpClient 5's (which resends 429 and 503 by itself): then
+ *       on the JDK's {@code HttpClient} with Boot's settings and no redirects:
+ *       <ul>
+ *         <li>a prototype {@code @AssignrWebClient WebClient.Builder} (Boot's builder with the
+ *             filter, the base URL and the static token, if one is set);
+ *         <li>the HTTP service groups backed by {@code WebClient} named in {@code
+ *             assignr.resilience.service-groups} ({@code @ImportHttpServices(group = "assignr",
+ *             clientType = WEB_CLIENT, ...)}), as the {@code RestClient} ones;
+ *         <li>with {@code assignr.resilience.web-client.apply-to-all=true}, every {@code
+ *             WebClient.Builder} and {@code WebClient} service group Boot makes;
+ *       </ul>
  *   <li>with {@code assignr-resilience-redis} and {@code assignr.resilience.redis.uri}: a {@link
  *       GateStore} in Redis, so that a fleet of instances shares one gate per quota;
  *   <li>with Micrometer and a {@code MeterRegistry}: {@link AssignrMetrics}, added as a listener
@@ -84,7 +106,8 @@ import org.springframework.web.client.support.RestClientHttpServiceGroupConfigur
         "org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "assignr.resilience.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AssignrResilienceProperties.class)
-@Import({SharedConfiguration.Resilience.class, SharedConfiguration.Redis.class, SharedConfiguration.Metrics.class})
+@Import({SharedConfiguration.Resilience.class, SharedConfiguration.Redis.class, SharedConfiguration.Metrics.class,
+    WebClientConfiguration.class})
 public class AssignrResilienceAutoConfiguration {
   /** Creates the auto-configuration; Spring Boot does. */
   public AssignrResilienceAutoConfiguration() {}
@@ -153,12 +176,87 @@ public class AssignrResilienceAutoConfiguration {
         @Override
         public void configureGroups(Groups<RestClient.Builder> groups) {
           groups.filter(group -> all || named.contains(group.name())).forEachClient((group, builder) -> {
-            boolean baseUrlSet = environment.containsProperty("spring.http.serviceclient." + group.name() + ".base-url");
             SharedConfiguration.assignrBuilder(builder, factory.get(), interceptor, properties, false);
             if (named.contains(group.name())) {
-              if (!baseUrlSet) builder.baseUrl(properties.getBaseUrl());
-              String token = SharedConfiguration.staticToken(properties, interceptor.resilience());
-              if (token != null) builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+              namedGroupDefaults(group, environment, properties, interceptor.resilience(), builder::baseUrl,
+                  value -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, value));
+            }
+          });
+        }
+
+        @Override
+        public int getOrder() {
+          return Ordered.LOWEST_PRECEDENCE;
+        }
+      };
+    }
+  }
+
+  /**
+   * What a group named in {@code service-groups} gets besides the interceptor or the filter, whichever
+   * client backs it: the base URL, unless {@code spring.http.serviceclient.<group>.base-url} gives it
+   * its own, and the static token's {@code Authorization}.
+   */
+  static void namedGroupDefaults(HttpServiceGroup group, Environment environment, AssignrResilienceProperties properties,
+      AssignrResilience resilience, Consumer<String> baseUrl, Consumer<String> authorization) {
+    if (!environment.containsProperty("spring.http.serviceclient." + group.name() + ".base-url")) {
+      baseUrl.accept(properties.getBaseUrl());
+    }
+    String token = SharedConfiguration.staticToken(properties, resilience);
+    if (token != null) authorization.accept("Bearer " + token);
+  }
+
+  /**
+   * The connector of every Assignr {@code WebClient}: Boot's, unless it is HttpClient 5's (see {@link
+   * ConnectorChoice}); then the JDK's with Boot's {@code spring.http.clients.*} settings, no redirects.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(WebClient.class)
+  static class WebClientConnectorConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    ConnectorChoice assignrWebClientConnector(ObjectProvider<ClientHttpConnectorBuilder<?>> boot,
+        ObjectProvider<HttpClientSettings> settings) {
+      return new ConnectorChoice(boot.getIfAvailable(ClientHttpConnectorBuilder::detect), () -> ClientHttpConnectorBuilder.jdk()
+          .build(settings.getIfAvailable(HttpClientSettings::defaults).withRedirects(HttpRedirects.DONT_FOLLOW)));
+    }
+  }
+
+  /**
+   * The {@code WebClient} side with WebFlux and Boot's WebClient module: {@code
+   * web-client.apply-to-all} and the service groups backed by {@code WebClient}. The filter and the
+   * {@code @AssignrWebClient} builder are {@link WebClientConfiguration}'s, shared with Boot 3.5.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({WebClient.class, WebClientCustomizer.class})
+  static class WebClientGroupsConfiguration {
+    @Bean
+    @ConditionalOnBooleanProperty(name = "assignr.resilience.web-client.apply-to-all")
+    @ConditionalOnMissingBean(name = "assignrWebClientCustomizer")
+    FilterCustomizer assignrWebClientCustomizer(AssignrExchangeFilterFunction filter, ConnectorChoice connector,
+        AssignrResilienceProperties properties) {
+      return new FilterCustomizer(filter, connector, properties);
+    }
+
+    /**
+     * The HTTP service groups backed by {@code WebClient} that call Assignr: the same choice of
+     * groups, base URL and token as the {@code RestClient} ones; the connector stays Boot's. Last of
+     * the group configurers, so after Boot's.
+     */
+    @Bean
+    @ConditionalOnClass(WebClientHttpServiceGroupConfigurer.class)
+    WebClientHttpServiceGroupConfigurer assignrWebClientServiceGroups(AssignrExchangeFilterFunction filter,
+        ConnectorChoice connector, AssignrResilienceProperties properties, Environment environment) {
+      List<String> named = properties.getServiceGroups();
+      boolean all = properties.getWebClient().isApplyToAll();
+      return new WebClientHttpServiceGroupConfigurer() {
+        @Override
+        public void configureGroups(Groups<WebClient.Builder> groups) {
+          groups.filter(group -> all || named.contains(group.name())).forEachClient((group, builder) -> {
+            WebClientConfiguration.assignrBuilder(builder, filter, connector, properties, false);
+            if (named.contains(group.name())) {
+              namedGroupDefaults(group, environment, properties, filter.resilience(), builder::baseUrl,
+                  value -> builder.defaultHeader(HttpHeaders.AUTHORIZATION, value));
             }
           });
         }

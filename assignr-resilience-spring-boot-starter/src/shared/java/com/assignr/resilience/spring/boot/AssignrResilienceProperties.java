@@ -26,7 +26,7 @@ import org.springframework.validation.Validator;
 public class AssignrResilienceProperties implements Validator {
   /** Whether to configure assignr-resilience at all. */
   private boolean enabled = true;
-  /** The Assignr API's base URL, for the {@code @AssignrRestClient} builder. */
+  /** The Assignr API's base URL, for the {@code @AssignrRestClient} and {@code @AssignrWebClient} builders. */
   private String baseUrl = "https://api.assignr.com/api/v2";
   /**
    * Throw the library's typed exceptions ({@code ConflictException}…, as the cause of Spring's
@@ -48,10 +48,11 @@ public class AssignrResilienceProperties implements Validator {
 
   /**
    * The HTTP service groups whose clients call Assignr (Spring Boot 4's {@code
-   * @ImportHttpServices(group = ...)}): each gets the interceptor, a client that neither retries nor
-   * follows redirects on its own, the base URL (unless {@code spring.http.serviceclient.<group>.base-url}
-   * is set) and the static token. Boot 3.5 has no service groups: there, build the proxy from an
-   * {@code @AssignrRestClient} builder (see the README).
+   * @ImportHttpServices(group = ...)}): each gets the interceptor and a client that neither retries
+   * nor follows redirects on its own ({@code RestClient} groups) or the filter ({@code WebClient}
+   * groups), the base URL (unless {@code spring.http.serviceclient.<group>.base-url} is set) and the
+   * static token. Boot 3.5 has no service groups: there, build the proxy from an {@code
+   * @AssignrRestClient} or {@code @AssignrWebClient} builder (see the README).
    */
   private List<String> serviceGroups = new ArrayList<>();
 
@@ -59,6 +60,7 @@ public class AssignrResilienceProperties implements Validator {
   private final Gate gate = new Gate();
   private final Credentials credentials = new Credentials();
   private final RestClient restClient = new RestClient();
+  private final WebClient webClient = new WebClient();
   private final Metrics metrics = new Metrics();
   private final Redis redis = new Redis();
 
@@ -82,6 +84,7 @@ public class AssignrResilienceProperties implements Validator {
   public Gate getGate() { return gate; }
   public Credentials getCredentials() { return credentials; }
   public RestClient getRestClient() { return restClient; }
+  public WebClient getWebClient() { return webClient; }
   public Metrics getMetrics() { return metrics; }
   public Redis getRedis() { return redis; }
 
@@ -168,7 +171,7 @@ public class AssignrResilienceProperties implements Validator {
   public static class Credentials {
     /**
      * A static access token, sent as {@code Authorization: Bearer <token>} by the {@code
-     * @AssignrRestClient} builder. Not together with client-id and client-secret.
+     * @AssignrRestClient} and {@code @AssignrWebClient} builders. Not together with client-id and client-secret.
      */
     private String token;
     /**
@@ -215,6 +218,20 @@ public class AssignrResilienceProperties implements Validator {
      * @AssignrRestClient}, and put each on the JDK's {@code HttpClient} (Apache HttpClient 5, Boot's
      * first choice, would resend 429 and 503 below the interceptor). Only for applications that call
      * nothing but Assignr.
+     */
+    private boolean applyToAll = false;
+
+    public boolean isApplyToAll() { return applyToAll; }
+    public void setApplyToAll(boolean applyToAll) { this.applyToAll = applyToAll; }
+  }
+
+  /** Which {@code WebClient.Builder}s get the filter, when the application has WebFlux. */
+  public static class WebClient {
+    /**
+     * Add the {@code AssignrExchangeFilterFunction} to every {@code WebClient.Builder} (and, on Boot
+     * 4, HTTP service group backed by {@code WebClient}) Boot makes, not only to those injected with
+     * {@code @AssignrWebClient}. Only for applications that call nothing but Assignr through {@code
+     * WebClient}.
      */
     private boolean applyToAll = false;
 

@@ -7,10 +7,14 @@ import com.assignr.resilience.oauth.Credentials;
 import com.assignr.resilience.oauth.TokenSource;
 import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
+import com.assignr.resilience.spring.AssignrExchangeFilterFunction;
 import com.assignr.resilience.spring.boot.internal.AssignrHealthIndicator;
+import com.assignr.resilience.spring.boot.internal.ConnectorChoice;
+import com.assignr.resilience.spring.boot.internal.FilterCustomizer;
 import com.assignr.resilience.spring.boot.internal.InterceptorCustomizer;
 import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
 import com.assignr.resilience.spring.boot.internal.SharedConfiguration;
+import com.assignr.resilience.spring.boot.internal.WebClientConfiguration;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -27,8 +31,11 @@ import org.springframework.boot.http.client.ClientHttpRequestFactorySettings;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.JdkHttpClientBuilder;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorSettings;
 import org.springframework.boot.web.client.RestClientCustomizer;
 import org.springframework.boot.web.client.RestTemplateBuilder;
+import org.springframework.boot.web.reactive.function.client.WebClientCustomizer;
 import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.client.RestClientBuilderConfigurer;
 import org.springframework.context.annotation.Bean;
@@ -38,6 +45,7 @@ import org.springframework.context.annotation.Scope;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration of assignr-resilience for Spring Boot 3.5 ({@code
@@ -69,6 +77,17 @@ import org.springframework.web.client.RestClient;
  *         <li>with {@code assignr.resilience.rest-client.apply-to-all=true}, every {@code
  *             RestClient.Builder}, {@code RestTemplateBuilder} Boot makes;
  *       </ul>
+ *   <li>with WebFlux, {@code AssignrExchangeFilterFunction} on it, and the Assignr {@code WebClient}s,
+ *       on Boot's connector, unless it is HttpClient 5's (which resends 429 and 503 by itself): then
+ *       on the JDK's {@code HttpClient} with Boot's settings and no redirects:
+ *       <ul>
+ *         <li>a prototype {@code @AssignrWebClient WebClient.Builder} (Boot's builder with the
+ *             filter, the base URL and the static token, if one is set); an {@code @HttpExchange}
+ *             interface's proxy is made from its client ({@code HttpServiceProxyFactory} with a
+ *             {@code WebClientAdapter});
+ *         <li>with {@code assignr.resilience.web-client.apply-to-all=true}, every {@code
+ *             WebClient.Builder} Boot makes;
+ *       </ul>
  *   <li>with {@code assignr-resilience-redis} and {@code assignr.resilience.redis.uri}: a {@link
  *       GateStore} in Redis, so that a fleet of instances shares one gate per quota;
  *   <li>with Micrometer and a {@code MeterRegistry}: {@link AssignrMetrics}, added as a listener
@@ -81,7 +100,8 @@ import org.springframework.web.client.RestClient;
         "org.springframework.boot.autoconfigure.web.client.RestTemplateAutoConfiguration"})
 @ConditionalOnBooleanProperty(name = "assignr.resilience.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AssignrResilienceProperties.class)
-@Import({SharedConfiguration.Resilience.class, SharedConfiguration.Redis.class, SharedConfiguration.Metrics.class})
+@Import({SharedConfiguration.Resilience.class, SharedConfiguration.Redis.class, SharedConfiguration.Metrics.class,
+    WebClientConfiguration.class})
 public class AssignrResilienceAutoConfiguration {
   /** Creates the auto-configuration; Spring Boot does. */
   public AssignrResilienceAutoConfiguration() {}
@@ -133,6 +153,39 @@ public class AssignrResilienceAutoConfiguration {
     InterceptorCustomizer assignrRestClientCustomizer(AssignrClientHttpRequestInterceptor interceptor,
         ObjectProvider<ClientHttpRequestFactorySettings> settings, AssignrResilienceProperties properties) {
       return new InterceptorCustomizer(interceptor, jdkFactory(settings), properties);
+    }
+  }
+
+  /**
+   * {@code web-client.apply-to-all}, with WebFlux. The filter and the {@code @AssignrWebClient}
+   * builder are {@link WebClientConfiguration}'s, shared with Boot 4.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({WebClient.class, WebClientCustomizer.class})
+  static class WebClientCustomizerConfiguration {
+    @Bean
+    @ConditionalOnBooleanProperty(name = "assignr.resilience.web-client.apply-to-all")
+    @ConditionalOnMissingBean(name = "assignrWebClientCustomizer")
+    FilterCustomizer assignrWebClientCustomizer(AssignrExchangeFilterFunction filter, ConnectorChoice connector,
+        AssignrResilienceProperties properties) {
+      return new FilterCustomizer(filter, connector, properties);
+    }
+  }
+
+  /**
+   * The connector of every Assignr {@code WebClient}: Boot's, unless it is HttpClient 5's (see {@link
+   * ConnectorChoice}); then the JDK's with Boot's {@code spring.http.reactiveclient.*} settings, no
+   * redirects.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(WebClient.class)
+  static class WebClientConnectorConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    ConnectorChoice assignrWebClientConnector(ObjectProvider<ClientHttpConnectorBuilder<?>> boot,
+        ObjectProvider<ClientHttpConnectorSettings> settings) {
+      return new ConnectorChoice(boot.getIfAvailable(ClientHttpConnectorBuilder::detect), () -> ClientHttpConnectorBuilder.jdk()
+          .build(settings.getIfAvailable(ClientHttpConnectorSettings::defaults).withRedirects(HttpRedirects.DONT_FOLLOW)));
     }
   }
 

@@ -1,5 +1,6 @@
 package com.assignr.resilience.testkit.internal;
 
+import com.assignr.resilience.testkit.GameWrite;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,6 +85,10 @@ public final class SimulatedAccount {
   private final TreeMap<Long, Game> games = new TreeMap<>();
   private final TreeMap<Long, Assignment> assignments = new TreeMap<>();
   private long nextGameId;
+  /** Competing edits still due per game: after each read of the game, one is applied. */
+  private final Map<Long, Integer> competingEdits = new HashMap<>();
+  private final Map<Long, Integer> competingEditsDone = new HashMap<>();
+  private final List<GameWrite> gameWrites = new ArrayList<>();
 
   public SimulatedAccount(int siteCount, int gamesPerSite, Set<Long> unpaidSites,
       Set<Long> forbiddenSites, int defaultLimit) {
@@ -99,6 +105,9 @@ public final class SimulatedAccount {
     sites.clear();
     games.clear();
     assignments.clear();
+    competingEdits.clear();
+    competingEditsDone.clear();
+    gameWrites.clear();
     nextGameId = FIRST_GAME_ID;
     int index = 0;
     for (long s = 1; s <= siteCount; s++) {
@@ -129,6 +138,27 @@ public final class SimulatedAccount {
   public synchronized long lockVersion(long gameId) {
     Game game = games.get(gameId);
     return game == null ? -1 : game.lockVersion;
+  }
+
+  /** A game's attribute as text (e.g. {@code venue}), or null. For tests. */
+  public synchronized String gameAttribute(long gameId, String name) {
+    Game game = games.get(gameId);
+    JsonNode value = game == null ? null : game.attributes.get(name);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  /**
+   * Another user edits game {@code gameId} right after each of its next {@code reads} reads (GET
+   * /games/{id}): the reader's copy is then stale, so its next write gets 409. Edit k sets the
+   * game's {@code notes} to "Edited by another user (k)" and bumps its {@code lock_version}.
+   */
+  public synchronized void competingEditor(long gameId, int reads) {
+    competingEdits.merge(gameId, reads, Integer::sum);
+  }
+
+  /** The writes the model processed, in order. For tests. */
+  public synchronized List<GameWrite> gameWrites() {
+    return List.copyOf(gameWrites);
   }
 
   /** Number of games now in a site. For tests. */
@@ -169,8 +199,7 @@ public final class SimulatedAccount {
       case CURRENT_ACCOUNT:
         return ok(currentAccount(base));
       case SITES:
-        return page(query, base, "/sites", "sites",
-            sites.values().stream().map(s -> siteJson(s, base)).toList());
+        return page(query, base, "/sites", "sites", List.copyOf(sites.values()), s -> siteJson(s, base));
       case SITE: {
         Site site = sites.get(id(seg[1]));
         if (site == null) {
@@ -191,8 +220,7 @@ public final class SimulatedAccount {
         }
         if (route == Route.SITE_GAMES) {
           return page(query, base, "/sites/" + site.id + "/games", "games",
-              games.values().stream().filter(g -> g.siteId == site.id)
-                  .map(g -> gameJson(g, base)).toList());
+              games.values().stream().filter(g -> g.siteId == site.id).toList(), g -> gameJson(g, base));
         }
         ObjectNode attrs = attributes(json, "game");
         String invalid = validateGame(attrs);
@@ -215,7 +243,9 @@ public final class SimulatedAccount {
           return denied;
         }
         if (route == Route.GAME) {
-          return ok(gameJson(game, base));
+          ApiResponse read = ok(gameJson(game, base));
+          competingEdit(game);
+          return read;
         }
         if (route == Route.GAME_DELETE) {
           games.remove(game.id);
@@ -246,7 +276,33 @@ public final class SimulatedAccount {
     }
   }
 
+  /** The other user's edit, if one is due after this read: the copy just served is now stale. */
+  private void competingEdit(Game game) {
+    Integer due = competingEdits.get(game.id);
+    if (due == null || due <= 0) {
+      return;
+    }
+    competingEdits.put(game.id, due - 1);
+    int k = competingEditsDone.merge(game.id, 1, Integer::sum);
+    ObjectNode merged = game.attributes.deepCopy();
+    merged.put("notes", "Edited by another user (" + k + ")");
+    game.attributes = merged;
+    game.lockVersion++;
+  }
+
   private ApiResponse updateGame(Game game, ObjectNode json, String base) {
+    ApiResponse answer = updateGameUnlogged(game, json, base);
+    JsonNode sent = attributes(json, "game").get("lock_version");
+    if (sent == null || sent.isNull()) {
+      sent = json.get("lock_version");
+    }
+    long current = game.lockVersion - (answer.status() == 200 ? 1 : 0);
+    gameWrites.add(new GameWrite(game.id, sent == null ? -1 : sent.asLong(-1),
+        current, answer.status()));
+    return answer;
+  }
+
+  private ApiResponse updateGameUnlogged(Game game, ObjectNode json, String base) {
     ObjectNode attrs = attributes(json, "game");
     JsonNode lock = attrs.remove("lock_version");
     if (lock == null || lock.isNull()) {
@@ -312,8 +368,9 @@ public final class SimulatedAccount {
     return null;
   }
 
-  private ApiResponse page(Function<String, String> query, String base, String path, String key,
-      List<ObjectNode> all) {
+  /** One page of {@code all}; only the records on it are turned into JSON (syncs of thousands stay cheap). */
+  private <T> ApiResponse page(Function<String, String> query, String base, String path, String key,
+      List<T> all, Function<T, ObjectNode> json) {
     long page;
     long limit;
     try {
@@ -357,7 +414,7 @@ public final class SimulatedAccount {
     ArrayNode items = root.putObject("_embedded").putArray(key);
     long from = (page - 1) * limit;
     for (long i = from; i < Math.min(records, from + limit); i++) {
-      items.add(all.get((int) i));
+      items.add(json.apply(all.get((int) i)));
     }
     return ok(root);
   }
