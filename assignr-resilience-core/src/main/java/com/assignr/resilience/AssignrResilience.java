@@ -2,6 +2,7 @@ package com.assignr.resilience;
 
 import com.assignr.resilience.internal.Checks;
 import com.assignr.resilience.spi.Authorizer;
+import com.assignr.resilience.spi.CallObserver;
 import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.spi.RetryExecutor;
@@ -39,6 +40,7 @@ public final class AssignrResilience {
   private final List<RetryListener> listeners;
   private final RetryListener listener;
   private final CircuitBreaker circuitBreaker;
+  private final CallObserver observer;
   private final TimeSource time;
   private final DoubleSupplier random;
   private final boolean throwOnFailure;
@@ -62,6 +64,7 @@ public final class AssignrResilience {
     // One identity: the token events of the credentials reach this configuration's listeners too.
     if (credentials != null) listeners.forEach(credentials::addListener);
     circuitBreaker = b.circuitBreaker;
+    observer = b.observer;
     time = b.time;
     random = b.random;
     throwOnFailure = b.throwOnFailure;
@@ -71,7 +74,7 @@ public final class AssignrResilience {
     RetryEngine engine = RetryEngine.create(policy, time.clock(), random);
     gates = new Gates(gatePolicy, gateStore, quotaKey, policy.rateLimitMargin(), time, listener);
     executor = new DefaultRetryExecutor(new Settlement(engine, time, listener, circuitBreaker, gates,
-        credentials, allowInsecureLoopback, throwOnFailure, bodyExcerptChars, policy.totalTimeout()));
+        credentials, allowInsecureLoopback, throwOnFailure, bodyExcerptChars, policy.totalTimeout(), observer));
   }
 
   public static Builder builder() {
@@ -102,6 +105,8 @@ public final class AssignrResilience {
   public List<RetryListener> listeners() { return listeners; }
   /** The circuit breaker, or null when none is configured. */
   public CircuitBreaker circuitBreaker() { return circuitBreaker; }
+  /** What sees each call for tracing ({@link CallObserver#NONE} unless set). */
+  public CallObserver observer() { return observer; }
   public TimeSource timeSource() { return time; }
   /**
    * The retry loop of this configuration, for adapters of any HTTP client (the library's own are
@@ -174,6 +179,7 @@ public final class AssignrResilience {
     private Authorizer credentials;
     private final List<RetryListener> listeners = new ArrayList<>(List.of(Slf4jRetryListener.create()));
     private CircuitBreaker circuitBreaker;
+    private CallObserver observer = CallObserver.NONE;
     private TimeSource time = TimeSource.system();
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private boolean throwOnFailure;
@@ -192,6 +198,7 @@ public final class AssignrResilience {
       listeners.clear();
       listeners.addAll(r.listeners);
       circuitBreaker = r.circuitBreaker;
+      observer = r.observer;
       time = r.time;
       random = r.random;
       throwOnFailure = r.throwOnFailure;
@@ -223,7 +230,7 @@ public final class AssignrResilience {
 
     /**
      * Access tokens the library manages ({@code assignr-resilience-oauth}'s {@code Credentials},
-     * or the Boot starters' Spring Security bridge): every request without an {@code
+     * or any {@link Authorizer}): every request without an {@code
      * Authorization} header is sent with {@code Authorization: Bearer <token>}, and a 401 to that
      * token invalidates it once (one token request however many callers) and sends the request
      * once more. Requests that carry their own {@code Authorization} keep it. The credentials' token
@@ -257,6 +264,13 @@ public final class AssignrResilience {
      * recorded. When open, calls fail fast with {@link CircuitOpenException}. Default: none.
      */
     public Builder circuitBreaker(CircuitBreaker circuitBreaker) { this.circuitBreaker = circuitBreaker; return this; }
+
+    /**
+     * What sees each call, attempt by attempt, for tracing: the OpenTelemetry or Micrometer
+     * Observation integration (assignr-resilience-opentelemetry, assignr-resilience-micrometer).
+     * Default: {@link CallObserver#NONE}, which costs nothing.
+     */
+    public Builder observer(CallObserver observer) { this.observer = observer; return this; }
 
     /** A breaker named "assignr" with Resilience4j's default configuration. */
     public Builder defaultCircuitBreaker() {
@@ -301,6 +315,7 @@ public final class AssignrResilience {
       c.check(!listeners.contains(null), "listener", null, "must not be null (RetryListener.NONE for silence)");
       c.notNull("timeSource", time);
       c.notNull("random", random);
+      c.notNull("observer", observer);
       c.check(credentials == null || credentials.timeSource() == time, "credentials", credentials,
           "must use this builder's timeSource (AssignrOAuth.builder().timeSource(...))");
       c.check(writeContentType != null && !writeContentType.isBlank(), "writeContentType",

@@ -2,6 +2,7 @@ package com.assignr.resilience;
 
 import com.assignr.resilience.internal.Exceptions;
 import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.CallObservation;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.Permit;
 import com.assignr.resilience.spi.RateLimitGate;
@@ -36,8 +37,8 @@ final class AsyncLoop<R> extends CallState<R> {
   private volatile CompletableFuture<R> inFlight;
 
   private AsyncLoop(Settlement s, RequestInfo request, CallOptions options, ResponseAdapter<R> adapter,
-      RateLimitGate gate, AsyncAttempt<R> attempts) {
-    super(s, request, options, adapter, gate, s.time.nanoTime());
+      RateLimitGate gate, AsyncAttempt<R> attempts, CallObservation observation) {
+    super(s, request, options, adapter, gate, s.time.nanoTime(), observation);
     this.attempts = attempts;
     result.whenComplete((r, e) -> {
       if (result.isCancelled()) withdraw();
@@ -52,7 +53,8 @@ final class AsyncLoop<R> extends CallState<R> {
     } catch (InsecureRequestException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    AsyncLoop<R> call = new AsyncLoop<>(s, request, options, adapter, gate, attempts);
+    AsyncLoop<R> call = new AsyncLoop<>(s, request, options, adapter, gate, attempts,
+        s.observer.start(request, s.time));
     call.attempt = 1;
     call.next();
     return call.result;
@@ -99,6 +101,7 @@ final class AsyncLoop<R> extends CallState<R> {
         result.completeExceptionally(failure);
         return;
       }
+      settlement.tokenObtained(this, now);
       addedAuthorization = token;
       askGate(settlement.time.nanoTime());
     });
@@ -146,11 +149,14 @@ final class AsyncLoop<R> extends CallState<R> {
 
   private void send() {
     CompletableFuture<R> future;
+    CallObservation.Scope scope = observation.attemptStarted(attempt);
     try {
       future = attempts.call(this);
       if (future == null) throw new NullPointerException("AsyncAttempt returned null");
     } catch (Throwable t) {
       future = CompletableFuture.failedFuture(t);
+    } finally {
+      scope.close();
     }
     inFlight = future;
     if (result.isCancelled()) future.cancel(true);

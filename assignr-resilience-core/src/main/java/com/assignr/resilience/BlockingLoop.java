@@ -1,6 +1,7 @@
 package com.assignr.resilience;
 
 import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.CallObservation;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.Permit;
 import com.assignr.resilience.spi.RateLimitGate;
@@ -16,15 +17,16 @@ final class BlockingLoop {
   static <R> R execute(Settlement s, RequestInfo request, CallOptions options,
       Attempt<R> attempt, ResponseAdapter<R> adapter) throws IOException {
     RateLimitGate gate = s.open(request, options);
+    CallObservation observation = s.observer.start(request, s.time);
     long start = s.time.nanoTime();
     if (s.breaker != null || s.addsToken(options)) {
-      CallState<R> call = new CallState<>(s, request, options, adapter, gate, start);
+      CallState<R> call = new CallState<>(s, request, options, adapter, gate, start, observation);
       return loop(s, call, attempt, start, null, null, false);
     }
     long budget = s.budgetNanos(options);
     Admission answer = gate == null ? null : s.askGate(gate, start, budget);
     if (answer instanceof Admission.Wait) {
-      CallState<R> call = new CallState<>(s, request, options, adapter, gate, start);
+      CallState<R> call = new CallState<>(s, request, options, adapter, gate, start, observation);
       call.attempt = 1;
       sleep(s, call, s.gateWait(call, ((Admission.Wait) answer).nanos(), call.untilDeadline(start)), 0);
       return loop(s, call, attempt, s.time.nanoTime(), null, null, false);
@@ -32,11 +34,12 @@ final class BlockingLoop {
 
     // The common case, kept free of per-call state: admitted at once, no breaker, answered 2xx.
     Permit permit = (Permit) answer;
-    FirstAttempt<R> first = new FirstAttempt<>(s, request, options, adapter, gate, permit, start, budget, null);
+    FirstAttempt<R> first = new FirstAttempt<>(s, request, options, adapter, gate, permit, start, budget, null,
+        observation);
     s.listener.onAttempt(request, 1);
     R response = null;
     Throwable failure = null;
-    try {
+    try (CallObservation.Scope scope = observation.attemptStarted(1)) {
       response = attempt.call(first);
     } catch (IOException | RuntimeException e) {
       failure = e;
@@ -44,7 +47,7 @@ final class BlockingLoop {
       s.abandon(first.promote());
       throw e;
     }
-    if (failure == null && !first.promoted() && s.settledAsSuccess(request, permit, adapter, response)) {
+    if (failure == null && !first.promoted() && s.settledAsSuccess(request, permit, adapter, response, observation)) {
       return response;
     }
     return loop(s, first.promote(), attempt, start, response, failure, true);
@@ -67,7 +70,7 @@ final class BlockingLoop {
         }
         response = null;
         failure = null;
-        try {
+        try (CallObservation.Scope scope = call.observation.attemptStarted(call.attempt)) {
           response = attempt.call(call);
         } catch (IOException | RuntimeException e) {
           failure = e;

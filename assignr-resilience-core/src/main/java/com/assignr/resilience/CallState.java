@@ -1,7 +1,7 @@
 package com.assignr.resilience;
 
 import com.assignr.resilience.internal.Deadline;
-
+import com.assignr.resilience.spi.CallObservation;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.HeaderLookup;
 import com.assignr.resilience.spi.HeaderTimeContext;
@@ -28,6 +28,8 @@ class CallState<R> implements HeaderTimeContext {
   final long start;
   /** Nanoseconds from {@link #start} to the deadline, or {@link Long#MAX_VALUE} for none. */
   final long budget;
+  /** The tracer's view of this call ({@link CallObservation#NONE} without an observer). */
+  final CallObservation observation;
 
   /** The attempt being made or just made, 1-based. */
   int attempt;
@@ -67,7 +69,8 @@ class CallState<R> implements HeaderTimeContext {
   record Settled(int attempt, Outcome outcome, Decision decision) {}
 
   CallState(Settlement settlement, RequestInfo request, CallOptions options, ResponseAdapter<R> adapter,
-      RateLimitGate gate, long start) {
+      RateLimitGate gate, long start, CallObservation observation) {
+    this.observation = observation;
     this.settlement = settlement;
     this.request = request;
     this.options = options;
@@ -85,6 +88,11 @@ class CallState<R> implements HeaderTimeContext {
   @Override
   public String authorization() {
     return addedAuthorization;
+  }
+
+  @Override
+  public java.util.Map<String, String> propagationHeaders() {
+    return observation.propagationHeaders();
   }
 
   @Override

@@ -1,7 +1,7 @@
 package com.assignr.resilience;
 
 import com.assignr.resilience.internal.Deadline;
-
+import com.assignr.resilience.spi.CallObservation;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.HeaderLookup;
 import com.assignr.resilience.spi.HeaderTimeContext;
@@ -25,10 +25,12 @@ final class FirstAttempt<R> implements HeaderTimeContext {
   private final long start;
   private final long budget;
   private final String authorization;
+  private final CallObservation observation;
   private CallState<R> promoted;
 
   FirstAttempt(Settlement settlement, RequestInfo request, CallOptions options, ResponseAdapter<R> adapter,
-      RateLimitGate gate, Permit permit, long start, long budget, String authorization) {
+      RateLimitGate gate, Permit permit, long start, long budget, String authorization, CallObservation observation) {
+    this.observation = observation;
     this.settlement = settlement;
     this.request = request;
     this.options = options;
@@ -43,6 +45,11 @@ final class FirstAttempt<R> implements HeaderTimeContext {
   @Override
   public String authorization() {
     return authorization;
+  }
+
+  @Override
+  public java.util.Map<String, String> propagationHeaders() {
+    return observation.propagationHeaders();
   }
 
   @Override
@@ -68,7 +75,7 @@ final class FirstAttempt<R> implements HeaderTimeContext {
   /** The call's state from here on, attempt 1 admitted at the start (holding {@code permit}, if any). */
   CallState<R> promote() {
     if (promoted == null) {
-      CallState<R> call = new CallState<>(settlement, request, options, adapter, gate, start);
+      CallState<R> call = new CallState<>(settlement, request, options, adapter, gate, start, observation);
       call.attempt = 1;
       call.attemptStart = start;
       call.permit = permit;

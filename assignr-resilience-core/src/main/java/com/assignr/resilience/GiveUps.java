@@ -21,7 +21,10 @@ final class GiveUps {
    */
   static <R> R finish(Settlement s, CallState<R> call, Decision.Stop stop, Outcome outcome, R response)
       throws IOException {
-    if (stop.succeeded()) return response;
+    if (stop.succeeded()) {
+      call.observation.ended(call.attempt, stop, outcome);
+      return response;
+    }
     int attempts = call.attempt;
     announce(s, call, attempts, stop, outcome);
     if (!outcome.isResponse()) {
@@ -148,13 +151,17 @@ final class GiveUps {
     Outcome last = call.last != null ? call.last
         : Outcome.failure(new java.util.concurrent.CancellationException(), Classification.CANCELLED);
     s.listener.onGiveUp(call.request, attempts, call.elapsed(), CANCELLED, last);
+    call.observation.ended(attempts, CANCELLED, last);
   }
 
   private static final Decision.Stop CANCELLED =
       new Decision.Stop(StopReason.CANCELLED, Classification.CANCELLED, null);
 
   private static void announce(Settlement s, CallState<?> call, int attempts, Decision.Stop stop, Outcome last) {
-    if (call.announceEnd()) s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, last);
+    if (call.announceEnd()) {
+      s.listener.onGiveUp(call.request, attempts, call.elapsed(), stop, last);
+      call.observation.ended(attempts, stop, last);
+    }
   }
 
   private static InterruptedIOException interrupted(CallState<?> call, String message) {

@@ -6,6 +6,8 @@ import com.assignr.resilience.internal.Hosts;
 import com.assignr.resilience.spi.Admission;
 import com.assignr.resilience.spi.AuthorizationFailure;
 import com.assignr.resilience.spi.Authorizer;
+import com.assignr.resilience.spi.CallObservation;
+import com.assignr.resilience.spi.CallObserver;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.Permit;
 import com.assignr.resilience.spi.RateLimitGate;
@@ -26,9 +28,12 @@ import java.util.concurrent.TimeUnit;
  * RetryEngine#decideGateWait}).
  */
 final class Settlement {
+  static final Decision.Stop SUCCEEDED = new Decision.Stop(StopReason.SUCCEEDED, Classification.SUCCESS, null);
   final RetryEngine engine;
   final TimeSource time;
   final RetryListener listener;
+  /** Sees each call for tracing; {@link CallObserver#NONE} by default. */
+  final CallObserver observer;
   final CircuitBreaker breaker;
   final boolean throwOnFailure;
   final int excerptChars;
@@ -40,7 +45,8 @@ final class Settlement {
 
   Settlement(RetryEngine engine, TimeSource time, RetryListener listener, CircuitBreaker breaker, Gates gates,
       Authorizer credentials, boolean allowInsecureLoopback, boolean throwOnFailure, int excerptChars,
-      Duration totalTimeout) {
+      Duration totalTimeout, CallObserver observer) {
+    this.observer = observer;
     this.credentials = credentials;
     this.engine = engine;
     this.time = time;
@@ -96,11 +102,20 @@ final class Settlement {
   String tokenFor(CallState<?> call, long now) throws java.io.IOException {
     if (!addsToken(call.options)) return null;
     try {
-      return credentials.authorization(call.untilDeadline(now), call.options.cancellation());
+      String token = credentials.authorization(call.untilDeadline(now), call.options.cancellation());
+      tokenObtained(call, now);
+      return token;
     } catch (AuthorizationFailure e) {
       throw GiveUps.noToken(this, call, e);
     } catch (java.io.InterruptedIOException e) {
       throw GiveUps.tokenWaitEnded(this, call, e);
+    }
+  }
+
+  /** Tells the call's observation how long it waited for its token (asked at {@code since}). */
+  void tokenObtained(CallState<?> call, long since) {
+    if (call.observation != CallObservation.NONE) {
+      call.observation.tokenObtained(call.attempt, Duration.ofNanos(time.nanoTime() - since));
     }
   }
 
@@ -149,7 +164,9 @@ final class Settlement {
   long gateWait(CallState<?> call, long wait, long untilDeadline) throws AssignrException {
     Decision.Stop stop = engine.decideGateWait(wait, untilDeadline);
     if (stop != null) throw GiveUps.gateWait(this, call, stop);
-    listener.onGateWait(call.request, call.attempt, Duration.ofNanos(wait));
+    Duration duration = Duration.ofNanos(wait);
+    listener.onGateWait(call.request, call.attempt, duration);
+    call.observation.gateWait(call.attempt, call.gate, duration);
     return wait;
   }
 
@@ -220,10 +237,12 @@ final class Settlement {
     call.response = null;
     if (failure != null) {
       Outcome outcome = outcomeOf(failure, call.isCancelled());
+      call.observation.attemptEnded(call.attempt, outcome);
       return early != null ? decide(call, outcome, now) : settle(call, outcome, now);
     }
     if (early != null) {
       call.response = response;
+      call.observation.attemptEnded(call.attempt, early.outcome());
       return early.decision();
     }
     Outcome outcome;
@@ -233,6 +252,7 @@ final class Settlement {
     } catch (RuntimeException e) {
       outcome = adapterFailed(call.adapter, response, e);
     }
+    call.observation.attemptEnded(call.attempt, outcome);
     return settle(call, outcome, now);
   }
 
@@ -255,7 +275,8 @@ final class Settlement {
    * only the gate and the events hear of it. False for anything else, which the loop then settles
    * in full. The outcome never leaves this method, so escape analysis keeps it off the heap.
    */
-  <R> boolean settledAsSuccess(RequestInfo request, Permit permit, ResponseAdapter<R> adapter, R response) {
+  <R> boolean settledAsSuccess(RequestInfo request, Permit permit, ResponseAdapter<R> adapter, R response,
+      CallObservation observation) {
     Outcome outcome;
     try {
       outcome = outcomeOf(adapter, response);
@@ -265,6 +286,10 @@ final class Settlement {
     if (outcome.classification() != Classification.SUCCESS) return false;
     answer(permit, outcome, time.nanoTime());
     listener.onOutcome(request, 1, outcome);
+    if (observation != CallObservation.NONE) { // kept off the common path: the outcome must not escape
+      observation.attemptEnded(1, outcome);
+      observation.ended(1, SUCCEEDED, outcome);
+    }
     return true;
   }
 
@@ -293,6 +318,7 @@ final class Settlement {
     Decision decision = engine.decide(call.request, call.attempt, outcome, call.untilDeadline(now), renewed);
     if (decision instanceof Decision.Retry) {
       listener.onRetryScheduled(call.request, call.attempt, (Decision.Retry) decision);
+      call.observation.retryScheduled(call.attempt, outcome, (Decision.Retry) decision);
     }
     return decision;
   }

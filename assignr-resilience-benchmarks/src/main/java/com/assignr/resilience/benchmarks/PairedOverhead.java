@@ -48,8 +48,9 @@ public final class PairedOverhead implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Row> rows;
-    if (springOnly || binderOnly || httpClient5Only || webClientOnly) {
+    if (springOnly || binderOnly || httpClient5Only || webClientOnly || tracingOnly) {
       rows = new ArrayList<>();
+      if (tracingOnly) tracingRows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
       if (httpClient5Only) httpClient5Rows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
       if (binderOnly) binderRows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
       if (springOnly) springRows(rows, rounds, sliceMillis * 1_000_000L, warmupSeconds * 1_000_000_000L);
@@ -72,6 +73,28 @@ public final class PairedOverhead implements Callable<Integer> {
 
   @Option(names = "--httpclient5-only", description = "only the Apache HttpClient 5 rows")
   boolean httpClient5Only;
+
+  @Option(names = "--tracing", description = "only OkHttp bare, with the interceptor, and with tracing sampled out")
+  boolean tracingOnly;
+
+  /** OkHttp bare, through the interceptor, and through it with OpenTelemetry tracing sampled out. */
+  static void tracingRows(List<Row> rows, int rounds, long sliceNanos, long warmupNanos) throws Exception {
+    TracingOverheadBenchmark tracing = new TracingOverheadBenchmark();
+    tracing.setUp();
+    try {
+      Map<String, Op> variants = new LinkedHashMap<>();
+      variants.put("bare", tracing::bare);
+      variants.put("tracingOff", tracing::tracingOff);
+      variants.put("tracingSampledOut", tracing::tracingSampledOut);
+      rows.addAll(compare("okhttp", variants, rounds, sliceNanos, warmupNanos));
+      Map<String, Op> executor = new LinkedHashMap<>();
+      executor.put("executorOff", () -> tracing.executorOff().status);
+      executor.put("executorSampledOut", () -> tracing.executorSampledOut().status);
+      rows.addAll(compare("executor", executor, rounds, sliceNanos, warmupNanos));
+    } finally {
+      tracing.tearDown();
+    }
+  }
 
   @Option(names = "--binder", description = "only the executor with and without the Micrometer binder (no I/O)")
   boolean binderOnly;

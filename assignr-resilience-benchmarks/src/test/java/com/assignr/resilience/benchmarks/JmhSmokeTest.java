@@ -53,7 +53,8 @@ class JmhSmokeTest {
     Set<String> names = new TreeSet<>();
     for (Class<?> type : new Class<?>[] {EngineBenchmark.class, OkHttpOverheadBenchmark.class,
         JdkOverheadBenchmark.class, SpringOverheadBenchmark.class,
-        HttpClient5OverheadBenchmark.class, WebClientOverheadBenchmark.class}) {
+        HttpClient5OverheadBenchmark.class, WebClientOverheadBenchmark.class,
+        TracingOverheadBenchmark.class}) {
       for (var method : type.getDeclaredMethods()) {
         if (method.isAnnotationPresent(Benchmark.class)) names.add(type.getName() + "." + method.getName());
       }

@@ -29,4 +29,15 @@ public interface AttemptContext {
    * @return {@code "Bearer …"} (a secret: never log it), or null to send the request as it is
    */
   String authorization();
+
+  /**
+   * The trace-propagation headers ({@code traceparent} and the like) the adapter adds to this
+   * attempt's request, from the configuration's {@link CallObserver}: the attempt's own trace
+   * context. Adapters add each one, replacing any of the same name.
+   *
+   * @return header names and values; empty (the default) when no observer propagates
+   */
+  default java.util.Map<String, String> propagationHeaders() {
+    return java.util.Map.of();
+  }
 }

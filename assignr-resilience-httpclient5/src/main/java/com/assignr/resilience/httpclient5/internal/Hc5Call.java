@@ -165,6 +165,7 @@ final class Hc5Call {
     }
     String authorization = attempt.authorization();
     if (authorization != null) sent.setHeader(HttpHeaders.AUTHORIZATION, authorization);
+    attempt.propagationHeaders().forEach(sent::setHeader);
     RequestConfig bounded = Hc5Timeouts.bound(config, attempt.nanosLeft());
     if (bounded != current) {
       scope.clientContext.setRequestConfig(bounded);

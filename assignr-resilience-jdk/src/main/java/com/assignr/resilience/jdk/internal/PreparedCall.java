@@ -64,10 +64,12 @@ final class PreparedCall {
 
   /**
    * The request for one attempt: the prepared one, its timeout cut to the time the executor says
-   * is left, and the library's access token when it manages one for this call.
+   * is left, the library's access token when it manages one for this call, and the attempt's own
+   * trace-propagation headers when a tracer propagates.
    */
   HttpRequest forAttempt(AttemptContext attempt) {
     String authorization = attempt.authorization();
+    java.util.Map<String, String> trace = attempt.propagationHeaders();
     Duration timeout = null;
     if (callerTimeout != null) {
       long left = attempt.nanosLeft();
@@ -75,10 +77,11 @@ final class PreparedCall {
         timeout = Duration.ofNanos(Math.max(left, MIN_ATTEMPT_TIMEOUT_NANOS));
       }
     }
-    if (authorization == null && timeout == null) return request;
+    if (authorization == null && timeout == null && trace.isEmpty()) return request;
     HttpRequest.Builder copy = HttpRequest.newBuilder(request, (name, value) -> true);
     if (timeout != null) copy.timeout(timeout);
     if (authorization != null) copy.setHeader("Authorization", authorization);
+    trace.forEach(copy::setHeader);
     return copy.build();
   }
 }

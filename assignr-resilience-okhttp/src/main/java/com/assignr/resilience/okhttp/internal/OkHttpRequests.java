@@ -44,11 +44,17 @@ public final class OkHttpRequests {
 
   /**
    * {@code request} as attempt {@code attempt} sends it: with the library's access token when the
-   * executor manages one for it (the request then had no {@code Authorization}).
+   * executor manages one for it (the request then had no {@code Authorization}), and the attempt's
+   * own trace-propagation headers when a tracer propagates.
    */
   public static Request forAttempt(Request request, AttemptContext attempt) {
     String authorization = attempt.authorization();
-    return authorization == null ? request : request.newBuilder().header("Authorization", authorization).build();
+    java.util.Map<String, String> trace = attempt.propagationHeaders();
+    if (authorization == null && trace.isEmpty()) return request;
+    Request.Builder copy = request.newBuilder();
+    if (authorization != null) copy.header("Authorization", authorization);
+    trace.forEach(copy::header);
+    return copy.build();
   }
 
   /** The method, host, path (no query) and whether the body may be sent again. */

@@ -47,6 +47,8 @@ public final class SpringRequests {
   public static HttpRequest forAttempt(HttpRequest request, AttemptContext attempt) {
     String authorization = attempt.authorization();
     if (authorization != null) request.getHeaders().set("Authorization", authorization);
+    // The attempt's own trace context, when a tracer propagates (see CallObservation).
+    attempt.propagationHeaders().forEach(request.getHeaders()::set);
     return request;
   }
 }

@@ -89,8 +89,12 @@ public final class WebClientCall {
       return CompletableFuture.failedFuture(body.notReplayable());
     }
     String authorization = attempt.authorization();
-    ClientRequest request = authorization == null ? prepared
-        : ClientRequest.from(prepared).headers(h -> h.set(HttpHeaders.AUTHORIZATION, authorization)).build();
+    java.util.Map<String, String> trace = attempt.propagationHeaders();
+    ClientRequest request = authorization == null && trace.isEmpty() ? prepared
+        : ClientRequest.from(prepared).headers(h -> {
+          if (authorization != null) h.set(HttpHeaders.AUTHORIZATION, authorization);
+          trace.forEach(h::set);
+        }).build();
     return WebClientAttempt.send(next, request, attempt, context, excerptBytes, bounded);
   }
 
