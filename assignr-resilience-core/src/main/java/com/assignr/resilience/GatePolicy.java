@@ -22,6 +22,12 @@ public final class GatePolicy {
   static final int MAX_COLD_START_CONCURRENCY = 1000;
   static final Duration MAX_RELEASE_SPACING = Duration.ofSeconds(10);
   static final Duration MAX_CLOSURE_WITHOUT_RESET = Duration.ofHours(1);
+  /** The people's share is at most this: the library's callers keep at least half of every window. */
+  static final double MAX_INTERACTIVE_SHARE = 0.5;
+  /** Shares are applied in parts per million, so that every store computes the same whole numbers. */
+  private static final long PPM = 1_000_000L;
+  /** Larger limits count as this one (no real window is near it; keeps {@code limit × ppm} exact). */
+  private static final long MAX_LIMIT = 1_000_000_000L;
 
   private static final GatePolicy DEFAULTS = builder().build();
   private static final GatePolicy DISABLED = builder().enabled(false).build();
@@ -32,6 +38,8 @@ public final class GatePolicy {
   private final Duration releaseSpacing;
   private final boolean pacing;
   private final Duration closureWithoutReset;
+  private final double interactiveShare;
+  private final long interactiveSharePpm;
 
   private GatePolicy(Builder b) {
     enabled = b.enabled;
@@ -40,9 +48,14 @@ public final class GatePolicy {
     releaseSpacing = b.releaseSpacing;
     pacing = b.pacing;
     closureWithoutReset = b.closureWithoutReset;
+    interactiveShare = b.interactiveShare;
+    interactiveSharePpm = Math.round(b.interactiveShare * PPM);
   }
 
-  /** The Assignr defaults: enabled, reserve 2, cold start 10, release spacing 20 ms, no pacing. */
+  /**
+   * The Assignr defaults: enabled, reserve 2, a quarter of every window for the account's people,
+   * cold start 10, release spacing 20 ms, no pacing.
+   */
   public static GatePolicy defaults() {
     return DEFAULTS;
   }
@@ -72,13 +85,33 @@ public final class GatePolicy {
   public boolean pacing() { return pacing; }
   /** How long the gate closes when Assignr says "none left" without saying when that ends. */
   public Duration closureWithoutReset() { return closureWithoutReset; }
+  /** The share of every window left to the account's people (Assignr's web app), 0 to 0.5. */
+  public double interactiveShare() { return interactiveShare; }
+
+  /**
+   * The requests a window keeps unused, for a window of {@code limit} requests: the larger of
+   * {@link #reserve()} and {@link #interactiveShare()} of the limit, rounded up; the reserve alone
+   * while the limit is unknown ({@code limit <= 0}). Every gate store applies this one rule (the Redis
+   * scripts compute the same whole number from {@link #interactiveSharePpm()}).
+   *
+   * @param limit the binding rule's {@code X-Ratelimit-Limit}, or -1 when unknown
+   * @return the requests to leave in that window
+   */
+  public long reserveFor(long limit) {
+    if (limit <= 0 || interactiveSharePpm == 0) return reserve;
+    long l = Math.min(limit, MAX_LIMIT);
+    return Math.max(reserve, (l * interactiveSharePpm + PPM - 1) / PPM);
+  }
+
+  /** {@link #interactiveShare()} in parts per million, as the gate stores compute with it. */
+  public long interactiveSharePpm() { return interactiveSharePpm; }
 
   @Override
   public String toString() {
     if (!enabled) return "GatePolicy{disabled}";
     return "GatePolicy{reserve=" + reserve + ", coldStartConcurrency=" + coldStartConcurrency
         + ", releaseSpacing=" + releaseSpacing + (pacing ? ", pacing" : "")
-        + ", closureWithoutReset=" + closureWithoutReset + '}';
+        + ", closureWithoutReset=" + closureWithoutReset + ", interactiveShare=" + interactiveShare + '}';
   }
 
   /** Setters only store; {@link #build()} validates everything and names what is wrong. */
@@ -89,6 +122,7 @@ public final class GatePolicy {
     private Duration releaseSpacing = Duration.ofMillis(20);
     private boolean pacing;
     private Duration closureWithoutReset = Duration.ofMillis(500);
+    private double interactiveShare = 0.25;
 
     private Builder() {}
 
@@ -99,6 +133,7 @@ public final class GatePolicy {
       releaseSpacing = p.releaseSpacing;
       pacing = p.pacing;
       closureWithoutReset = p.closureWithoutReset;
+      interactiveShare = p.interactiveShare;
     }
 
     /** Whether the shared rate-limit gate is used. Default true; off leaves retries only. */
@@ -133,6 +168,19 @@ public final class GatePolicy {
     public Builder closureWithoutReset(Duration closure) { this.closureWithoutReset = closure; return this; }
 
     /**
+     * The share of every window left to the account's people: Assignr counts the web app's
+     * requests in the same windows as the API's, so a sync that spends each window down to {@link
+     * #reserve} locks the club's assignors out of Assignr while it runs. The gate closes once {@code
+     * Remaining} reaches this share of the binding rule's {@code X-Ratelimit-Limit} (rounded up), or
+     * the reserve if that is larger: with the default 0.25, 45 of every 180 per minute, 125 of 500
+     * per 5 minutes, 1250 of 5000 per hour. Why a quarter: one person working steadily in the web
+     * app makes about one request every 2 s (30 a minute, a sixth of the 180); a quarter leaves that
+     * and room for a second, and a sync still gets three quarters of the account. 0 leaves only the
+     * reserve (the behaviour before this setting). Between 0 and 0.5.
+     */
+    public Builder interactiveShare(double share) { this.interactiveShare = share; return this; }
+
+    /**
      * Validates every setting.
      *
      * @throws IllegalArgumentException naming each bad parameter and its value
@@ -146,6 +194,8 @@ public final class GatePolicy {
       c.between("releaseSpacing", releaseSpacing, Duration.ZERO, MAX_RELEASE_SPACING);
       c.positive("closureWithoutReset", closureWithoutReset);
       c.atMost("closureWithoutReset", closureWithoutReset, MAX_CLOSURE_WITHOUT_RESET);
+      c.check(interactiveShare >= 0 && interactiveShare <= MAX_INTERACTIVE_SHARE, "interactiveShare", interactiveShare,
+          "must be between 0 and " + MAX_INTERACTIVE_SHARE + " (the share of each window left to the account's people)");
       c.throwIfAny();
       return new GatePolicy(this);
     }

@@ -1,5 +1,6 @@
 package com.assignr.resilience.benchmarks;
 
+import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.RateLimitRule;
@@ -101,6 +102,16 @@ public final class FleetRace implements Callable<Integer> {
       return parseRules(rules).stream().map(r -> RateLimitRule.of(r[0], Duration.ofSeconds(r[1]))).toList();
     }
 
+    /**
+     * The windows as the fleet may use them: each limit less what the default gate leaves unused
+     * ({@code GatePolicy.reserveFor}: the reserve, or the people's share of the limit).
+     */
+    List<RateLimitRule> fleetShareRules() {
+      GatePolicy policy = GatePolicy.defaults();
+      return parseRules(rules).stream()
+          .map(r -> RateLimitRule.of(r[0] - policy.reserveFor(r[0]), Duration.ofSeconds(r[1]))).toList();
+    }
+
     long longestPeriodMillis() {
       return parseRules(rules).stream().mapToLong(r -> r[1] * 1000).max().orElse(1000);
     }
@@ -108,7 +119,7 @@ public final class FleetRace implements Callable<Integer> {
 
   /** One strategy's row: the race's result plus the web app's requests and the admission latency. */
   record Row(String variant, FleetStrategy strategy, RaceResult race, int webAppRequests, int webAppRefused,
-      long[] admissionMicros, long retries, long degraded) {
+      long[] admissionMicros, long retries, long degraded, double idealShareSeconds) {
     double p(double quantile) {
       if (admissionMicros.length == 0) return Double.NaN;
       long[] sorted = admissionMicros.clone();
@@ -337,8 +348,10 @@ public final class FleetRace implements Callable<Integer> {
       RaceResult race = new RaceResult(label, s.requests(), succeeded, fleetRefused, fleetAttempts,
           makespan, ideal, IdealSchedule.windowsCrossed(s.rateLimitRules(), startInstant, makespan), retries, -1,
           failureCounts, ok, limited);
+      // The fleet's own ideal: its requests through what the gate lets it use of each window.
+      double idealShare = IdealSchedule.idealSeconds(s.fleetShareRules(), startInstant, s.requests());
       return new Row(variant, strategy, race, webApp, webAppRefused,
-          admission.stream().mapToLong(Long::longValue).toArray(), retries, degraded);
+          admission.stream().mapToLong(Long::longValue).toArray(), retries, degraded, idealShare);
     }
 
     @Override
@@ -352,16 +365,17 @@ public final class FleetRace implements Callable<Integer> {
   static void writeCsv(Path csv, Settings s, List<Row> rows) throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add("variant,strategy,jvms,threads,requests,succeeded,http429,attempts,makespan_s,ideal_s,x_ideal,"
-        + "windows_crossed,webapp_served,webapp_429,admission_p50_us,admission_p99_us,added_p50_us,added_p99_us,degraded");
+        + "windows_crossed,webapp_served,webapp_429,admission_p50_us,admission_p99_us,added_p50_us,added_p99_us,degraded,"
+        + "ideal_share_s,x_ideal_share");
     for (Row r : rows) {
       Row local = rows.stream().filter(o -> o.variant().equals(r.variant()) && o.strategy() == FleetStrategy.LOCAL_GATES)
           .findFirst().orElse(null);
       RaceResult x = r.race();
-      lines.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.3f,%d,%d,%d,%.0f,%.0f,%s,%s,%d",
+      lines.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.3f,%d,%d,%d,%.0f,%.0f,%s,%s,%d,%.2f,%.3f",
           r.variant(), r.strategy().label, s.jvms(), s.threads(), x.requests(), x.succeeded(), x.http429(), x.attempts(),
           x.makespanSeconds(), x.idealSeconds(), x.makespanSeconds() / x.idealSeconds(), x.windowsCrossed(),
           r.webAppRequests(), r.webAppRefused(), r.p(0.50), r.p(0.99), added(r, local, 0.50), added(r, local, 0.99),
-          r.degraded()));
+          r.degraded(), r.idealShareSeconds(), x.makespanSeconds() / r.idealShareSeconds()));
     }
     Files.write(csv, lines);
   }
@@ -376,15 +390,15 @@ public final class FleetRace implements Callable<Integer> {
     b.append(String.format(Locale.ROOT, "%d JVMs x %d threads, %d GETs, windows %s, web app: one request every %d ms,"
         + " Redis timeout %d ms, strategies %s%n", s.jvms(), s.threads(), s.requests(), s.rules(), s.webAppEveryMillis(),
         s.redisTimeoutMillis(), s.together() ? "at the same time" : "one after the other"));
-    b.append(String.format(Locale.ROOT, "%-24s %8s %9s %7s %8s %10s %7s %7s %7s %9s %9s %9s %8s%n", "strategy", "requests",
+    b.append(String.format(Locale.ROOT, "%-24s %8s %9s %7s %8s %10s %7s %7s %7s %9s %9s %9s %8s %8s%n", "strategy", "requests",
         "succeeded", "http429", "attempts", "makespan_s", "ideal_s", "x ideal", "crossed", "webapp ok", "webapp429",
-        "adm p50us", "adm p99us", "degraded"));
+        "adm p50us", "adm p99us", "degraded", "x share"));
     for (Row r : rows) {
       RaceResult x = r.race();
-      b.append(String.format(Locale.ROOT, "%-24s %8d %9d %7d %8d %10.2f %7.2f %7.3f %7d %9d %9d %9.0f %9.0f %8d%n",
+      b.append(String.format(Locale.ROOT, "%-24s %8d %9d %7d %8d %10.2f %7.2f %7.3f %7d %9d %9d %9.0f %9.0f %8d %8.3f%n",
           x.strategy(), x.requests(), x.succeeded(), x.http429(), x.attempts(), x.makespanSeconds(), x.idealSeconds(),
           x.makespanSeconds() / x.idealSeconds(), x.windowsCrossed(), r.webAppRequests(), r.webAppRefused(), r.p(0.5),
-          r.p(0.99), r.degraded()));
+          r.p(0.99), r.degraded(), x.makespanSeconds() / r.idealShareSeconds()));
     }
     for (Row r : rows) {
       if (!r.race().failures().isEmpty()) b.append(r.race().strategy()).append(" unsuccessful: ").append(r.race().failures()).append('\n');

@@ -46,8 +46,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       reset at once would admit without limit while Assignr still counts the old window. The
  *       cost of waiting for the margin is small: a window that ends exhausted keeps the gate
  *       closed that long anyway.
- *   <li><b>Closing.</b> A 429, or {@code Remaining} reaching the reserve (default 2, left for the
- *       people using Assignr's web app on the same account), closes the gate until the reset plus
+ *   <li><b>Closing.</b> A 429, or {@code Remaining} reaching the reserve (the larger of {@link
+ *       GatePolicy#reserve()} and the people's share of the binding rule's limit, {@link
+ *       GatePolicy#reserveFor}: left for the people using Assignr's web app on the same account; by
+ *       default 45 of 180), closes the gate until the reset plus
  *       the policy's margin. Every new attempt then waits, not only the one that was refused.
  *       A closure is announced once ({@code onGateClosed}; a later answer only extends it) and
  *       its end once ({@code onGateOpened}, at the first admission or answer after it); a 429
@@ -89,7 +91,12 @@ final class LocalRateLimitGate implements RateLimitGate {
   private final String quotaKey;
   private final TimeSource time;
   private final RetryListener listener;
-  private final int reserve;
+  private final GatePolicy policy;
+  /**
+   * The requests the current window keeps unused: {@link GatePolicy#reserveFor} the limit of the
+   * budget kept (the reserve, or the people's share of that limit). Changed with {@link #lastInfo}.
+   */
+  private volatile long reserve;
   private final int coldStartConcurrency;
   private final long releaseSpacingNanos;
   private final long marginNanos;
@@ -125,6 +132,7 @@ final class LocalRateLimitGate implements RateLimitGate {
     this.quotaKey = context.quotaKey();
     this.time = context.time();
     this.listener = context.listener();
+    this.policy = policy;
     this.reserve = policy.reserve();
     this.coldStartConcurrency = policy.coldStartConcurrency();
     this.releaseSpacingNanos = policy.releaseSpacing().toNanos();
@@ -143,6 +151,7 @@ final class LocalRateLimitGate implements RateLimitGate {
     if (seed.remaining() >= 0 && seed.untilReset() != null) {
       long resetAt = now + Math.min(seed.untilReset().toNanos(), MAX_CLOSURE_NANOS);
       window.set(pack(Math.min(seed.remaining(), REMAINING_MASK), resetAt));
+      reserve = policy.reserveFor(seed.limit());
       lastAnswer = now;
     }
     if (seed.closed()) {
@@ -172,6 +181,7 @@ final class LocalRateLimitGate implements RateLimitGate {
     if (closed) announceOpened(now);
     long w = window.get();
     if (known(w, now)) {
+      long reserve = this.reserve;
       long resetAt = resetAt(w);
       long remaining = w & REMAINING_MASK;
       int admitted = inFlight.incrementAndGet();
@@ -251,6 +261,8 @@ final class LocalRateLimitGate implements RateLimitGate {
     }
     long seconds = info.untilResetSeconds();
     long remaining = info.remainingOrNegative();
+    // The answer's own limit names its window; without one, the window kept is the best guess.
+    long reserve = info.limit().isPresent() ? policy.reserveFor(info.limit().getAsLong()) : this.reserve;
     boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
     if (seconds < 0) {
       // No plausible reset (RateLimitHeaders): nothing to learn about the window, but "none left"
@@ -308,11 +320,17 @@ final class LocalRateLimitGate implements RateLimitGate {
     do {
       current = window.get();
       if (known(current, now) && remaining >= (current & REMAINING_MASK)) {
-        if (remaining == (current & REMAINING_MASK)) lastInfo = info;
+        if (remaining == (current & REMAINING_MASK)) adoptInfo(info);
         return;
       }
     } while (!window.compareAndSet(current, packed));
+    adoptInfo(info);
+  }
+
+  /** The headers {@link #state()} shows, and the window's reserve that follows from their limit. */
+  private void adoptInfo(RateLimitInfo info) {
     lastInfo = info;
+    reserve = policy.reserveFor(info.limit().orElse(-1));
   }
 
   /**

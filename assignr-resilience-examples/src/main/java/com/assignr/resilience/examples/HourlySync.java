@@ -86,7 +86,7 @@ final class HourlySync {
     try (AssignrSimulator sim = AssignrSimulator.builder().clock(time.clock()).rateLimits(rules).sites(sites)
         .gamesPerSite(gamesPerSite).https(true).token("hourly-sync-token").start()) {
       AssignrResilience resilience = AssignrResilience.builder().timeSource(time).throwOnFailure(true)
-          .gate(GatePolicy.builder().reserve(0).build()).build();
+          .gate(GatePolicy.builder().reserve(0).interactiveShare(0).build()).build();
       ObjectMapper mapper = new ObjectMapper();
       Paging paging = Paging.builder().timeSource(time)
           .maxQuotaWait(waitInProcess ? Paging.MAX_QUOTA_WAIT : Duration.ZERO).build();

@@ -44,13 +44,22 @@ import org.slf4j.LoggerFactory;
  * differs per instance once OAuth tokens rotate). The key appears in Redis key names, so it must
  * never be a credential.
  *
- * <p><b>When Redis is slow or gone</b> no call waits for it longer than {@link Builder#timeout}
- * (default 50 ms): the instance falls back to its own in-process gate, seeded with the last shared
- * state, logs one WARN, fires {@link com.assignr.resilience.RetryListener#onStoreDegraded}, and
- * rejoins the shared state by itself once Redis answers again ({@code onStoreRecovered}). What
- * degraded mode costs: each instance then knows only its own attempts in flight and releases its
- * own waiters after a reset, as separate in-process gates do; it still learns the account's real
- * {@code Remaining} from every answer.
+ * <p><b>When Redis is slow or gone</b> no call waits for it longer than the store's timeout: {@link
+ * Builder#timeout} (default 50 ms), or more on a host whose measured round trips to Redis say it is
+ * busy, up to {@link Builder#maxTimeout} (default 500 ms; see {@link #currentTimeout()}). The
+ * instance then falls back to its own in-process gate, seeded with the last shared state, logs one
+ * WARN, fires {@link com.assignr.resilience.RetryListener#onStoreDegraded}, and rejoins the shared
+ * state by itself once Redis answers again ({@code onStoreRecovered}), traffic or not: a timer
+ * probes, and a reconnection probes at once. What degraded mode costs: each instance then knows
+ * only its own attempts in flight and releases its own waiters after a reset, as separate
+ * in-process gates do; so that the fleet still holds, it takes only {@link Builder#degradedShare}
+ * (default a quarter) of what the window has above its reserve, and of the cold-start cap, until it
+ * rejoins; it still learns the account's real {@code Remaining} from every answer.
+ *
+ * <p><b>When Redis loses the keys</b> (a {@code FLUSHALL}, an eviction, a restart without
+ * persistence), the first instance that asks again puts back what it still knows: the closure and
+ * the budget of the window. An admission Redis ran but whose answer came too late holds no place:
+ * its member is removed as soon as the store stops waiting for it.
  *
  * <p><b>Redis keys</b>, two per quota, both hash-tagged by the quota so that the scripts work on
  * Redis Cluster: {@code <prefix>:{<quota>}:gate} (a hash: budget, reset, closure, release places)
@@ -70,6 +79,7 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
   private final String keyPrefix;
   private final Duration timeout;
   private final Duration inFlightLease;
+  private final double degradedShare;
   private final Duration probeInterval;
   private final String instance;
   private final AtomicLong sequence = new AtomicLong();
@@ -79,6 +89,7 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     this.keyPrefix = b.keyPrefix;
     this.timeout = b.timeout;
     this.inFlightLease = b.inFlightLease;
+    this.degradedShare = b.degradedShare;
     this.probeInterval = b.probeInterval;
     this.instance = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   }
@@ -89,12 +100,25 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
 
   @Override
   public RateLimitGate gate(Context context) {
-    return new RedisRateLimitGate(context, link, keyPrefix, instance, sequence, inFlightLease, probeInterval);
+    return new RedisRateLimitGate(context, link, keyPrefix, instance, sequence, inFlightLease, probeInterval,
+        degradedShare);
   }
 
-  /** The longest any call waits for Redis. */
+  /** The configured {@link Builder#timeout}: the least a command is given. */
   public Duration timeout() {
     return timeout;
+  }
+
+  /**
+   * What a command is given now: the smoothed round trip plus the larger of {@link
+   * Builder#timeout} and four times the round trips' variation (TCP's retransmission timer), or
+   * twice the slowest recent round trip (halving every 30 s) if that is more; at most {@link
+   * Builder#maxTimeout}.
+   *
+   * @return the longest a call waits for Redis now
+   */
+  public Duration currentTimeout() {
+    return Duration.ofNanos(link.timeoutNanos());
   }
 
   /** The prefix of every Redis key this store writes. */
@@ -113,7 +137,8 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
 
   @Override
   public String toString() {
-    return "RedisGateStore{keyPrefix=" + keyPrefix + ", timeout=" + timeout.toMillis() + "ms}";
+    return "RedisGateStore{keyPrefix=" + keyPrefix + ", timeout=" + timeout.toMillis() + "ms, now "
+        + link.timeoutNanos() / 1_000_000 + "ms}";
   }
 
   /** Setters only store; {@link #build()} validates everything and names what is wrong. */
@@ -123,11 +148,16 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     private ClientResources resources;
     private StatefulRedisConnection<String, String> connection;
     private Duration timeout = Duration.ofMillis(50);
+    /** Null: the default, 500 ms or the timeout if that is longer. */
+    private Duration maxTimeout;
+    private double degradedShare = 0.25;
     private Duration connectTimeout = Duration.ofSeconds(1);
     private String keyPrefix = "assignr-resilience";
     private Duration inFlightLease = Duration.ofSeconds(30);
-    private Duration probeInterval = Duration.ofSeconds(1);
+    private Duration probeInterval = Duration.ofMillis(500);
     private boolean callersTime;
+
+    private static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofMillis(500);
 
     private Builder() {}
 
@@ -161,10 +191,30 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     }
 
     /**
-     * The longest a call waits for Redis; then the instance answers from its local gate. Default
-     * 50 ms; between 1 ms and 10 s.
+     * The headroom a command is given over the round trip the store measures, before the instance
+     * answers from its local gate: each command waits at most the smoothed round trip plus the
+     * larger of this and four times the round trips' variation (TCP's retransmission timer, RFC
+     * 6298), up to {@link #maxTimeout}. On a quiet host with a sub-millisecond round trip that is
+     * this; on a busy one it grows with what is measured. Default 50 ms; between 1 ms and 10 s.
      */
     public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+
+    /**
+     * The longest a call waits for Redis, however slow the measured round trips: the bound on what
+     * a Redis that died costs a call on a busy host. Default 500 ms (or the {@link #timeout}, if
+     * that is longer); between the timeout and 10 s. Equal to the timeout for a fixed one (the
+     * behaviour before issue 21).
+     */
+    public Builder maxTimeout(Duration timeout) { this.maxTimeout = timeout; return this; }
+
+    /**
+     * While this instance cannot reach Redis, the share of the window it takes: of what is left
+     * above the reserve, and of the cold-start cap, rounded up (at least one request). The other
+     * instances keep spending the same account meanwhile, and an instance that starts without Redis
+     * has never heard of them; 1 lets it take everything, as if it were alone. Default 0.25: a fleet
+     * of up to four that all lose Redis together stays inside the budget. Between 0.01 and 1.
+     */
+    public Builder degradedShare(double share) { this.degradedShare = share; return this; }
 
     /**
      * How long {@link #build()} waits for the first connection (and for loading the scripts); if
@@ -186,7 +236,10 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     /**
      * While degraded, how often at most an instance asks Redis whether it is back (one small
      * script, never on a caller's time): first 100 ms after the failure (most stalls are over by
-     * then), then twice as long each time, up to this. Default 1 s; between 10 ms and 1 minute.
+     * then), then twice as long each time, up to this; and at once when the connection is made
+     * again. Probes run on a timer, so an idle instance rejoins too, and its {@code GateState}
+     * (a health check) tells the truth within this of Redis answering again. Default 500 ms;
+     * between 10 ms and 1 minute.
      */
     public Builder probeInterval(Duration interval) { this.probeInterval = interval; return this; }
 
@@ -223,12 +276,17 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
         }
       }
       c.between("timeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(10));
+      if (maxTimeout != null) {
+        c.between("maxTimeout", maxTimeout, timeout == null ? Duration.ofMillis(1) : timeout, Duration.ofSeconds(10));
+      }
+      c.check(degradedShare >= 0.01 && degradedShare <= 1, "degradedShare", degradedShare, "must be between 0.01 and 1");
       c.between("connectTimeout", connectTimeout, Duration.ofMillis(1), Duration.ofMinutes(1));
       c.check(keyPrefix != null && !keyPrefix.isBlank() && keyPrefix.indexOf('{') < 0 && keyPrefix.indexOf('}') < 0,
           "keyPrefix", keyPrefix, "must be non-blank and contain no braces");
       c.between("inFlightLease", inFlightLease, Duration.ofMillis(100), Duration.ofHours(1));
       c.between("probeInterval", probeInterval, Duration.ofMillis(10), Duration.ofMinutes(1));
       c.throwIfAny();
+      Duration maxTimeout = this.maxTimeout != null ? this.maxTimeout : max(DEFAULT_MAX_TIMEOUT, timeout);
       if (connection != null) {
         ClientOptions options = connection.getOptions();
         if (options.getDisconnectedBehavior() != ClientOptions.DisconnectedBehavior.REJECT_COMMANDS) {
@@ -236,12 +294,21 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
               + " disconnected; no call waits for them longer than {} ms, but configure"
               + " ClientOptions.disconnectedBehavior(REJECT_COMMANDS) so an outage costs nothing", timeout.toMillis());
         }
-        return new RedisGateStore(this, new RedisLink(connection, timeout, connectTimeout, callersTime));
+        if (connection.getOptions().getTimeoutOptions().isTimeoutCommands()) {
+          LOG.warn("The Redis connection given to RedisGateStore times its commands out itself; if that"
+              + " timeout is shorter than the store's (up to {} ms), its late replies are lost to the"
+              + " store's round-trip estimate", maxTimeout.toMillis());
+        }
+        return new RedisGateStore(this, new RedisLink(connection, timeout, maxTimeout, connectTimeout, callersTime));
       }
-      return new RedisGateStore(this, ownClient(Objects.requireNonNull(parsed)));
+      return new RedisGateStore(this, ownClient(Objects.requireNonNull(parsed), maxTimeout));
     }
 
-    private RedisLink ownClient(RedisURI target) {
+    private static Duration max(Duration a, Duration b) {
+      return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private RedisLink ownClient(RedisURI target, Duration maxTimeout) {
       // The URI's timeout bounds the connection handshake (HELLO, CLIENT SETINFO): a cold JVM can
       // take longer than the command timeout for it. Commands get the short one from TimeoutOptions.
       RedisURI u = RedisURI.builder(target).withTimeout(connectTimeout).build();
@@ -252,7 +319,7 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
             .ioThreadPoolSize(1)
             .computationThreadPoolSize(1)
             // Back within a second of Redis returning, not after Lettuce's default 30 s backoff.
-            .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
             .build();
         use = owned;
       }
@@ -260,10 +327,14 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
       client.setOptions(ClientOptions.builder()
           .autoReconnect(true)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          // The store times its commands out itself (RedisLink): Lettuce's timeout is only a backstop,
+          // far beyond it, so that it never fails a command the store still waits for, and a late
+          // reply still reaches the store (its round trip is measured). Past the lease nothing a
+          // reply could say matters: every member it might have added has expired.
+          .timeoutOptions(TimeoutOptions.enabled(max(inFlightLease, maxTimeout.multipliedBy(2))))
           .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
           .build());
-      return new RedisLink(client, owned, u, timeout, connectTimeout, callersTime);
+      return new RedisLink(client, owned, u, timeout, maxTimeout, connectTimeout, callersTime);
     }
   }
 }

@@ -64,7 +64,9 @@ class RedisFaultTest {
   }
 
   RedisGateStore store(Duration connectTimeout) {
-    RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).timeout(TIMEOUT)
+    // A fixed timeout (maxTimeout = timeout): these tests bound the wait for a dead or paused Redis
+    // by a known figure; the measured timeout has its own test (FleetGateHoldsTest).
+    RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).timeout(TIMEOUT).maxTimeout(TIMEOUT)
         .connectTimeout(connectTimeout).probeInterval(Duration.ofMillis(100)).build();
     stores.add(store);
     return store;

@@ -53,6 +53,12 @@ class RedisGateTest {
    */
   static final long ROUNDING = MS;
 
+  /**
+   * The defaults without the people's share: these tests pin what the instances share (budgets of
+   * a few requests, with limit 180 in the headers); the share itself is the gate contract's.
+   */
+  static final GatePolicy RESERVE_ONLY = GatePolicy.defaults().toBuilder().interactiveShare(0).build();
+
   static TestRedis redis;
   final List<RedisGateStore> stores = new ArrayList<>();
   final VirtualTime time = VirtualTime.manual();
@@ -91,7 +97,7 @@ class RedisGateTest {
   }
 
   GateDriver instance() {
-    return instance(GatePolicy.defaults(), TimeSource.system());
+    return instance(RESERVE_ONLY, TimeSource.system());
   }
 
   /** One more instance whose scripts run on the test's virtual time, not Redis's. */
@@ -103,7 +109,7 @@ class RedisGateTest {
   }
 
   GateDriver onVirtualTime() {
-    return onVirtualTime(GatePolicy.defaults(), Duration.ofSeconds(1), RetryListener.NONE);
+    return onVirtualTime(RESERVE_ONLY, Duration.ofSeconds(1), RetryListener.NONE);
   }
 
   static RateLimitInfo headers(String... namesAndValues) {
@@ -146,7 +152,7 @@ class RedisGateTest {
     assertEquals(GateState.Mode.SHARED, fleet.get(2).state().mode());
 
     // The same instances with in-process gates: each believes the eight are its own.
-    GateStore.Context context = new GateStore.Context(quota, GatePolicy.defaults(), Duration.ofSeconds(1),
+    GateStore.Context context = new GateStore.Context(quota, RESERVE_ONLY, Duration.ofSeconds(1),
         TimeSource.system(), RetryListener.NONE);
     List<GateDriver> locals = List.of(GateDriver.of(RateLimitGate.local(context)),
         GateDriver.of(RateLimitGate.local(context)), GateDriver.of(RateLimitGate.local(context)));
@@ -201,7 +207,7 @@ class RedisGateTest {
 
   @Test
   void theColdStartCapHoldsForTheWholeFleetUntilTheFirstAnswer() throws Exception {
-    GatePolicy policy = GatePolicy.defaults().toBuilder().coldStartConcurrency(4).build();
+    GatePolicy policy = RESERVE_ONLY.toBuilder().coldStartConcurrency(4).build();
     List<GateDriver> fleet = List.of(instance(policy, TimeSource.system()),
         instance(policy, TimeSource.system()), instance(policy, TimeSource.system()));
     assertEquals(4, admissions(fleet, 3)); // nine asked, four sent, nothing known yet
@@ -214,7 +220,7 @@ class RedisGateTest {
 
   @Test
   void pacingSpreadsAdmissionsAcrossInstances() throws Exception {
-    GatePolicy paced = GatePolicy.defaults().toBuilder().pacing(true).build();
+    GatePolicy paced = RESERVE_ONLY.toBuilder().pacing(true).build();
     GateDriver a = onVirtualTime(paced, Duration.ofSeconds(1), RetryListener.NONE);
     GateDriver b = onVirtualTime(paced, Duration.ofSeconds(1), RetryListener.NONE);
     a.learn(200, remaining(12, 10), time.nanoTime());
@@ -228,8 +234,8 @@ class RedisGateTest {
 
   @Test
   void instancesWithSkewedClocksAgree() throws Exception {
-    GateDriver ahead = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(1), 7 * 3600 * SECOND));
-    GateDriver behind = instance(GatePolicy.defaults(), new SkewedTime(Duration.ofHours(-1), -5 * SECOND));
+    GateDriver ahead = instance(RESERVE_ONLY, new SkewedTime(Duration.ofHours(1), 7 * 3600 * SECOND));
+    GateDriver behind = instance(RESERVE_ONLY, new SkewedTime(Duration.ofHours(-1), -5 * SECOND));
     GateDriver right = instance();
     long learned = now();
     ahead.learn(429, remaining(0, 5), 7 * 3600 * SECOND + now());
@@ -276,8 +282,8 @@ class RedisGateTest {
     long lease = SECOND;
     RedisGateStore.Builder shortLease = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
         .timeout(Duration.ofSeconds(1)).inFlightLease(Duration.ofNanos(lease));
-    GateDriver crashed = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
-    GateDriver survivor = instance(GatePolicy.defaults(), TimeSource.system(), shortLease);
+    GateDriver crashed = instance(RESERVE_ONLY, TimeSource.system(), shortLease);
+    GateDriver survivor = instance(RESERVE_ONLY, TimeSource.system(), shortLease);
     List<String> keys = ((RedisRateLimitGate) crashed.gate()).keys();
     String inFlight = keys.get(1);
     long before = redisNanos();
@@ -351,9 +357,9 @@ class RedisGateTest {
   void everyInstanceHearsEachClosureOnce_andItsEnd_whoeverClosedIt() throws Exception {
     Heard closer = new Heard();
     Heard other = new Heard();
-    GateDriver a = onVirtualTime(GatePolicy.defaults(), Duration.ofSeconds(1), closer);
+    GateDriver a = onVirtualTime(RESERVE_ONLY, Duration.ofSeconds(1), closer);
     // No margin of its own: the closure is the one a closed, with a's margin (1 s).
-    GateDriver b = onVirtualTime(GatePolicy.defaults(), Duration.ZERO, other);
+    GateDriver b = onVirtualTime(RESERVE_ONLY, Duration.ZERO, other);
     a.learn(429, remaining(0, 10), time.nanoTime());
     applied(a);
     assertEquals(11_020 * MS, b.tryAcquire(time.nanoTime(), MAX_WAIT));
@@ -378,7 +384,7 @@ class RedisGateTest {
   void aConnectionOfTheUsersOwnWorksToo_andStaysOpen() throws Exception {
     io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
     try (io.lettuce.core.api.StatefulRedisConnection<String, String> mine = client.connect()) {
-      GateDriver a = instance(GatePolicy.defaults(), TimeSource.system(),
+      GateDriver a = instance(RESERVE_ONLY, TimeSource.system(),
           RedisGateStore.builder().connection(mine).timeout(Duration.ofSeconds(1))); // as every store here
       GateDriver b = instance();
       a.learn(200, remaining(4, 30), now());

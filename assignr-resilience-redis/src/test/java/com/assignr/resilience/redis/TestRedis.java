@@ -129,6 +129,15 @@ final class TestRedis implements AutoCloseable {
     return new ExpiryWatch(adminClient(), port, admin());
   }
 
+  /**
+   * Listens to every change of {@code key} from now on (keyspace notifications, switched on here),
+   * for awaiting a condition on it without polling.
+   */
+  KeyWatch watchKey(String key) {
+    admin().configSet("notify-keyspace-events", "KEA");
+    return new KeyWatch(adminClient(), port, key);
+  }
+
   private RedisClient adminClient() {
     admin();
     return adminClient;
@@ -146,6 +155,53 @@ final class TestRedis implements AutoCloseable {
     if (admin != null) admin.close();
     if (adminClient != null) adminClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     stopServer();
+  }
+
+  /** Changes of one key, for awaiting a condition on it without polling. */
+  static final class KeyWatch implements AutoCloseable {
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private long changes;
+
+    KeyWatch(RedisClient client, int port, String key) {
+      pubSub = client.connectPubSub(RedisURI.create("redis://127.0.0.1:" + port));
+      pubSub.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String channel, String message) {
+          synchronized (KeyWatch.this) {
+            changes++;
+            KeyWatch.this.notifyAll();
+          }
+        }
+      });
+      pubSub.sync().subscribe("__keyspace@0__:" + key);
+    }
+
+    /**
+     * Waits (at most {@code timeout}, real time) until {@code holds} is true, looking again after
+     * each change of the key.
+     */
+    boolean await(java.util.function.BooleanSupplier holds, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        long seen;
+        synchronized (this) {
+          seen = changes;
+        }
+        if (holds.getAsBoolean()) return true;
+        synchronized (this) {
+          while (changes == seen) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      pubSub.close();
+    }
   }
 
   /** Expiry events, for awaiting keys' expiry without polling. */

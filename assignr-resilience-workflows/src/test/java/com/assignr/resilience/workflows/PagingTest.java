@@ -55,7 +55,7 @@ class PagingTest {
   /** An hourly window of {@code perHour} and nothing else binding; the whole budget usable (reserve 0). */
   private void hourlyWindow(int games, int perHour) {
     assignr = new SimulatedAssignr(1, games, List.of(RateLimitRule.of(perHour, Duration.ofHours(1))),
-        GatePolicy.builder().reserve(0).build());
+        GatePolicy.builder().reserve(0).interactiveShare(0).build());
   }
 
   private List<JournalEntry> pageRequests() {

@@ -203,7 +203,7 @@ class ReadModifyWriteTest {
     // (virtual time), which passes the helper's 10 s deadline before the second write.
     assignr.close();
     assignr = new SimulatedAssignr(1, 5, List.of(RateLimitRule.of(2, Duration.ofSeconds(30))),
-        GatePolicy.builder().reserve(0).build());
+        GatePolicy.builder().reserve(0).interactiveShare(0).build());
     assignr.sim.competingEditor(GAME, 5);
     ReadModifyWrite rmw = ReadModifyWrite.builder().deadline(Duration.ofSeconds(10)).timeSource(assignr.time).build();
 

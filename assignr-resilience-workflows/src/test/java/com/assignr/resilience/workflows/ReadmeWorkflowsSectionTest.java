@@ -65,7 +65,7 @@ class ReadmeWorkflowsSectionTest {
 
       // Paging: 4 pages an hour, 10 pages; each run stops at the window, the next resumes from the string.
       try (SimulatedAssignr assignr = new SimulatedAssignr(1, 500,
-          List.of(RateLimitRule.of(4, Duration.ofHours(1))), GatePolicy.builder().reserve(0).build())) {
+          List.of(RateLimitRule.of(4, Duration.ofHours(1))), GatePolicy.builder().reserve(0).interactiveShare(0).build())) {
         PageSource.Fetch get = url -> {
           try {
             return (String) send.invoke(null, assignr.client, java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)));

@@ -1,7 +1,9 @@
 package com.assignr.resilience.redis.internal;
 
 import com.assignr.resilience.TimeSource;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
@@ -10,6 +12,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,20 @@ import org.slf4j.LoggerFactory;
  * on loopback); a reply that nevertheless says EXPIRED within the timeout is sent once more. The
  * gate's decisions never use it: they read {@code TIME}.
  *
+ * <h2>Whose timeout?</h2>
+ *
+ * <p>The store's, and it is measured (issue 21). Every reply's round trip, from the send to the
+ * reply reaching this JVM (the Lettuce thread hand-offs included: what a caller waits), feeds a
+ * smoothed estimate as TCP's retransmission timer does (RFC 6298: {@code srtt + 4 × rttvar}, with
+ * the configured {@code timeout} as the least headroom over {@code srtt}, as RFC 6298 has a
+ * minimum), and a peak (twice the slowest recent round trip, halving every 30 s: bursts); a
+ * command is given the larger, never more than {@code maxTimeout}. On a quiet host that is the configured 50 ms; on a busy one whose round trips
+ * take tens of milliseconds it grows with them, so a loaded host does not degrade the fleet's gate
+ * by itself; the price is that a Redis that died on such a host is noticed later (at most {@code
+ * maxTimeout}). Lettuce's own command timeout is only a backstop far beyond that (the in-flight
+ * lease): it must not fail a command before the store is done with it, and a late reply is still
+ * a round trip measured.
+ *
  * <p>Real time only: timeouts, the offset and the probe interval are read from {@link
  * TimeSource#system()}, never from a gate's (possibly virtual or skewed) time source.
  */
@@ -50,7 +66,19 @@ public final class RedisLink implements AutoCloseable {
   private final ClientResources ownedResources;
   private final RedisURI uri;
   private final StatefulRedisConnection<String, String> userConnection;
-  private final long timeoutNanos;
+  /** The shortest and the longest a command is given (the measured estimate lies between). */
+  private final long minTimeoutNanos;
+  private final long maxTimeoutNanos;
+  /** RFC 6298's smoothed round trip and its variation (real nanos); 0 before the first sample. */
+  private long srttNanos;
+  private long rttvarNanos;
+  /** The slowest recent round trip, and when it was measured: it halves every PEAK_HALF_LIFE. */
+  private long peakNanos;
+  private long peakAtNanos;
+  private static final long PEAK_HALF_LIFE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private volatile long timeoutNanos;
+  /** Told each time a connection to Redis is (re-)established, e.g. the gates' rejoin probes. */
+  private final java.util.List<Runnable> connectedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Tests only: the scripts take the callers' time, so no deadline can be set on Redis's clock. */
   private final boolean callersTime;
   private final AtomicBoolean connecting = new AtomicBoolean();
@@ -70,13 +98,22 @@ public final class RedisLink implements AutoCloseable {
    * #callersTime()}).
    */
   public RedisLink(RedisClient client, ClientResources ownedResources, RedisURI uri, Duration timeout,
-      Duration connectTimeout, boolean callersTime) {
+      Duration maxTimeout, Duration connectTimeout, boolean callersTime) {
     this.ownedClient = client;
     this.ownedResources = ownedResources;
     this.uri = uri;
     this.userConnection = null;
-    this.timeoutNanos = timeout.toNanos();
+    this.minTimeoutNanos = timeout.toNanos();
+    this.maxTimeoutNanos = Math.max(minTimeoutNanos, maxTimeout.toNanos());
+    this.timeoutNanos = minTimeoutNanos;
     this.callersTime = callersTime;
+    // Lettuce re-establishes a lost connection by itself: tell the gates at once, not at their next probe.
+    client.addListener(new RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+        connected();
+      }
+    });
     try {
       connect().get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -87,13 +124,15 @@ public final class RedisLink implements AutoCloseable {
   }
 
   /** A link over the user's connection, which stays theirs (never closed here). */
-  public RedisLink(StatefulRedisConnection<String, String> connection, Duration timeout, Duration connectTimeout,
-      boolean callersTime) {
+  public RedisLink(StatefulRedisConnection<String, String> connection, Duration timeout, Duration maxTimeout,
+      Duration connectTimeout, boolean callersTime) {
     this.ownedClient = null;
     this.ownedResources = null;
     this.uri = null;
     this.userConnection = connection;
-    this.timeoutNanos = timeout.toNanos();
+    this.minTimeoutNanos = timeout.toNanos();
+    this.maxTimeoutNanos = Math.max(minTimeoutNanos, maxTimeout.toNanos());
+    this.timeoutNanos = minTimeoutNanos;
     this.callersTime = callersTime;
     try {
       warmUp(connection.async()).get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -106,9 +145,66 @@ public final class RedisLink implements AutoCloseable {
     this.commands = connection.async();
   }
 
-  /** The per-command timeout, in nanoseconds. */
+  /**
+   * The time a command is given now, in nanoseconds: {@code srtt + max(4 × rttvar, timeout)}, or
+   * twice the slowest recent round trip if that is more (it halves every 30 s), at most {@code
+   * maxTimeout}; {@code timeout} before the first reply. Read when a command is sent.
+   */
   public long timeoutNanos() {
     return timeoutNanos;
+  }
+
+  /** The smoothed round trip measured so far (real nanos), 0 before the first reply. */
+  public synchronized long smoothedRoundTripNanos() {
+    return srttNanos;
+  }
+
+  /**
+   * One round trip measured (RFC 6298, section 2, with its gains 1/8 and 1/4), and the slowest
+   * recent one. Why the peak: a fleet's traffic comes in bursts at each window's opening, and the
+   * smoothed estimate learns a burst's slow round trips only from the burst itself (the quiet
+   * seconds before it teach it the fast ones); twice the slowest round trip of the last minute or
+   * so keeps the next burst from tripping over the same host.
+   */
+  private synchronized void sample(long rttNanos) {
+    if (rttNanos < 0) return;
+    long now = REAL.nanoTime();
+    long peak = decayedPeak(now);
+    if (rttNanos >= peak) {
+      peakNanos = rttNanos;
+      peakAtNanos = now;
+    }
+    if (srttNanos == 0) {
+      srttNanos = Math.max(1, rttNanos);
+      rttvarNanos = rttNanos / 2;
+    } else {
+      rttvarNanos += (Math.abs(srttNanos - rttNanos) - rttvarNanos) / 4;
+      srttNanos += (rttNanos - srttNanos) / 8;
+    }
+    // Headroom over the smoothed round trip: four variations, or the configured timeout if more (a
+    // steady 80 ms round trip has almost no variation, and one jitter must not trip it).
+    long rto = srttNanos + Math.max(4 * rttvarNanos, minTimeoutNanos);
+    timeoutNanos = Math.min(maxTimeoutNanos, Math.max(rto, 2 * decayedPeak(now)));
+  }
+
+  private long decayedPeak(long now) {
+    long halvings = (now - peakAtNanos) / PEAK_HALF_LIFE_NANOS;
+    return halvings >= 63 ? 0 : peakNanos >> halvings;
+  }
+
+  /** {@code listener} runs (on a Lettuce thread: it must not block) each time a connection is made. */
+  public void onConnected(Runnable listener) {
+    connectedListeners.add(listener);
+  }
+
+  private void connected() {
+    for (Runnable listener : connectedListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        LOG.warn("A Redis reconnection listener failed", e);
+      }
+    }
   }
 
   /**
@@ -130,16 +226,6 @@ public final class RedisLink implements AutoCloseable {
    * connected. Never blocks the calling thread. The link owns {@code args[0]}, the deadline.
    */
   public CompletableFuture<List<Object>> run(GateScripts.Script script, String[] keys, String[] args) {
-    return run(script, keys, args, null);
-  }
-
-  /**
-   * As {@link #run(GateScripts.Script, String[], String[])}; {@code lateReply} (if not null) is
-   * given a reply that came after the future had failed on the timeout: Redis did run the script,
-   * and whatever it did is the caller's to undo.
-   */
-  public CompletableFuture<List<Object>> run(GateScripts.Script script, String[] keys, String[] args,
-      Consumer<List<Object>> lateReply) {
     CompletableFuture<List<Object>> result = new CompletableFuture<>();
     RedisAsyncCommands<String, String> c = commands;
     if (c == null || closed) {
@@ -148,23 +234,24 @@ public final class RedisLink implements AutoCloseable {
       if (!closed && ownedClient != null && !connecting.get()) CompletableFuture.runAsync(this::connect);
       return result;
     }
-    send(c, script, keys, args, result, true, lateReply);
-    return result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+    long timeout = timeoutNanos;
+    send(c, script, keys, args, result, true, timeout);
+    return result.orTimeout(timeout, TimeUnit.NANOSECONDS);
   }
 
   private void send(RedisAsyncCommands<String, String> c, GateScripts.Script script, String[] keys,
-      String[] args, CompletableFuture<List<Object>> result, boolean mayResend,
-      Consumer<List<Object>> lateReply) {
+      String[] args, CompletableFuture<List<Object>> result, boolean mayResend, long timeout) {
     long sent = REAL.nanoTime();
-    args[0] = callersTime ? "0" : Long.toString(deadlineMicros(sent));
+    args[0] = callersTime ? "0" : Long.toString(deadlineMicros(sent, timeout));
     try {
       c.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args).whenComplete((reply, error) -> {
         if (error != null && unwrap(error) instanceof RedisNoScriptException) {
           // Redis restarted (or flushed its scripts): send the text once, it is cached again.
           c.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args).whenComplete((again, failure) ->
-              settle(c, script, keys, args, result, mayResend, sent, again, failure, lateReply));
+              settle(c, script, keys, args, result, mayResend, sent, again, failure, timeout));
         } else {
-          settle(c, script, keys, args, result, mayResend, sent, reply, error, lateReply);
+          if (error == null) sample(REAL.nanoTime() - sent); // late replies too: they are what a busy host takes
+          settle(c, script, keys, args, result, mayResend, sent, reply, error, timeout);
         }
       });
     } catch (RuntimeException e) {
@@ -174,7 +261,7 @@ public final class RedisLink implements AutoCloseable {
 
   private void settle(RedisAsyncCommands<String, String> c, GateScripts.Script script, String[] keys,
       String[] args, CompletableFuture<List<Object>> result, boolean mayResend, long sent,
-      List<Object> reply, Throwable error, Consumer<List<Object>> lateReply) {
+      List<Object> reply, Throwable error, long timeout) {
     if (error != null) {
       result.completeExceptionally(unwrap(error));
       return;
@@ -182,10 +269,10 @@ public final class RedisLink implements AutoCloseable {
     boolean expired = observe(reply, sent);
     if (expired && mayResend && !result.isDone()) {
       // Answered in time, yet Redis found it late: the clock estimate was behind (it is fresh now).
-      send(c, script, keys, args, result, false, lateReply);
+      send(c, script, keys, args, result, false, timeout);
       return;
     }
-    if (!result.complete(reply) && lateReply != null && !result.isCancelled()) lateReply.accept(reply);
+    result.complete(reply);
   }
 
   /** Removes finished attempts from an in-flight set; fire and forget, bounded by the timeout. */
@@ -195,8 +282,11 @@ public final class RedisLink implements AutoCloseable {
       return CompletableFuture.failedFuture(new RedisException("not connected to Redis"));
     }
     try {
-      return c.zrem(key, members).toCompletableFuture().thenApply(n -> n)
-          .orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+      long sent = REAL.nanoTime();
+      return c.zrem(key, members).toCompletableFuture().thenApply(n -> {
+        sample(REAL.nanoTime() - sent);
+        return n;
+      }).orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -206,9 +296,9 @@ public final class RedisLink implements AutoCloseable {
    * The Redis instant (µs) at which a command sent at {@code sentNanos} stops being worth running:
    * the send time on Redis's clock plus the timeout; 0 (no deadline) until the offset is known.
    */
-  private long deadlineMicros(long sentNanos) {
+  private long deadlineMicros(long sentNanos, long timeout) {
     if (!offsetKnown) return 0;
-    return sentNanos / 1000 + offsetMicros + timeoutNanos / 1000;
+    return sentNanos / 1000 + offsetMicros + timeout / 1000;
   }
 
   /**
@@ -245,6 +335,8 @@ public final class RedisLink implements AutoCloseable {
     long sent = REAL.nanoTime();
     CompletableFuture<?> time = c.time().toCompletableFuture().thenAccept(t -> {
       if (t == null || t.size() < 2) return;
+      // A cold JVM's first round trip: the estimate starts from it and learns the warm ones.
+      sample(REAL.nanoTime() - sent);
       offsetMicros = Long.parseLong(t.get(0)) * 1_000_000L + Long.parseLong(t.get(1)) - sent / 1000;
       offsetTakenNanos = REAL.nanoTime();
       offsetKnown = true;
@@ -287,6 +379,7 @@ public final class RedisLink implements AutoCloseable {
         connection = c;
         commands = c.async();
         done.complete(null);
+        connected();
       });
     });
     return done;

@@ -71,16 +71,28 @@ import org.slf4j.LoggerFactory;
  *       that crashed stop counting by themselves. The member travels with its attempt's {@link
  *       Permit}, so the answer removes exactly the member its admission added.
  *   <li><b>Degrading.</b> A command that fails or does not answer within the store's timeout
- *       (default 50 ms) switches this instance to a {@link RateLimitGate#local local gate} seeded
+ *       (measured, at least 50 ms: {@link RedisLink}) switches this instance to a {@link RateLimitGate#local local gate} seeded
  *       with the last shared state (a closed quota stays closed), logs one WARN, fires {@link
  *       RetryListener#onStoreDegraded}. While degraded no call waits for Redis; a probe (100 ms after
- *       the failure, then twice as long each time up to {@code probeInterval}, default 1 s) carries
+ *       the failure, then twice as long each time up to {@code probeInterval}, default 500 ms) carries
  *       what the local gate learned back to Redis and, when it is answered, the instance is shared
  *       again ({@link
- *       RetryListener#onStoreRecovered}). Degraded, an instance still learns the account's real
- *       {@code Remaining} from every answer (the server counts the whole account), but knows only
- *       its own attempts in flight and releases its own waiters after a reset: the costs of
- *       several in-process gates, for as long as Redis is away.
+ *       RetryListener#onStoreRecovered}). Probes run on a timer and at once when Lettuce
+ *       reconnects, so an idle instance rejoins too, and its {@link #state()} (and a health check
+ *       reading it) tells the truth within a second of Redis's return. Degraded, an instance still
+ *       learns the account's real {@code Remaining} from every answer (the server counts the whole
+ *       account), but knows only its own attempts in flight and releases its own waiters after a
+ *       reset; so it takes only its share of the window ({@link ShareOfLocalGate}).
+ *   <li><b>No phantom places (issue 21).</b> An admission whose reply did not come in time may
+ *       still have been run by Redis. The moment this instance stops waiting for it, whoever's
+ *       timeout fired, it sends {@code ZREM} of the attempt's member on the same connection: Redis
+ *       runs commands of one connection in order, so the removal lands after the admission, whatever
+ *       became of its reply. Nothing the fleet counts in flight outlives its attempt by more than
+ *       the store's timeout (plus a round trip).
+ *   <li><b>Lost keys (issue 21).</b> Every admission carries what this instance knows of the
+ *       window (its last reply, aged): the budget, the closure and its name. The script uses it only
+ *       when the hash is gone (a flush, an eviction, a restart), and puts it back: the fleet does
+ *       not start a window it knew was spent as if it were a cold start.
  * </ul>
  */
 public final class RedisRateLimitGate implements RateLimitGate {
@@ -107,8 +119,9 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private final AtomicLong sequence;
   /** Probes while degraded: FIRST_PROBE_NANOS, doubling up to probeInterval, no jitter. */
   private final Backoff probeBackoff;
-  private final long awaitNanos;
-  private final int reserve;
+  private final GatePolicy policy;
+  private final double degradedShare;
+  private final String sharePpmArg;
   private final long closureWithoutResetMicros;
   private final String reserveArg;
   private final long marginMicros;
@@ -124,6 +137,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private volatile RateLimitGate fallback;
   private volatile Snapshot last;
   private final AtomicBoolean probing = new AtomicBoolean();
+  /** Whether a probe is scheduled on the timer (at most one per gate). */
+  private final AtomicBoolean probeScheduled = new AtomicBoolean();
   private volatile long lastProbeNanos;
   /** The wait before the next probe: short after a stall, growing to probeInterval while Redis stays away. */
   private volatile long probeDelayNanos;
@@ -143,10 +158,10 @@ public final class RedisRateLimitGate implements RateLimitGate {
 
   /** The shared state as the last reply told it, and when (real nanos) that reply arrived. */
   private record Snapshot(long remaining, long untilResetMicros, long closedForMicros, int inFlight,
-      long limit, long period, long receivedNanos) {}
+      long limit, long period, long closedAtMicros, long why, long receivedNanos) {}
 
   public RedisRateLimitGate(GateStore.Context context, RedisLink link, String keyPrefix,
-      String instance, AtomicLong sequence, Duration inFlightLease, Duration probeInterval) {
+      String instance, AtomicLong sequence, Duration inFlightLease, Duration probeInterval, double degradedShare) {
     GatePolicy policy = context.policy();
     this.context = context;
     this.quotaKey = context.quotaKey();
@@ -157,8 +172,9 @@ public final class RedisRateLimitGate implements RateLimitGate {
     this.sequence = sequence;
     long probeIntervalNanos = probeInterval.toNanos();
     this.probeBackoff = Backoff.ofNanos(Math.min(FIRST_PROBE_NANOS, probeIntervalNanos), probeIntervalNanos, 2, 0);
-    this.awaitNanos = link.timeoutNanos() + TimeUnit.MILLISECONDS.toNanos(5);
-    this.reserve = policy.reserve();
+    this.policy = policy;
+    this.degradedShare = degradedShare;
+    this.sharePpmArg = Long.toString(policy.interactiveSharePpm());
     this.closureWithoutResetMicros = policy.closureWithoutReset().toNanos() / 1000;
     this.reserveArg = Integer.toString(policy.reserve());
     this.marginMicros = context.rateLimitMargin().toNanos() / 1000;
@@ -169,6 +185,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     this.pacingArg = policy.pacing() ? "1" : "0";
     this.callersTime = link.callersTime();
     this.clock = callersTime ? context.time() : REAL;
+    link.onConnected(this::reconnected);
   }
 
   @Override
@@ -186,12 +203,17 @@ public final class RedisRateLimitGate implements RateLimitGate {
     RateLimitGate local = fallback;
     if (local != null) return admitLocally(local, nowNanos, maxWaitNanos);
     String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
-    CompletableFuture<List<Object>> reply = link.run(ADMIT, keys, admitArgs(nowNanos, maxWaitNanos, member), late -> handBack(late, member));
+    CompletableFuture<List<Object>> reply = admit(nowNanos, maxWaitNanos, member);
     List<Object> answer;
     try {
       answer = await(reply);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      return admitLocally(degrade(e), context.time().nanoTime(), maxWaitNanos);
+      // Stop waiting for good: failing the future hands the place back (admit). If Redis's answer
+      // won that race, it is the answer.
+      if (reply.completeExceptionally(e) || reply.isCompletedExceptionally()) {
+        return admitLocally(degrade(e), context.time().nanoTime(), maxWaitNanos);
+      }
+      answer = reply.join();
     }
     return admitted(answer, member);
   }
@@ -206,15 +228,28 @@ public final class RedisRateLimitGate implements RateLimitGate {
     RateLimitGate local = fallback;
     if (local != null) return CompletableFuture.completedFuture(admitLocally(local, nowNanos, maxWaitNanos));
     String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
-    return link.run(ADMIT, keys, admitArgs(nowNanos, maxWaitNanos, member), late -> handBack(late, member))
+    return admit(nowNanos, maxWaitNanos, member)
         .handle((answer, failure) -> failure == null
         ? admitted(answer, member)
         : admitLocally(degrade(failure), context.time().nanoTime(), maxWaitNanos));
   }
 
+  /**
+   * Sends one admission. If it fails (the store's timeout, a lost connection), Redis may still run
+   * it, or may have run it already with the reply on its way: the member is removed at once, on the
+   * same connection, so the removal lands after the admission whatever happened to its reply.
+   */
+  private CompletableFuture<List<Object>> admit(long nowNanos, long maxWaitNanos, String member) {
+    CompletableFuture<List<Object>> reply = link.run(ADMIT, keys, admitArgs(nowNanos, maxWaitNanos, member));
+    reply.whenComplete((answer, failure) -> {
+      if (failure != null) handBack(member);
+    });
+    return reply;
+  }
+
   /** Waits for a reply at most the store's timeout (the link's futures fail by then anyway). */
   private List<Object> await(CompletableFuture<List<Object>> reply) throws ExecutionException, TimeoutException {
-    long deadline = REAL.nanoTime() + awaitNanos;
+    long deadline = REAL.nanoTime() + link.timeoutNanos() + TimeUnit.MILLISECONDS.toNanos(5);
     boolean interrupted = false;
     try {
       while (true) {
@@ -231,11 +266,14 @@ public final class RedisRateLimitGate implements RateLimitGate {
   }
 
   /**
-   * A reply that came after the admission had timed out (the attempt went to the local gate): if
-   * Redis admitted it, the place it holds is handed back now rather than at the end of its lease.
+   * An admission this instance stopped waiting for (the attempt went to the local gate): whatever
+   * place Redis gave it is handed back now, not at the end of its lease. If the removal cannot be
+   * sent either, the member goes with the next rejoin.
    */
-  private void handBack(List<Object> late, String member) {
-    if (late != null && at(late, CODE) == ADMITTED) link.zrem(keys[1], member);
+  private void handBack(String member) {
+    link.zrem(keys[1], member).whenComplete((removed, failure) -> {
+      if (failure != null) orphans.add(member);
+    });
   }
 
   private Admission admitted(List<Object> answer, String member) {
@@ -386,7 +424,8 @@ public final class RedisRateLimitGate implements RateLimitGate {
     if (code == EXPIRED) return code;
     long closedFor = at(answer, CLOSED_FOR_MICROS);
     last = new Snapshot(at(answer, REMAINING), at(answer, UNTIL_RESET_MICROS), closedFor,
-        (int) at(answer, IN_FLIGHT), at(answer, LIMIT), at(answer, PERIOD), clock.nanoTime());
+        (int) at(answer, IN_FLIGHT), at(answer, LIMIT), at(answer, PERIOD), at(answer, CLOSED_AT_MICROS),
+        at(answer, WHY), clock.nanoTime());
     announce(closedFor, at(answer, CLOSED_AT_MICROS), at(answer, NOW_MICROS), at(answer, WHY));
     return code;
   }
@@ -419,7 +458,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     Snapshot s = last;
     if (s == null || s.inFlight == 0) return;
     last = new Snapshot(s.remaining, s.untilResetMicros, s.closedForMicros, s.inFlight - 1, s.limit, s.period,
-        s.receivedNanos);
+        s.closedAtMicros, s.why, s.receivedNanos);
   }
 
   /** Switches to the local gate, once per outage; returns the local gate in use. */
@@ -429,16 +468,17 @@ public final class RedisRateLimitGate implements RateLimitGate {
     synchronized (this) {
       local = fallback;
       if (local != null) return local;
-      local = RateLimitGate.local(context, seed());
+      local = new ShareOfLocalGate(RateLimitGate.local(context, seed()), policy, degradedShare);
       lastProbeNanos = REAL.nanoTime();
       probes = 0;
       probeDelayNanos = probeBackoff.delayNanos(1, 0);
       fallback = local;
     }
+    scheduleProbe(probeDelayNanos);
     if (link.isClosed()) return local; // the application is stopping: nothing to report
-    LOG.warn("Redis did not answer within {} ms for rate-limit quota {} ({}): this instance now uses"
-        + " its own gate, seeded with the last shared state, and rejoins when Redis answers",
-        link.timeoutNanos() / 1_000_000, quotaKey, describe(cause));
+    LOG.warn("Redis did not answer for rate-limit quota {} ({}; the store waits {} ms at most now): this"
+        + " instance now uses its own gate, seeded with the last shared state, and rejoins when Redis answers",
+        quotaKey, describe(cause), link.timeoutNanos() / 1_000_000);
     context.listener().onStoreDegraded(quotaKey, cause);
     return local;
   }
@@ -456,8 +496,21 @@ public final class RedisRateLimitGate implements RateLimitGate {
    * means Redis is back, and the shared state (merged: the fewer left, the longer closure) applies.
    */
   private void maybeRejoin(RateLimitGate local) {
+    probe(local, false);
+  }
+
+  /**
+   * Probes unless one is running, or (unless {@code force}) the last was too recent; a probe that
+   * does not bring the instance back schedules the next on the timer, so that an idle instance
+   * rejoins too.
+   */
+  private void probe(RateLimitGate local, boolean force) {
     long now = REAL.nanoTime();
-    if (now - lastProbeNanos < probeDelayNanos || !probing.compareAndSet(false, true)) return;
+    if (!force && now - lastProbeNanos < probeDelayNanos) {
+      scheduleProbe(lastProbeNanos + probeDelayNanos - now);
+      return;
+    }
+    if (!probing.compareAndSet(false, true)) return;
     lastProbeNanos = now;
     probeDelayNanos = probeBackoff.delayNanos(++probes + 1, 0);
     List<String> removed = new ArrayList<>();
@@ -478,7 +531,30 @@ public final class RedisRateLimitGate implements RateLimitGate {
       } finally {
         probing.set(false);
       }
+      if (fallback == local) scheduleProbe(probeDelayNanos);
     });
+  }
+
+  /** Runs a probe after {@code delayNanos} on the JDK's shared timer, unless one is scheduled. */
+  private void scheduleProbe(long delayNanos) {
+    if (link.isClosed() || fallback == null || !probeScheduled.compareAndSet(false, true)) return;
+    CompletableFuture.delayedExecutor(Math.max(0, delayNanos), TimeUnit.NANOSECONDS).execute(() -> {
+      probeScheduled.set(false);
+      RateLimitGate local = fallback;
+      if (local != null && !link.isClosed()) probe(local, false);
+    });
+  }
+
+  /**
+   * Lettuce has (re-)established the connection: a degraded gate probes at once, and from then on
+   * from the first probe delay again (the outage is probably over).
+   */
+  private void reconnected() {
+    RateLimitGate local = fallback;
+    if (local == null || link.isClosed()) return;
+    probes = 0;
+    probeDelayNanos = probeBackoff.delayNanos(1, 0);
+    CompletableFuture.runAsync(() -> probe(local, true));
   }
 
   private void rejoin(RateLimitGate local, List<Object> answer) {
@@ -507,56 +583,77 @@ public final class RedisRateLimitGate implements RateLimitGate {
 
   private String[] admitArgs(long nowNanos, long maxWaitNanos, String member) {
     long maxWait = Math.min(MAX_WAIT_MICROS, Math.max(0, maxWaitNanos / 1000));
-    return new String[] {"0", reserveArg, marginArg, spacingArg,
-        leaseArg, timeArg(nowNanos), coldStartArg, pacingArg, Long.toString(maxWait), member};
+    // What this instance knows, for the script to put back if Redis lost the hash: the last reply, aged.
+    Snapshot s = last;
+    long remaining = -1, untilReset = -1, closedFor = 0, closedAt = -1, why = 0, limit = -1, period = -1;
+    if (s != null) {
+      long elapsedMicros = (clock.nanoTime() - s.receivedNanos) / 1000;
+      if (s.remaining >= 0 && s.untilResetMicros - elapsedMicros + marginMicros > 0) {
+        remaining = s.remaining;
+        untilReset = Math.max(0, s.untilResetMicros - elapsedMicros);
+        limit = s.limit;
+        period = s.period;
+      }
+      closedFor = Math.max(0, s.closedForMicros - elapsedMicros);
+      closedAt = s.closedAtMicros;
+      why = s.why;
+    }
+    return new String[] {"0", reserveArg, marginArg, spacingArg, leaseArg, timeArg(nowNanos), sharePpmArg,
+        coldStartArg, pacingArg, Long.toString(maxWait), member, Long.toString(remaining),
+        Long.toString(untilReset), Long.toString(closedFor), Long.toString(closedAt), Long.toString(why),
+        Long.toString(limit), Long.toString(period)};
   }
 
   private String[] learnArgs(int status, RateLimitInfo info, String token, long nowNanos) {
     long remaining = info.remainingOrNegative();
     long seconds = info.untilResetSeconds();
     long fallbackMicros = 0;
-    boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
+    Snapshot s = last;
+    long limit = info.limit().isPresent() ? info.limit().getAsLong() : s == null ? -1 : s.limit;
+    boolean exhausted = status == 429 || (remaining >= 0 && remaining <= policy.reserveFor(limit));
     if (seconds < 0 && exhausted) {
       fallbackMicros = RateLimitHeaders.closureWithoutResetNanos(status == 429,
           info.retryAfter(context.time().clock()), closureWithoutResetMicros * 1000) / 1000;
     }
-    String[] args = new String[token == null ? 14 : 15];
+    String[] args = new String[token == null ? 15 : 16];
     args[0] = "0"; // the deadline: the link sets it when it sends
     args[1] = reserveArg;
     args[2] = marginArg;
     args[3] = spacingArg;
     args[4] = leaseArg;
     args[5] = timeArg(nowNanos);
-    args[6] = Integer.toString(status);
-    args[7] = Long.toString(remaining);
-    args[8] = Long.toString(seconds < 0 ? -1 : seconds * 1_000_000L);
-    args[9] = Long.toString(fallbackMicros);
-    args[10] = "-1";
-    args[11] = info.isPresent() ? Long.toString(info.limit().orElse(-1)) : "-1";
-    args[12] = info.isPresent() ? Long.toString(info.periodSeconds().orElse(-1)) : "-1";
-    args[13] = info.isPresent() ? "1" : "0";
-    if (token != null) args[14] = token;
+    args[6] = sharePpmArg;
+    args[7] = Integer.toString(status);
+    args[8] = Long.toString(remaining);
+    args[9] = Long.toString(seconds < 0 ? -1 : seconds * 1_000_000L);
+    args[10] = Long.toString(fallbackMicros);
+    args[11] = "-1";
+    args[12] = info.isPresent() ? Long.toString(info.limit().orElse(-1)) : "-1";
+    args[13] = info.isPresent() ? Long.toString(info.periodSeconds().orElse(-1)) : "-1";
+    args[14] = info.isPresent() ? "1" : "0";
+    if (token != null) args[15] = token;
     return args;
   }
 
   private String[] rejoinArgs(GateState s, List<String> removed) {
-    String[] args = new String[14 + removed.size()];
+    String[] args = new String[15 + removed.size()];
     args[0] = "0"; // the deadline: the link sets it when it sends
     args[1] = reserveArg;
     args[2] = marginArg;
     args[3] = spacingArg;
     args[4] = leaseArg;
     args[5] = timeArg(clock.nanoTime());
-    args[6] = "0";
+    args[6] = sharePpmArg;
+    args[7] = "0";
     boolean known = s.remaining() >= 0 && s.untilReset() != null;
-    args[7] = Long.toString(known ? s.remaining() : -1);
-    args[8] = Long.toString(known ? s.untilReset().toNanos() / 1000 : -1);
-    args[9] = "0";
-    args[10] = Long.toString(s.closedFor().toNanos() / 1000);
-    args[11] = Long.toString(s.limit());
-    args[12] = Long.toString(s.periodSeconds());
-    args[13] = "1";
-    for (int i = 0; i < removed.size(); i++) args[14 + i] = removed.get(i);
+    args[8] = Long.toString(known ? s.remaining() : -1);
+    args[9] = Long.toString(known ? s.untilReset().toNanos() / 1000 : -1);
+    args[10] = "0";
+    args[11] = Long.toString(s.closedFor().toNanos() / 1000);
+    args[12] = Long.toString(s.limit());
+    args[13] = Long.toString(s.periodSeconds());
+    args[14] = "1";
+    for (int i = 0; i < removed.size(); i++) args[15 + i] = removed.get(i);
     return args;
   }
 

@@ -1,11 +1,35 @@
 -- admit: may one attempt go now? (appended to gate-common.lua)
---   ARGV[7] cold-start concurrency  ARGV[8] pacing (1/0)  ARGV[9] the caller's longest wait µs
---   ARGV[10] the member naming this attempt in the in-flight set
+--   ARGV[8] cold-start concurrency  ARGV[9] pacing (1/0)  ARGV[10] the caller's longest wait µs
+--   ARGV[11] the member naming this attempt in the in-flight set
+--   ARGV[12..18] what the calling instance knows of the gate, put back if the hash was lost:
+--            remaining (-1: nothing), µs until its reset, closed for µs (0: open), when that
+--            closure began (Redis µs, its name), why it closed, limit, period
 if expired() then return finish(-1, 0) end
-local coldStart = tonumber(ARGV[7])
-local pacing = ARGV[8] == '1'
-local maxWait = tonumber(ARGV[9])
-local member = ARGV[10]
+local coldStart = tonumber(ARGV[8])
+local pacing = ARGV[9] == '1'
+local maxWait = tonumber(ARGV[10])
+local member = ARGV[11]
+
+-- Losing the hash must not forget a closure or a budget the fleet knew (issue 21): the first
+-- admission after the loss carries this instance's view back. It can only be older than the lost
+-- state, so it holds at most as many requests as that did (Remaining only falls within a window).
+if lost then
+  local knownRem, knownReset, knownClosed = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
+  local knownLimit, knownPeriod = tonumber(ARGV[17]), tonumber(ARGV[18])
+  if knownRem >= 0 and knownReset >= 0 then
+    update(knownRem, now + math.min(knownReset, MAX_CLOSURE))
+    limit = knownLimit
+    period = knownPeriod
+    put('limit', limit)
+    put('period', period)
+  end
+  if knownClosed > 0 then
+    close(now + math.min(knownClosed, MAX_CLOSURE), tonumber(ARGV[16]))
+    -- The same closure as before the loss, by name: no instance announces it twice.
+    closedAt = tonumber(ARGV[15])
+    put('closedAt', closedAt)
+  end
+end
 
 local function admit()
   redis.call('ZADD', inflight, int(now + lease), member)
@@ -27,6 +51,7 @@ end
 
 local n = redis.call('ZCARD', inflight)
 if known() then
+  local reserve = reserveFor(limit)
   local spare = rem - reserve - (n + 1)
   if spare < 0 then
     if rem <= reserve then

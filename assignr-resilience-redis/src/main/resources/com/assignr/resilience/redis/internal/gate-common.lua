@@ -7,6 +7,7 @@
 --            changes nothing and answers EXPIRED (0 = no deadline)
 --   ARGV[2]  reserve   ARGV[3] margin µs   ARGV[4] release spacing µs   ARGV[5] lease µs
 --   ARGV[6]  now µs, or -1: Redis's own clock (TIME)
+--   ARGV[7]  the people's share of each window, parts per million (GatePolicy.interactiveShare)
 -- In production every time is Redis's own clock (TIME, µs), so instances with skewed clocks agree;
 -- only tests pass the time (their virtual time), and no deadline with it. Every write sets a TTL:
 -- the hash outlives the last reset or closure it knows by one lease, the in-flight set its newest
@@ -31,6 +32,7 @@ local reserve = tonumber(ARGV[2])
 local margin = tonumber(ARGV[3])
 local spacing = tonumber(ARGV[4])
 local lease = tonumber(ARGV[5])
+local sharePpm = tonumber(ARGV[7])
 -- Assignr's longest window is an hour; nothing closes the gate for longer than a day.
 local MAX_CLOSURE = 86400000000
 -- When budget is only held by attempts in flight, look again this soon.
@@ -61,11 +63,21 @@ local function put(field, value)
   writes[#writes + 1] = int(value)
 end
 
+-- No hash: a first start, or Redis lost it (FLUSHALL, eviction, a restart). admit.lua then puts
+-- back what the calling instance still knows.
+local lost = since == nil
 if since == nil then
   since = now
   put('since', since)
 end
 redis.call('ZREMRANGEBYSCORE', inflight, '-inf', int(now))
+
+-- The requests a window of `l` keeps unused: the larger of the reserve and the people's share of
+-- the limit, rounded up; the reserve alone while the limit is unknown (GatePolicy.reserveFor).
+local function reserveFor(l)
+  if l == nil or l <= 0 or sharePpm == 0 then return reserve end
+  return math.max(reserve, math.floor((math.min(l, 1000000000) * sharePpm + 999999) / 1000000))
+end
 
 -- Is the known budget still the current window's? Assignr rounds the seconds to the reset down,
 -- so the true reset is up to a second (the margin) after the one computed: until then the window

@@ -1,21 +1,21 @@
 -- learn: an answer, a finished attempt, or an instance rejoining (appended to gate-common.lua)
---   ARGV[7]  status (0: a rejoin)    ARGV[8] Remaining, or -1
---   ARGV[9]  µs until the reset, or -1     ARGV[10] closure µs when exhausted without a reset
---   ARGV[11] rejoin: closed for µs, or -1  ARGV[12] limit  ARGV[13] period (-1: unknown)
---   ARGV[14] whether rate-limit headers were present (1/0)
---   ARGV[15..] members of the in-flight set to remove (attempts that ended)
-for i = 15, #ARGV do
+--   ARGV[8]  status (0: a rejoin)    ARGV[9] Remaining, or -1
+--   ARGV[10] µs until the reset, or -1     ARGV[11] closure µs when exhausted without a reset
+--   ARGV[12] rejoin: closed for µs, or -1  ARGV[13] limit  ARGV[14] period (-1: unknown)
+--   ARGV[15] whether rate-limit headers were present (1/0)
+--   ARGV[16..] members of the in-flight set to remove (attempts that ended)
+for i = 16, #ARGV do
   redis.call('ZREM', inflight, ARGV[i])
 end
 if expired() then return finish(-1, 0) end
-local status = tonumber(ARGV[7])
-local r = tonumber(ARGV[8])
-local untilReset = tonumber(ARGV[9])
-local fallback = tonumber(ARGV[10])
-local closeFor = tonumber(ARGV[11])
-local newLimit = tonumber(ARGV[12])
-local newPeriod = tonumber(ARGV[13])
-local present = ARGV[14] == '1'
+local status = tonumber(ARGV[8])
+local r = tonumber(ARGV[9])
+local untilReset = tonumber(ARGV[10])
+local fallback = tonumber(ARGV[11])
+local closeFor = tonumber(ARGV[12])
+local newLimit = tonumber(ARGV[13])
+local newPeriod = tonumber(ARGV[14])
+local present = ARGV[15] == '1'
 
 -- The limit and period shown are those of the last answer that shows no more left than the budget
 -- kept: the adopted one, or one with as many left (the next window's first, within the margin).
@@ -43,7 +43,10 @@ if now > answered then
   put('answered', answered)
 end
 if not present and status ~= 429 then return finish(2, 0) end
-local exhausted = status == 429 or (r >= 0 and r <= reserve)
+-- The answer's own limit names its window; without one, the window kept is the best guess.
+local windowLimit = limit
+if newLimit >= 0 then windowLimit = newLimit end
+local exhausted = status == 429 or (r >= 0 and r <= reserveFor(windowLimit))
 if untilReset < 0 then
   -- No usable reset: nothing to learn about the window, but "none left" still closes.
   if not exhausted then return finish(2, 0) end

@@ -110,6 +110,7 @@ public final class GateTable {
               case "pacing": policy.pacing(onOff(kv[1])); break;
               case "closureWithoutReset": policy.closureWithoutReset(Duration.ofNanos(duration(kv[1]))); break;
               case "margin": margin = Duration.ofNanos(duration(kv[1])); break;
+              case "people": policy.interactiveShare(percent(kv[1])); break;
               default: throw new IllegalArgumentException("unknown setting " + kv[0]);
             }
           }
@@ -130,6 +131,12 @@ public final class GateTable {
   private static Scenario scenario(String name, int line, GatePolicy.Builder policy, Duration margin, List<Step> steps) {
     if (steps.isEmpty()) throw new IllegalArgumentException("scenario at line " + line + " has no steps");
     return new Scenario(name, line, policy.build(), margin, List.copyOf(steps));
+  }
+
+  /** "25%" as 0.25. */
+  private static double percent(String text) {
+    if (!text.endsWith("%")) throw new IllegalArgumentException("a share is a percentage, such as 25%: " + text);
+    return Double.parseDouble(text.substring(0, text.length() - 1)) / 100;
   }
 
   private static Step step(int lineNo, String line) {
