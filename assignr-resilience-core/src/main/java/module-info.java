@@ -24,7 +24,7 @@ module com.assignr.resilience {
   exports com.assignr.resilience.spi;
   // Implementation shared with the sibling modules only, as okhttp3.internal is shared with
   // OkHttp's own siblings: the rules they apply too (Checks, Hosts, DefaultHeaders, Backoff) have
-  // one owner here. A new sibling that needs it is added here.
+  // one owner here (the OAuth module's token cache uses Backoff and Deadline). A new sibling that needs it is added here.
   exports com.assignr.resilience.internal to
       com.assignr.resilience.okhttp,
       com.assignr.resilience.jdk,
@@ -33,5 +33,6 @@ module com.assignr.resilience {
       com.assignr.resilience.spring,
       com.assignr.resilience.micrometer,
       com.assignr.resilience.spring.boot,
-      com.assignr.resilience.redis;
+      com.assignr.resilience.redis,
+      com.assignr.resilience.oauth;
 }

@@ -1,6 +1,7 @@
 /**
  * The OkHttp adapter: {@link com.assignr.resilience.okhttp.AssignrInterceptor} and {@link
- * com.assignr.resilience.okhttp.AssignrCallFactory}, for OkHttp 4.12 and 5.x.
+ * com.assignr.resilience.okhttp.AssignrCallFactory}, for OkHttp 4.12 and 5.x, and {@link
+ * com.assignr.resilience.okhttp.OkHttpTokenTransport} for the OAuth module's token requests.
  */
 @SuppressWarnings("requires-automatic")
 module com.assignr.resilience.okhttp {
@@ -17,6 +18,9 @@ module com.assignr.resilience.okhttp {
   // nothing, so without these kotlin.stdlib is never resolved and OkHttp 4.12 itself fails.
   requires okio;
   requires kotlin.stdlib;
+  // OkHttpTokenTransport implements the OAuth module's TokenTransport; only an application that
+  // uses it needs that module (and has it, as it builds its credentials there).
+  requires static com.assignr.resilience.oauth;
 
   exports com.assignr.resilience.okhttp;
 }

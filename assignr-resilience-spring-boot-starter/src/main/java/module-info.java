@@ -8,7 +8,7 @@ module com.assignr.resilience.spring.boot {
   requires transitive com.assignr.resilience;
   requires transitive com.assignr.resilience.spring;
   requires com.assignr.resilience.micrometer;
-  requires com.assignr.resilience.jdk;
+  requires com.assignr.resilience.oauth;
   requires java.net.http;
   requires transitive spring.boot;
   requires transitive spring.boot.autoconfigure;

@@ -1,6 +1,7 @@
 package com.assignr.resilience;
 
 import com.assignr.resilience.internal.Checks;
+import com.assignr.resilience.spi.Authorizer;
 import com.assignr.resilience.spi.CallObserver;
 import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.spi.RateLimitGate;
@@ -35,7 +36,7 @@ public final class AssignrResilience {
   private final GatePolicy gatePolicy;
   private final GateStore gateStore;
   private final QuotaKey quotaKey;
-  private final Credentials credentials;
+  private final Authorizer credentials;
   private final List<RetryListener> listeners;
   private final RetryListener listener;
   private final CircuitBreaker circuitBreaker;
@@ -60,6 +61,8 @@ public final class AssignrResilience {
         : credentials != null ? QuotaKey.fixed(credentials.quotaKey()) : QuotaKey.hostAndCredentials();
     listeners = List.copyOf(b.listeners);
     listener = RetryListener.composite(listeners.toArray(new RetryListener[0]));
+    // One identity: the token events of the credentials reach this configuration's listeners too.
+    if (credentials != null) listeners.forEach(credentials::addListener);
     circuitBreaker = b.circuitBreaker;
     observer = b.observer;
     time = b.time;
@@ -95,7 +98,7 @@ public final class AssignrResilience {
   /** How a request's quota is named. */
   public QuotaKey quotaKey() { return quotaKey; }
   /** The access tokens the library adds to requests without {@code Authorization}, or null. */
-  public Credentials credentials() { return credentials; }
+  public Authorizer credentials() { return credentials; }
   /** Every listener's events, in the order they were added (the SLF4J one first by default). */
   public RetryListener listener() { return listener; }
   /** The listeners, in order. */
@@ -173,7 +176,7 @@ public final class AssignrResilience {
     private QuotaKey quotaKey;
     /** Whether {@link #quotaKey} was set to null, which {@link #build()} refuses. */
     private boolean quotaKeyNull;
-    private Credentials credentials;
+    private Authorizer credentials;
     private final List<RetryListener> listeners = new ArrayList<>(List.of(Slf4jRetryListener.create()));
     private CircuitBreaker circuitBreaker;
     private CallObserver observer = CallObserver.NONE;
@@ -217,7 +220,7 @@ public final class AssignrResilience {
 
     /**
      * How a request's quota is named. Default {@link QuotaKey#hostAndCredentials()}, or with
-     * {@link #credentials} the OAuth client's {@link Credentials#quotaKey()}.
+     * {@link #credentials} their {@link Authorizer#quotaKey()} (for OAuth, a hash of the client id).
      */
     public Builder quotaKey(QuotaKey quotaKey) {
       this.quotaKey = quotaKey;
@@ -226,12 +229,15 @@ public final class AssignrResilience {
     }
 
     /**
-     * Access tokens the library manages: every request without an {@code Authorization} header is
-     * sent with {@code Authorization: Bearer <token>}, and a 401 to that token refreshes it once
-     * (one token request however many callers) and sends the request once more. Requests that
-     * carry their own {@code Authorization} keep it. Default: none.
+     * Access tokens the library manages ({@code assignr-resilience-oauth}'s {@code Credentials},
+     * or any {@link Authorizer}): every request without an {@code
+     * Authorization} header is sent with {@code Authorization: Bearer <token>}, and a 401 to that
+     * token invalidates it once (one token request however many callers) and sends the request
+     * once more. Requests that carry their own {@code Authorization} keep it. The credentials' token
+     * events reach this configuration's listeners. A call that gets no token fails with a {@link
+     * TokenFailureException}. Default: none.
      */
-    public Builder credentials(Credentials credentials) { this.credentials = credentials; return this; }
+    public Builder credentials(Authorizer credentials) { this.credentials = credentials; return this; }
 
     /**
      * Adds a listener after those already there (by default the {@link Slf4jRetryListener}), so
@@ -311,7 +317,7 @@ public final class AssignrResilience {
       c.notNull("random", random);
       c.notNull("observer", observer);
       c.check(credentials == null || credentials.timeSource() == time, "credentials", credentials,
-          "must use this builder's timeSource (Credentials.builder(...).timeSource(...))");
+          "must use this builder's timeSource (AssignrOAuth.builder().timeSource(...))");
       c.check(writeContentType != null && !writeContentType.isBlank(), "writeContentType",
           writeContentType, "must be a media type");
       c.check(bodyExcerptChars >= 0 && bodyExcerptChars <= 1 << 20, "bodyExcerptChars",

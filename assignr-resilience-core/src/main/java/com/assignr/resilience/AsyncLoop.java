@@ -93,8 +93,8 @@ final class AsyncLoop<R> extends CallState<R> {
     settlement.credentials.authorizationAsync(untilDeadline(now)).whenComplete((token, error) -> {
       if (error != null) {
         Throwable failure = Exceptions.unwrap(error);
-        if (failure instanceof AccessTokenException) {
-          failure = GiveUps.noToken(settlement, this, (AccessTokenException) failure);
+        if (failure instanceof com.assignr.resilience.spi.AuthorizationFailure) {
+          failure = GiveUps.noToken(settlement, this, (com.assignr.resilience.spi.AuthorizationFailure) failure);
         } else if (failure instanceof java.io.InterruptedIOException) {
           failure = GiveUps.tokenWaitEnded(settlement, this, (java.io.InterruptedIOException) failure);
         }

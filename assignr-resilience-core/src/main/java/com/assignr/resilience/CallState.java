@@ -1,5 +1,6 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.internal.Deadline;
 import com.assignr.resilience.spi.CallObservation;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.HeaderLookup;

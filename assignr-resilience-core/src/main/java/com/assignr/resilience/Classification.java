@@ -63,7 +63,22 @@ public enum Classification {
    * Not an I/O failure at all: a runtime exception or error from the client (a closed client, an
    * invalid request, a bug). Never retried, and rethrown as it is.
    */
-  UNEXPECTED_FAILURE(RetryRule.NEVER, false);
+  UNEXPECTED_FAILURE(RetryRule.NEVER, false),
+  /**
+   * No access token: the token endpoint (not Assignr's API) could not be reached, failed or did not
+   * answer within the call's deadline. Temporary: the credentials retry on their own backoff and
+   * the call may be tried again later; nothing was sent to Assignr. Never counted by the breaker
+   * (it is the token endpoint's health, not the API's).
+   */
+  TOKEN_UNAVAILABLE(RetryRule.NEVER, false),
+  /**
+   * No access token: the token endpoint refused the credentials ({@code invalid_client}, {@code
+   * unauthorized_client}, {@code invalid_scope}). Permanent until the configuration changes;
+   * nothing was sent to Assignr. Unlike {@link #UNAUTHORIZED}, Assignr never saw the call.
+   */
+  CREDENTIALS_REFUSED(RetryRule.NEVER, false),
+  /** No access token: the token endpoint's answer was not a usable token. Nothing was sent to Assignr. */
+  TOKEN_INVALID(RetryRule.NEVER, false);
 
   private final RetryRule defaultRule;
   private final boolean failure;

@@ -1,6 +1,7 @@
 package com.assignr.resilience;
 
 import com.assignr.resilience.internal.Exceptions;
+import com.assignr.resilience.spi.AuthorizationFailure;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -74,16 +75,29 @@ final class GiveUps {
     return Exceptions.forOutcome(details(call, call.attempt, stop, outcome, null), outcome.failure(), call.earlier);
   }
 
-  /** No access token could be obtained for the next attempt: nothing more is sent. */
-  static UnauthorizedException noToken(Settlement s, CallState<?> call, AccessTokenException cause) {
-    Decision.Stop stop = new Decision.Stop(StopReason.NOT_RETRYABLE, Classification.UNAUTHORIZED, null);
-    Outcome last = Outcome.failure(cause, Classification.UNAUTHORIZED);
+  /**
+   * No access token could be had for the next attempt: nothing more is sent. The type says which
+   * kind of failure (never Assignr's 401: Assignr did not see the attempt); the stop reason is the
+   * deadline when the call's wait ended first.
+   */
+  static TokenFailureException noToken(Settlement s, CallState<?> call, AuthorizationFailure cause) {
+    Classification cls = switch (cause.kind()) {
+      case REFUSED -> Classification.CREDENTIALS_REFUSED;
+      case INVALID -> Classification.TOKEN_INVALID;
+      case UNAVAILABLE -> Classification.TOKEN_UNAVAILABLE;
+    };
+    StopReason reason = cause.deadlineReached() ? StopReason.DEADLINE_EXCEEDED : StopReason.NOT_RETRYABLE;
+    Decision.Stop stop = new Decision.Stop(reason, cls, null);
+    Outcome last = Outcome.failure(cause, cls);
     int attempts = call.attempt - 1;
     announce(s, call, attempts, stop, last);
-    FailureDetails details = new FailureDetails(call.request, 0, Classification.UNAUTHORIZED,
-        RateLimitInfo.none(), attempts, call.elapsed(), stop.reason(), null, null);
-    UnauthorizedException e = new UnauthorizedException(details,
-        "No access token could be obtained; the cause says what the token endpoint answered", cause);
+    FailureDetails details = new FailureDetails(call.request, 0, cls, RateLimitInfo.none(), attempts,
+        call.elapsed(), reason, null, null);
+    TokenFailureException e = switch (cause.kind()) {
+      case REFUSED -> new CredentialsRefusedException(details, cause);
+      case INVALID -> new TokenInvalidException(details, cause);
+      case UNAVAILABLE -> new TokenUnavailableException(details, cause);
+    };
     if (call.earlier != null) call.earlier.forEach(e::addSuppressed);
     return e;
   }
@@ -120,16 +134,13 @@ final class GiveUps {
   }
 
   /**
-   * The wait for an access token ended the call: it was cancelled or interrupted, or its deadline
-   * came first. {@code e} is what the credentials threw; it is thrown as it is.
+   * The wait for an access token ended because the call was cancelled or the thread interrupted
+   * (a deadline ends it with {@link #noToken}). {@code e} is what the credentials threw; it is
+   * thrown as it is.
    */
   static InterruptedIOException tokenWaitEnded(Settlement s, CallState<?> call, InterruptedIOException e) {
-    boolean cancelled = call.isCancelled() || Thread.currentThread().isInterrupted();
-    Decision.Stop stop = cancelled ? CANCELLED
-        : new Decision.Stop(StopReason.DEADLINE_EXCEEDED, Classification.UNAUTHORIZED, null);
-    Outcome last = call.last != null ? call.last
-        : Outcome.failure(e, cancelled ? Classification.CANCELLED : Classification.UNAUTHORIZED);
-    announce(s, call, call.attempt - 1, stop, last);
+    Outcome last = call.last != null ? call.last : Outcome.failure(e, Classification.CANCELLED);
+    announce(s, call, call.attempt - 1, CANCELLED, last);
     if (call.earlier != null) call.earlier.forEach(e::addSuppressed);
     return e;
   }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * A builder's {@code build()} found settings it cannot accept: every one of them, each by its
  * name, its rule and the value given, so that one run of a misconfigured application reports all
  * of them. Thrown by every builder of this library ({@link RetryPolicy}, {@link GatePolicy},
- * {@link AssignrResilience}, {@link Credentials}, the adapters' token sources and the JDK
+ * {@link AssignrResilience}, {@code AssignrOAuth}, the adapters' token sources and the JDK
  * decorator's options, the Micrometer binder, the Redis store).
  *
  * <pre>{@code

@@ -1,7 +1,11 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.internal.Deadline;
+
 import com.assignr.resilience.internal.Hosts;
 import com.assignr.resilience.spi.Admission;
+import com.assignr.resilience.spi.AuthorizationFailure;
+import com.assignr.resilience.spi.Authorizer;
 import com.assignr.resilience.spi.CallObservation;
 import com.assignr.resilience.spi.CallObserver;
 import com.assignr.resilience.spi.CallOptions;
@@ -34,13 +38,13 @@ final class Settlement {
   final boolean throwOnFailure;
   final int excerptChars;
   private final Gates gates;
-  /** The tokens the library adds, or null when the caller brings its own credentials. */
-  final Credentials credentials;
+  /** The authorizations the library adds, or null when the caller brings its own credentials. */
+  final Authorizer credentials;
   private final boolean allowInsecureLoopback;
   private final long policyBudgetNanos;
 
   Settlement(RetryEngine engine, TimeSource time, RetryListener listener, CircuitBreaker breaker, Gates gates,
-      Credentials credentials, boolean allowInsecureLoopback, boolean throwOnFailure, int excerptChars,
+      Authorizer credentials, boolean allowInsecureLoopback, boolean throwOnFailure, int excerptChars,
       Duration totalTimeout, CallObserver observer) {
     this.observer = observer;
     this.credentials = credentials;
@@ -91,8 +95,9 @@ final class Settlement {
    * The token for the next attempt of {@code call}, asked before its admission so that waiting for
    * a token holds no gate place; bounded by the deadline and the cancellation.
    *
-   * @throws UnauthorizedException when no token could be obtained (the cause says why)
-   * @throws java.io.InterruptedIOException when the deadline passed or the call was cancelled meanwhile
+   * @throws TokenFailureException when no token could be had within the call's deadline: the
+   *     subclass says which kind of failure it was
+   * @throws java.io.InterruptedIOException when the call was cancelled or interrupted meanwhile
    */
   String tokenFor(CallState<?> call, long now) throws java.io.IOException {
     if (!addsToken(call.options)) return null;
@@ -100,7 +105,7 @@ final class Settlement {
       String token = credentials.authorization(call.untilDeadline(now), call.options.cancellation());
       tokenObtained(call, now);
       return token;
-    } catch (AccessTokenException e) {
+    } catch (AuthorizationFailure e) {
       throw GiveUps.noToken(this, call, e);
     } catch (java.io.InterruptedIOException e) {
       throw GiveUps.tokenWaitEnded(this, call, e);

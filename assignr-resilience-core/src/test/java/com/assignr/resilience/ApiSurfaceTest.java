@@ -30,16 +30,17 @@ import org.junit.jupiter.api.Test;
  */
 class ApiSurfaceTest {
   static final Set<String> VOCABULARY = Set.of(
-      "AccessToken", "AccessTokenException", "AssignrException", "AssignrResilience",
+      "AssignrException", "AssignrResilience",
       "AssignrResilience$Builder", "BadRequestException", "CircuitOpenException", "Classification",
-      "ConflictException", "Credentials", "Credentials$Builder", "Decision", "Decision$Retry",
+      "ConflictException", "CredentialsRefusedException", "Decision", "Decision$Retry",
       "Decision$Stop", "FailureDetails", "ForbiddenException", "GatePolicy", "GatePolicy$Builder",
       "GateState", "GateState$Mode", "InsecureRequestException", "InvalidSettingsException",
       "InvalidSettingsException$Problem", "NotFoundException", "Outcome", "PaymentRequiredException",
       "QuotaKey", "RateLimitInfo", "RateLimitedException", "RequestInfo", "Resilience4jRetries",
       "RetryListener", "RetryPolicy", "RetryPolicy$Builder", "RetryRule", "ServerErrorException",
-      "Slf4jRetryListener", "StopReason", "TimeSource", "TimeSource$Cancellable", "TokenEndpointException",
-      "TokenSource", "TransportException", "UnauthorizedException", "ValidationException");
+      "Slf4jRetryListener", "StopReason", "TimeSource", "TimeSource$Cancellable", "TokenFailureException",
+      "TokenInvalidException", "TokenUnavailableException", "TransportException", "UnauthorizedException",
+      "ValidationException");
 
   /** Types through which a gate's counts change, or the engine decides. */
   static final Set<Class<?>> MACHINERY = Set.of(RateLimitGate.class, Permit.class, Admission.class,
@@ -73,6 +74,27 @@ class ApiSurfaceTest {
     Set<String> names = new TreeSet<>();
     for (Class<?> t : publicTypesOfTheApiPackage()) names.add(t.getName().substring("com.assignr.resilience.".length()));
     assertEquals(new TreeSet<>(VOCABULARY), names);
+  }
+
+  /**
+   * Token management and the client-credentials grant live in assignr-resilience-oauth; core keeps
+   * only the {@code spi.Authorizer} the executor asks. No class of core (any package) is about
+   * OAuth tokens or parses JSON.
+   */
+  @Test
+  void coreHoldsNoOAuthClassAndNoJsonReader() throws Exception {
+    Path root = Path.of(AssignrResilience.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+        String name = root.relativize(f).toString().replace('\\', '/');
+        if (name.matches("(?i).*(oauth|accesstoken|tokensource|tokenendpoint|clientcredentials|json|credentials(\\$.*)?\\.class).*")
+            && !name.endsWith("CredentialsRefusedException.class")) {
+          found.add(name);
+        }
+      }
+    }
+    assertEquals(List.of(), found);
   }
 
   @Test

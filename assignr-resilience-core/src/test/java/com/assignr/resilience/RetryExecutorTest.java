@@ -1,5 +1,6 @@
 package com.assignr.resilience;
 
+import com.assignr.resilience.spi.AuthorizationFailure;
 import com.assignr.resilience.spi.CallOptions;
 import com.assignr.resilience.spi.RateLimitGate;
 import com.assignr.resilience.spi.RetryExecutor;
@@ -324,11 +325,10 @@ class RetryExecutorTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void aCallWhoseDeadlinePassesWhileItWaitsForATokenIsAnnouncedAsEnded(Mode mode) throws Exception {
+  void aCallWhoseDeadlinePassesWhileItWaitsForATokenEndsTypedAsTokenUnavailable(Mode mode) throws Exception {
     VirtualTime manual = VirtualTime.manual();
     Ends ends = new Ends();
-    Credentials credentials = Credentials.builder(new TestTokenSource(TestTokenSource.pending()))
-        .clientId("club-42").timeSource(manual).build();
+    TestAuthorizer credentials = new TestAuthorizer(manual);
     AssignrResilience resilience = config().timeSource(manual).listener(ends).credentials(credentials).build();
     Script script = new Script(manual, FakeResponse.of(200));
     CompletableFuture<Throwable> thrown = CompletableFuture.supplyAsync(() -> {
@@ -340,19 +340,52 @@ class RetryExecutorTest {
       }
     });
     if (mode == Mode.SYNC) assertTrue(manual.awaitSleepers(1, Duration.ofSeconds(10)));
-    else assertTrue(manual.awaitScheduled(2, Duration.ofSeconds(10))); // the fetch timeout and the caller's
+    else assertTrue(manual.awaitScheduled(1, Duration.ofSeconds(10)));
     manual.advance(Duration.ofSeconds(5));
-    assertInstanceOf(InterruptedIOException.class, thrown.get(10, TimeUnit.SECONDS));
+    Throwable t = thrown.get(10, TimeUnit.SECONDS);
+    TokenUnavailableException e = assertInstanceOf(TokenUnavailableException.class,
+        t instanceof ExecutionException ? t.getCause() : t);
+    assertEquals(StopReason.DEADLINE_EXCEEDED, e.stopReason());
+    assertEquals(Classification.TOKEN_UNAVAILABLE, e.classification());
+    assertEquals(0, e.status(), "Assignr was never asked");
     assertEquals(List.of(), script.arrivals);
-    assertEquals(List.of("DEADLINE_EXCEEDED after 0, last UNAUTHORIZED"), ends.ends);
+    assertEquals(List.of("DEADLINE_EXCEEDED after 0, last TOKEN_UNAVAILABLE"), ends.ends);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void eachKindOfTokenFailureHasItsOwnTypeAndNeverPretendsToBeAssignrs401(Mode mode) throws Exception {
+    record Row(AuthorizationFailure.Kind kind, String error, Class<? extends TokenFailureException> type,
+        Classification classification) {}
+    List<Row> table = List.of(
+        new Row(AuthorizationFailure.Kind.UNAVAILABLE, null, TokenUnavailableException.class, Classification.TOKEN_UNAVAILABLE),
+        new Row(AuthorizationFailure.Kind.REFUSED, "invalid_client", CredentialsRefusedException.class, Classification.CREDENTIALS_REFUSED),
+        new Row(AuthorizationFailure.Kind.INVALID, null, TokenInvalidException.class, Classification.TOKEN_INVALID));
+    for (Row row : table) {
+      VirtualTime time = VirtualTime.autoAdvancing();
+      Ends ends = new Ends();
+      TestAuthorizer credentials = new TestAuthorizer(time);
+      credentials.answer.completeExceptionally(new AuthorizationFailure(row.kind(), row.error(), false,
+          "the token endpoint said so", null));
+      AssignrResilience resilience = config().timeSource(time).listener(ends).credentials(credentials).build();
+      Script script = new Script(time, FakeResponse.of(200));
+      Throwable t = assertThrows(Throwable.class, () -> call(resilience, mode, "GET", script, CallOptions.none()));
+      TokenFailureException e = assertInstanceOf(row.type(), t instanceof ExecutionException ? t.getCause() : t);
+      assertEquals(row.classification(), e.classification(), row.toString());
+      assertEquals(StopReason.NOT_RETRYABLE, e.stopReason());
+      assertEquals(0, e.status());
+      assertEquals(row.error(), e.error());
+      assertTrue(e.getMessage().contains("the token endpoint said so"), e.getMessage());
+      assertEquals(List.of(), script.arrivals, "nothing is sent without a token");
+      assertEquals(List.of("NOT_RETRYABLE after 0, last " + row.classification()), ends.ends);
+    }
   }
 
   @Test
   void anAsyncCallCancelledWhileItWaitsForATokenSendsNothingWhenTheTokenComes() {
     VirtualTime manual = VirtualTime.manual(); // still: the call's own timer must not fire first
     Ends ends = new Ends();
-    TestTokenSource tokens = new TestTokenSource(TestTokenSource.pending());
-    Credentials credentials = Credentials.builder(tokens).clientId("club-42").timeSource(manual).build();
+    TestAuthorizer credentials = new TestAuthorizer(manual);
     AssignrResilience resilience = config().timeSource(manual).listener(ends).credentials(credentials).build();
     AtomicInteger sent = new AtomicInteger();
     CompletableFuture<FakeResponse> future = resilience.executor().executeAsync(RequestInfo.of("GET", GAMES, true),
@@ -361,7 +394,7 @@ class RetryExecutorTest {
           return CompletableFuture.completedFuture(FakeResponse.of(200));
         }, FakeResponse.ADAPTER);
     assertTrue(future.cancel(true));
-    tokens.last().complete(AccessToken.bearer("t1", Duration.ofHours(2)));
+    credentials.answer.complete("Bearer t1");
     assertEquals(0, sent.get(), "cancelled before it was sent: it is never sent");
     assertEquals(List.of("CANCELLED after 0, last CANCELLED"), ends.ends);
   }

@@ -94,10 +94,6 @@ class RetryPolicyTest {
         new InvalidSettingsException.Problem("backoffJitter", "must be between 0 and 1", "-0.1")), e.problems());
     assertEquals("Invalid RetryPolicy: " + e.problems().get(0) + "; " + e.problems().get(1), e.getMessage());
 
-    InvalidSettingsException credentials = assertThrows(InvalidSettingsException.class,
-        () -> Credentials.builder(() -> null).clientId("club-42").refreshAhead(java.time.Duration.ofDays(-1)).build());
-    assertEquals("Credentials", credentials.subject());
-    assertEquals("refreshAhead", credentials.problems().get(0).setting());
   }
 
   @Test

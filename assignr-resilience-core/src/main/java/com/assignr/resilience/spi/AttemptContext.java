@@ -24,7 +24,7 @@ public interface AttemptContext {
 
   /**
    * The {@code Authorization} value the adapter must send with this attempt: the library's current
-   * access token when it manages {@link com.assignr.resilience.Credentials} and the request carries none of its own.
+   * access token when it manages {@link Authorizer credentials} and the request carries none of its own.
    *
    * @return {@code "Bearer …"} (a secret: never log it), or null to send the request as it is
    */

@@ -1,13 +1,11 @@
 package com.assignr.resilience.examples;
 
-import com.assignr.resilience.Credentials;
-import com.assignr.resilience.TokenSource;
-import com.assignr.resilience.jdk.AssignrOAuth;
+import com.assignr.resilience.oauth.AssignrOAuth;
+import com.assignr.resilience.oauth.Credentials;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.RateLimitRule;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -261,9 +259,8 @@ public final class Demo implements Callable<Integer> {
       }
       out.printf("Tokens from %s (client credentials, scope '%s'), managed by the library.%n",
           tokenUrl.getHost(), scope);
-      TokenSource tokens = AssignrOAuth.builder(HttpClient.newHttpClient()).tokenUri(tokenUrl)
-          .clientId(clientId).clientSecret(clientSecret).scope(scope).build();
-      credentials = Credentials.builder(tokens).clientId(clientId).build();
+      credentials = AssignrOAuth.builder().clientId(clientId).clientSecret(clientSecret).scope(scope)
+          .tokenUri(tokenUrl).build();
     }
     List<RateLimitRule> rules = RateLimitRule.assignrDefaults();
     DemoJob.Workload workload = new DemoJob.Workload(workers, 50, maxPages, detailsPerSite, false);

@@ -1,7 +1,7 @@
 package com.assignr.resilience.examples;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.Credentials;
+import com.assignr.resilience.oauth.Credentials;
 import com.assignr.resilience.Classification;
 import com.assignr.resilience.RateLimitInfo;
 import com.assignr.resilience.TimeSource;

@@ -1,8 +1,8 @@
 package com.assignr.resilience.examples;
 
-import com.assignr.resilience.Credentials;
-import com.assignr.resilience.TokenSource;
-import com.assignr.resilience.jdk.AssignrOAuth;
+import com.assignr.resilience.oauth.AssignrOAuth;
+import com.assignr.resilience.oauth.Credentials;
+import com.assignr.resilience.oauth.TokenTransport;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.RateLimitRule;
 import java.net.http.HttpClient;
@@ -75,9 +75,8 @@ final class DemoSimulator {
    */
   static Credentials credentials(AssignrSimulator sim) {
     HttpClient tokenClient = HttpClient.newBuilder().sslContext(sim.sslContext()).build();
-    TokenSource tokens = AssignrOAuth.builder(tokenClient).tokenUri(sim.tokenUri())
-        .clientId(CLIENT_ID).clientSecret(CLIENT_SECRET).scope("read write").build();
-    return Credentials.builder(tokens).clientId(CLIENT_ID).build();
+    return AssignrOAuth.builder().clientId(CLIENT_ID).clientSecret(CLIENT_SECRET).scope("read write")
+        .tokenUri(sim.tokenUri()).transport(TokenTransport.jdk(tokenClient)).build();
   }
 
   /**

@@ -1,5 +1,8 @@
 package com.assignr.resilience.httpclient5;
 
+import com.assignr.resilience.spi.Authorizer;
+import com.assignr.resilience.spi.CancellationSignal;
+import com.assignr.resilience.TimeSource;
 import static com.assignr.resilience.httpclient5.Hc5Harness.ASSIGNR;
 import static com.assignr.resilience.httpclient5.Hc5Harness.GAMES;
 import static com.assignr.resilience.httpclient5.Hc5Harness.NEW_GAME;
@@ -11,15 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.assignr.resilience.AccessToken;
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.Credentials;
 import com.assignr.resilience.InsecureRequestException;
 import com.assignr.resilience.NotFoundException;
 import com.assignr.resilience.RetryPolicy;
 import com.assignr.resilience.ServerErrorException;
 import com.assignr.resilience.StopReason;
-import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.TransportException;
 import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.ScriptedResponse;
@@ -478,8 +478,17 @@ class AdapterBehaviourTest {
   @Test
   void aTokenTheLibraryManagesIsSentWithEachAttempt() throws Exception {
     VirtualTime time = VirtualTime.manual();
-    Credentials credentials = Credentials.builder(TokenSource.fixed(AccessToken.bearer("managed-token")))
-        .clientId("hc5-test").timeSource(time).build();
+    Authorizer credentials = new Authorizer() { // as assignr-resilience-oauth's Credentials holding a token
+      @Override public String authorization(long maxWaitNanos, CancellationSignal cancellation) {
+        return "Bearer managed-token";
+      }
+      @Override public CompletableFuture<String> authorizationAsync(long maxWaitNanos) {
+        return CompletableFuture.completedFuture("Bearer managed-token");
+      }
+      @Override public boolean invalidate(String authorization) { return false; }
+      @Override public String quotaKey() { return "assignr-client#hc5-test"; }
+      @Override public TimeSource timeSource() { return time; }
+    };
     List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
     CloseableHttpClient client = h.keep(AssignrHttpClient5.configure(h.builder()
         .addRequestInterceptorLast((request, entity, context) -> sent.add(request.getFirstHeader("Authorization").getValue())),

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.assignr.resilience.AccessTokenException;
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.Credentials;
+import com.assignr.resilience.Classification;
+import com.assignr.resilience.CredentialsRefusedException;
+import com.assignr.resilience.oauth.AssignrOAuth;
+import com.assignr.resilience.oauth.Credentials;
+import com.assignr.resilience.oauth.TokenTransport;
+import com.assignr.resilience.spi.AuthorizationFailure;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.RetryListener;
-import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.UnauthorizedException;
 import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
@@ -59,10 +62,9 @@ class CredentialsEndToEndTest {
   }
 
   private AssignrResilience config(boolean throwOnFailure) {
-    TokenSource tokens = AssignrOAuth.builder(jdk).tokenUri(sim.httpTokenUri()).clientId("club-42")
-        .clientSecret("s3cret-value").scope("read write").allowInsecureLoopback(true).build();
-    Credentials credentials = Credentials.builder(tokens).clientId("club-42").timeSource(time)
-        .refreshAhead(Duration.ZERO).listener(RetryListener.NONE).build();
+    Credentials credentials = AssignrOAuth.builder().clientId("club-42").clientSecret("s3cret-value")
+        .scope("read write").tokenUri(sim.httpTokenUri()).allowInsecureLoopback(true)
+        .transport(TokenTransport.jdk(jdk)).timeSource(time).refreshAhead(Duration.ZERO).build();
     return AssignrResilience.builder().timeSource(time).random(() -> 0.0).allowInsecureLoopback(true)
         .listener(RetryListener.NONE).credentials(credentials).throwOnFailure(throwOnFailure).build();
   }
@@ -135,13 +137,22 @@ class CredentialsEndToEndTest {
   }
 
   @Test
-  void aTokenEndpointThatFailsGivesAClearUnauthorizedExceptionAndNothingIsSent() {
+  void aTokenEndpointThatRefusesTheCredentialsGivesCredentialsRefusedNotA401AndNothingIsSent() throws Exception {
     sim.tokenScript().always().invalidClient();
     HttpClient throwing = AssignrHttpClient.wrap(jdk, config(true));
-    UnauthorizedException e = assertThrows(UnauthorizedException.class,
+    CredentialsRefusedException e = assertThrows(CredentialsRefusedException.class,
         () -> throwing.send(get(), BodyHandlers.ofString()));
-    AccessTokenException cause = assertInstanceOf(AccessTokenException.class, e.getCause());
-    assertTrue(String.valueOf(cause.getCause()).contains("invalid_client"), String.valueOf(cause.getCause()));
+    assertEquals(Classification.CREDENTIALS_REFUSED, e.classification());
+    assertEquals("invalid_client", e.error());
+    assertEquals(0, e.status());
+    assertTrue(e.getMessage().contains("invalid_client"), e.getMessage());
+    AuthorizationFailure cause = assertInstanceOf(AuthorizationFailure.class, e.getCause());
+    assertEquals(AuthorizationFailure.Kind.REFUSED, cause.kind());
+    CredentialsRefusedException async = assertInstanceOf(CredentialsRefusedException.class, assertThrows(
+        java.util.concurrent.ExecutionException.class,
+        () -> throwing.sendAsync(get(), BodyHandlers.ofString()).get(20, TimeUnit.SECONDS)).getCause());
+    assertEquals("invalid_client", async.error());
+    assertEquals(1, sim.tokenRequests().size(), "the refusal is not asked again within maxBackoff");
     assertEquals(0, sim.journal().count("GET", GAMES), "no API request without a token");
     for (Throwable t = e; t != null; t = t.getCause()) {
       assertFalse(String.valueOf(t.getMessage()).contains("s3cret-value"), "leaked: " + t);

@@ -1,11 +1,15 @@
 package com.assignr.resilience.okhttp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.Credentials;
+import com.assignr.resilience.Classification;
+import com.assignr.resilience.CredentialsRefusedException;
+import com.assignr.resilience.oauth.AssignrOAuth;
+import com.assignr.resilience.oauth.Credentials;
 import com.assignr.resilience.RetryListener;
-import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.testkit.VirtualTime;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import java.io.IOException;
@@ -38,13 +42,16 @@ class CredentialsEndToEndTest {
     sim = AssignrSimulator.builder().rateLimits(List.of()).oauthClient("club-42", "s3cret-value")
         .requireIssuedTokens(true).start();
     okhttp = new OkHttpClient();
+    resilience = withSecret("s3cret-value");
+  }
+
+  private AssignrResilience withSecret(String secret) {
     // Manual virtual time: a real token request takes real milliseconds; these calls never wait.
     VirtualTime time = VirtualTime.manual();
-    TokenSource tokens = AssignrOAuth.builder(okhttp).tokenUri(sim.httpTokenUri()).clientId("club-42")
-        .clientSecret("s3cret-value").allowInsecureLoopback(true).build();
-    Credentials credentials = Credentials.builder(tokens).clientId("club-42").timeSource(time)
-        .refreshAhead(Duration.ZERO).listener(RetryListener.NONE).build();
-    resilience = AssignrResilience.builder().timeSource(time).allowInsecureLoopback(true)
+    Credentials credentials = AssignrOAuth.builder().clientId("club-42").clientSecret(secret)
+        .tokenUri(sim.httpTokenUri()).allowInsecureLoopback(true).transport(OkHttpTokenTransport.of(okhttp))
+        .timeSource(time).refreshAhead(Duration.ZERO).build();
+    return AssignrResilience.builder().timeSource(time).allowInsecureLoopback(true)
         .listener(RetryListener.NONE).credentials(credentials).build();
   }
 
@@ -83,5 +90,22 @@ class CredentialsEndToEndTest {
     assertEquals(2, sim.tokenRequests().size(), "one refresh");
     assertEquals(2, sim.journal().count("POST", GAMES), "the 401 and the resend");
     assertEquals(1, sim.journal().countProcessed("POST", GAMES), "one game created");
+  }
+
+  @ParameterizedTest(name = "interceptor={0}")
+  @ValueSource(booleans = {true, false})
+  void wrongCredentialsFailEveryCallTypedAsRefused_withOneTokenRequest(boolean interceptor) {
+    resilience = withSecret("not-the-secret");
+    Call.Factory calls = factory(interceptor);
+    Request get = new Request.Builder().url(sim.httpBaseUrl() + "/sites/1/games").build();
+    for (int i = 0; i < 20; i++) {
+      CredentialsRefusedException e = assertThrows(CredentialsRefusedException.class, () -> status(calls.newCall(get)));
+      assertEquals(Classification.CREDENTIALS_REFUSED, e.classification());
+      assertTrue(e.error() != null && e.error().startsWith("invalid_"), e.error());
+      assertTrue(e.getMessage().contains(e.error()), e.getMessage());
+      assertEquals(0, e.status(), "Assignr never saw the call");
+    }
+    assertEquals(1, sim.tokenRequests().size(), "a refusal is not retried on a backoff");
+    assertEquals(0, sim.journal().count("GET", GAMES), "nothing was sent without a token");
   }
 }

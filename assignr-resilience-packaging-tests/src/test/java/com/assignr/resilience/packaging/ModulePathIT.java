@@ -105,6 +105,51 @@ class ModulePathIT {
   }
 
   /**
+   * The OAuth module on the module path: its default java.net.http transport, and the OkHttp
+   * adapter's transport, whose {@code requires static} of the OAuth module the application's own
+   * {@code requires} resolves.
+   */
+  @Test
+  void theOAuthModuleOnJavaNetHttpAndOnOkHttp(@TempDir Path dir) throws Exception {
+    Result run = compileAndRun(dir, List.of("oauth"), modulePath, List.of());
+    assertTrue(run.out.contains("java.net.http transport: 200 with a managed token"), run.toString());
+    assertTrue(run.out.contains("okhttp transport: 200 with a managed token"), run.toString());
+  }
+
+  /**
+   * Core is the engine and the gate only: {@code jdeps} of its jar names SLF4J and Resilience4j
+   * besides the JDK's java.base, nothing else (OAuth, JSON and HTTP live in other modules).
+   * Resilience4j-retry, core's optional dependency, is not on this module path (see the class
+   * comment), so jdeps finds its packages "not found": those, and only those, may be.
+   */
+  @Test
+  void coreDependsOnlyOnSlf4jAndResilience4j() throws Exception {
+    Path core = modulePath.stream().filter(p -> p.getFileName().toString().startsWith("assignr-resilience-core-"))
+        .findFirst().orElseThrow();
+    java.util.spi.ToolProvider jdeps = java.util.spi.ToolProvider.findFirst("jdeps").orElseThrow();
+    StringWriter out = new StringWriter();
+    int exit = jdeps.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out), "--multi-release", "17",
+        "--module-path", join(modulePath), "-verbose:package", core.toString());
+    assertEquals(0, exit, out.toString());
+    Set<String> modules = new java.util.TreeSet<>();
+    Set<String> notFound = new java.util.TreeSet<>();
+    for (String line : out.toString().split("\\R")) {
+      String[] parts = line.trim().split("\\s+");
+      int arrow = java.util.Arrays.asList(parts).indexOf("->");
+      if (arrow < 0 || arrow + 1 >= parts.length) continue;
+      if (line.substring(line.indexOf("->") + 2).trim().equals("not found")) continue; // the summary of the below
+      String rest = String.join(" ", java.util.Arrays.copyOfRange(parts, arrow + 2, parts.length));
+      if (rest.equals("not found")) notFound.add(parts[arrow + 1]);
+      else if (!rest.isEmpty()) modules.add(rest);
+    }
+    modules.remove("com.assignr.resilience"); // its own packages
+    assertEquals(Set.of("io.github.resilience4j.circuitbreaker", "io.github.resilience4j.core", "java.base",
+        "org.slf4j"), modules, out.toString());
+    assertTrue(!notFound.isEmpty() && notFound.stream().allMatch(p -> p.startsWith("io.github.resilience4j.retry")),
+        "only the optional resilience4j-retry may be missing: " + notFound + "\n" + out);
+  }
+
+  /**
    * The Feign module on feign-okhttp, then on feign-java11, each program requiring only the
    * transport it uses: the module's requires of the other are static, and nothing of it is
    * resolved. Feign enriches its builder through the capability reflectively, across modules.

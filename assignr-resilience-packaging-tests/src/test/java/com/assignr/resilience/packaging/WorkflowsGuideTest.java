@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.assignr.resilience.AccessToken;
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.Credentials;
 import com.assignr.resilience.GatePolicy;
-import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.jdk.AssignrHttpClient;
+import com.assignr.resilience.oauth.AccessToken;
+import com.assignr.resilience.oauth.AssignrOAuth;
+import com.assignr.resilience.oauth.Credentials;
+import com.assignr.resilience.oauth.TokenSource;
 import com.assignr.resilience.spi.CancellationSignal;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.RateLimitRule;
@@ -111,8 +112,9 @@ class WorkflowsGuideTest {
 
     Simulated(int games, List<RateLimitRule> rules, GatePolicy gate) {
       sim = AssignrSimulator.builder().clock(time.clock()).sites(1).gamesPerSite(games).rateLimits(rules).start();
-      Credentials credentials = Credentials.builder(TokenSource.fixed(AccessToken.bearer("guide-token", Duration.ofDays(1))))
-          .clientId("workflows-guide").refreshAhead(Duration.ZERO).timeSource(time).build();
+      Credentials credentials = AssignrOAuth.builder().tokenSource(TokenSource.fixed(AccessToken.bearer(
+          "guide-token", Duration.ofDays(1)))).clientId("workflows-guide").refreshAhead(Duration.ZERO)
+          .timeSource(time).build();
       client = AssignrHttpClient.wrap(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
           AssignrResilience.builder().timeSource(time).random(() -> 0.0).allowInsecureLoopback(true).gate(gate)
               .throwOnFailure(true).credentials(credentials).build());

@@ -8,15 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.ConflictException;
-import com.assignr.resilience.Credentials;
 import com.assignr.resilience.InsecureRequestException;
 import com.assignr.resilience.RateLimitedException;
 import com.assignr.resilience.RetryListener;
 import com.assignr.resilience.ServerErrorException;
 import com.assignr.resilience.StopReason;
-import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.TransportException;
-import com.assignr.resilience.jdk.AssignrOAuth;
+import com.assignr.resilience.oauth.AssignrOAuth;
+import com.assignr.resilience.oauth.Credentials;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.ScriptedResponse;
@@ -321,10 +320,8 @@ class ExchangeFilterTest extends WebClientTestBase {
     try (AssignrSimulator oauth = AssignrSimulator.builder().rateLimits(List.of()).oauthClient("club-42", "s3cret")
         .requireIssuedTokens(true).start()) {
       VirtualTime vt = VirtualTime.manual(); // no waits here; real token requests take real milliseconds
-      TokenSource tokens = AssignrOAuth.builder(java.net.http.HttpClient.newHttpClient()).tokenUri(oauth.httpTokenUri())
-          .clientId("club-42").clientSecret("s3cret").scope("read write").allowInsecureLoopback(true).build();
-      Credentials credentials = Credentials.builder(tokens).clientId("club-42").timeSource(vt)
-          .refreshAhead(Duration.ZERO).listener(RetryListener.NONE).build();
+      Credentials credentials = AssignrOAuth.builder().clientId("club-42").clientSecret("s3cret").scope("read write")
+          .tokenUri(oauth.httpTokenUri()).allowInsecureLoopback(true).timeSource(vt).refreshAhead(Duration.ZERO).build();
       AssignrResilience resilience = config(vt).credentials(credentials).build();
       WebClient client = WebClient.builder().clientConnector(connector.create()).baseUrl(oauth.httpBaseUrl())
           .filter(AssignrExchangeFilterFunction.create(resilience)).build();

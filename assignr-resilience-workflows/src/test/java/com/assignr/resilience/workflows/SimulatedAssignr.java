@@ -1,11 +1,12 @@
 package com.assignr.resilience.workflows;
 
-import com.assignr.resilience.AccessToken;
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.Credentials;
-import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.jdk.AssignrHttpClient;
+import com.assignr.resilience.oauth.AccessToken;
+import com.assignr.resilience.oauth.AssignrOAuth;
+import com.assignr.resilience.oauth.Credentials;
+import com.assignr.resilience.oauth.TokenSource;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.RateLimitRule;
 import com.assignr.resilience.testkit.VirtualTime;
@@ -35,8 +36,9 @@ final class SimulatedAssignr implements AutoCloseable {
         .rateLimits(rules).start();
     // The library adds a token to requests without Authorization (the README's snippets send none);
     // a fixed one, no refresh scheduled.
-    Credentials credentials = Credentials.builder(TokenSource.fixed(AccessToken.bearer("workflows-test-token",
-        Duration.ofDays(1)))).clientId("workflows-tests").refreshAhead(Duration.ZERO).timeSource(time).build();
+    Credentials credentials = AssignrOAuth.builder().tokenSource(TokenSource.fixed(AccessToken.bearer(
+        "workflows-test-token", Duration.ofDays(1)))).clientId("workflows-tests").refreshAhead(Duration.ZERO)
+        .timeSource(time).build();
     resilience = AssignrResilience.builder().timeSource(time).random(() -> 0.0).allowInsecureLoopback(true)
         .gate(gate).throwOnFailure(true).credentials(credentials).build();
     client = AssignrHttpClient.wrap(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), resilience);

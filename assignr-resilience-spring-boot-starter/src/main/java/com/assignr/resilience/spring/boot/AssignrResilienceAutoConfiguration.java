@@ -1,10 +1,10 @@
 package com.assignr.resilience.spring.boot;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.Credentials;
 import com.assignr.resilience.TimeSource;
-import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.micrometer.AssignrMetrics;
+import com.assignr.resilience.oauth.Credentials;
+import com.assignr.resilience.oauth.TokenSource;
 import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
 import com.assignr.resilience.spring.AssignrExchangeFilterFunction;
@@ -283,17 +283,11 @@ public class AssignrResilienceAutoConfiguration {
      * would re-send the client secret to the redirect's host.
      */
     @Bean
-    @ConditionalOnMissingBean({TokenSource.class, Credentials.class})
-    TokenSource assignrTokenSource(AssignrResilienceProperties properties, ObjectProvider<HttpClientSettings> settings) {
-      return PropertiesMapping.tokenSource(properties, () -> new JdkHttpClientBuilder()
-          .build(settings.getIfAvailable(HttpClientSettings::defaults).withRedirects(HttpRedirects.DONT_FOLLOW)));
-    }
-
-    @Bean
     @ConditionalOnMissingBean
-    Credentials assignrCredentials(TokenSource source, AssignrResilienceProperties properties,
-        ObjectProvider<TimeSource> timeSource, ObjectProvider<AssignrMetrics> metrics) {
-      return SharedConfiguration.credentials(source, properties, timeSource, metrics);
+    Credentials assignrCredentials(AssignrResilienceProperties properties, ObjectProvider<TokenSource> own,
+        ObjectProvider<HttpClientSettings> settings, ObjectProvider<TimeSource> timeSource) {
+      return SharedConfiguration.credentials(properties, own, () -> new JdkHttpClientBuilder()
+          .build(settings.getIfAvailable(HttpClientSettings::defaults).withRedirects(HttpRedirects.DONT_FOLLOW)), timeSource);
     }
   }
 

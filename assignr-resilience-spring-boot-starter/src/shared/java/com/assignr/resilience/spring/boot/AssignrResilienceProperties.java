@@ -1,7 +1,7 @@
 package com.assignr.resilience.spring.boot;
 
 import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
-import com.assignr.resilience.jdk.AssignrOAuth;
+import com.assignr.resilience.oauth.AssignrOAuth;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

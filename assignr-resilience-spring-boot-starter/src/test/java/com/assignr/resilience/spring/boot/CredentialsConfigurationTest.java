@@ -3,13 +3,13 @@ package com.assignr.resilience.spring.boot;
 import static com.assignr.resilience.spring.boot.AutoConfigurationTest.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.assignr.resilience.AccessToken;
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.Credentials;
 import com.assignr.resilience.RequestInfo;
 import com.assignr.resilience.TimeSource;
-import com.assignr.resilience.TokenSource;
-import com.assignr.resilience.jdk.AssignrOAuth;
+import com.assignr.resilience.oauth.AccessToken;
+import com.assignr.resilience.oauth.AssignrOAuth;
+import com.assignr.resilience.oauth.Credentials;
+import com.assignr.resilience.oauth.TokenSource;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.JournalEntry;
 import com.assignr.resilience.testkit.TokenRequest;
@@ -39,7 +39,7 @@ class CredentialsConfigurationTest {
 
   /** What these credentials' quota is named, computed by core for the same client id. */
   static String quotaOf(String clientId) {
-    return Credentials.builder(TokenSource.fixed(AccessToken.bearer("x"))).clientId(clientId).build().quotaKey();
+    return AssignrOAuth.builder().tokenSource(TokenSource.fixed(AccessToken.bearer("x"))).clientId(clientId).build().quotaKey();
   }
 
   @Test
@@ -63,7 +63,7 @@ class CredentialsConfigurationTest {
   @Test
   void client_credentials_give_the_resilience_bean_managed_credentials_and_the_clients_quota() {
     runner.withPropertyValues(CLIENT, CLIENT_SECRET).run(context -> {
-      assertThat(context).hasNotFailed().hasSingleBean(Credentials.class).hasSingleBean(TokenSource.class);
+      assertThat(context).hasNotFailed().hasSingleBean(Credentials.class);
       AssignrResilience r = context.getBean(AssignrResilience.class);
       Credentials credentials = context.getBean(Credentials.class);
       assertThat(r.credentials()).isSameAs(credentials);
@@ -192,8 +192,8 @@ class CredentialsConfigurationTest {
     TokenSource own = TokenSource.fixed(AccessToken.bearer("from-the-vault", Duration.ofHours(1)));
     runner.withPropertyValues(CLIENT).withBean(TokenSource.class, () -> own).run(context -> {
       assertThat(context).hasNotFailed().hasSingleBean(TokenSource.class);
-      Credentials credentials = context.getBean(AssignrResilience.class).credentials();
-      assertThat(credentials).isSameAs(context.getBean(Credentials.class));
+      Credentials credentials = context.getBean(Credentials.class);
+      assertThat(context.getBean(AssignrResilience.class).credentials()).isSameAs(credentials);
       assertThat(credentials.quotaKey()).isEqualTo(quotaOf("club-42"));
       assertThat(credentials.authorization(Duration.ofSeconds(5).toNanos())).isEqualTo("Bearer from-the-vault");
     });
@@ -219,7 +219,7 @@ class CredentialsConfigurationTest {
   void an_applications_credentials_are_used_without_any_property_and_the_grant_backs_off() {
     AtomicInteger fetches = new AtomicInteger();
     TimeSource time = VirtualTime.autoAdvancing();
-    Credentials own = Credentials.builder(() -> {
+    Credentials own = AssignrOAuth.builder().tokenSource(() -> {
       fetches.incrementAndGet();
       return java.util.concurrent.CompletableFuture.completedFuture(AccessToken.bearer("own", Duration.ofHours(1)));
     }).clientId("own-client").timeSource(time).build();
@@ -240,7 +240,7 @@ class CredentialsConfigurationTest {
 
   @Test
   void a_static_token_with_an_applications_credentials_fails_where_the_builder_would_send_it() {
-    Credentials own = Credentials.builder(TokenSource.fixed(AccessToken.bearer("own"))).clientId("own").build();
+    Credentials own = AssignrOAuth.builder().tokenSource(TokenSource.fixed(AccessToken.bearer("own"))).clientId("own").build();
     runner.withUserConfiguration(AutoConfigurationTest.Clients.class).withBean(Credentials.class, () -> own)
         .withPropertyValues("assignr.resilience.credentials.token=t0k3n-value").run(context -> {
           assertThat(context).hasFailed();

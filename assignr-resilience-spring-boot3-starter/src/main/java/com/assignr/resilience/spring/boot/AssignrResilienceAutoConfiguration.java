@@ -1,10 +1,10 @@
 package com.assignr.resilience.spring.boot;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.Credentials;
 import com.assignr.resilience.TimeSource;
-import com.assignr.resilience.TokenSource;
 import com.assignr.resilience.micrometer.AssignrMetrics;
+import com.assignr.resilience.oauth.Credentials;
+import com.assignr.resilience.oauth.TokenSource;
 import com.assignr.resilience.spi.GateStore;
 import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
 import com.assignr.resilience.spring.AssignrExchangeFilterFunction;
@@ -203,19 +203,12 @@ public class AssignrResilienceAutoConfiguration {
      * would re-send the client secret to the redirect's host.
      */
     @Bean
-    @ConditionalOnMissingBean({TokenSource.class, Credentials.class})
-    TokenSource assignrTokenSource(AssignrResilienceProperties properties,
-        ObjectProvider<ClientHttpRequestFactorySettings> settings) {
-      ClientHttpRequestFactorySettings s = settings.getIfAvailable(ClientHttpRequestFactorySettings::defaults);
-      return PropertiesMapping.tokenSource(properties, () -> new JdkHttpClientBuilder().build(
-          new HttpClientSettings(HttpRedirects.DONT_FOLLOW, s.connectTimeout(), s.readTimeout(), s.sslBundle())));
-    }
-
-    @Bean
     @ConditionalOnMissingBean
-    Credentials assignrCredentials(TokenSource source, AssignrResilienceProperties properties,
-        ObjectProvider<TimeSource> timeSource, ObjectProvider<AssignrMetrics> metrics) {
-      return SharedConfiguration.credentials(source, properties, timeSource, metrics);
+    Credentials assignrCredentials(AssignrResilienceProperties properties, ObjectProvider<TokenSource> own,
+        ObjectProvider<ClientHttpRequestFactorySettings> settings, ObjectProvider<TimeSource> timeSource) {
+      ClientHttpRequestFactorySettings s = settings.getIfAvailable(ClientHttpRequestFactorySettings::defaults);
+      return SharedConfiguration.credentials(properties, own, () -> new JdkHttpClientBuilder().build(
+          new HttpClientSettings(HttpRedirects.DONT_FOLLOW, s.connectTimeout(), s.readTimeout(), s.sslBundle())), timeSource);
     }
   }
 

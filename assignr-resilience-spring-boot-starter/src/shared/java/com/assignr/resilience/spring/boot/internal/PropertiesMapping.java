@@ -5,15 +5,18 @@ import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.GatePolicy;
 import com.assignr.resilience.QuotaKey;
 import com.assignr.resilience.RetryPolicy;
-import com.assignr.resilience.TokenSource;
-import com.assignr.resilience.internal.Checks;
-import com.assignr.resilience.internal.ClientCredentialsGrant;
-import com.assignr.resilience.jdk.AssignrOAuth;
+import com.assignr.resilience.TimeSource;
+import com.assignr.resilience.oauth.AssignrOAuth;
+import com.assignr.resilience.oauth.Credentials;
+import com.assignr.resilience.oauth.TokenSource;
+import com.assignr.resilience.oauth.TokenTransport;
 import com.assignr.resilience.spring.boot.AssignrResilienceProperties;
 import java.net.http.HttpClient;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.validation.Errors;
@@ -93,21 +96,24 @@ public final class PropertiesMapping {
   }
 
   /**
-   * The client-credentials token source of the properties, on the client {@code http} makes; the
-   * client is not made when the secret is missing.
+   * The credentials of the properties: the application's own token source when it has one
+   * (client-id then only names the quota), else the client-credentials grant on the client {@code
+   * http} makes (not made when the secret is missing).
    *
    * @throws InvalidConfigurationPropertyValueException naming {@code client-secret} when only the
    *     client id is set
    */
-  public static TokenSource tokenSource(AssignrResilienceProperties p, Supplier<HttpClient> http) {
+  public static Credentials credentials(AssignrResilienceProperties p, TokenSource own, Supplier<HttpClient> http,
+      TimeSource time) {
     AssignrResilienceProperties.Credentials c = p.getCredentials();
+    AssignrOAuth.Builder b = AssignrOAuth.builder().clientId(c.getClientId()).timeSource(time);
+    if (own != null) return b.tokenSource(own).build();
     if (c.getClientSecret() == null) {
       throw new InvalidConfigurationPropertyValueException(CREDENTIALS + "client-secret", null,
           "It must be set with " + CREDENTIALS + "client-id (or the application defines a TokenSource bean)");
     }
-    return AssignrOAuth.builder(http.get()).tokenUri(c.getTokenUri()).clientId(c.getClientId())
-        .clientSecret(c.getClientSecret()).scope(c.getScope()).allowInsecureLoopback(p.isAllowInsecureLoopback())
-        .build();
+    return b.clientSecret(c.getClientSecret()).scope(c.getScope()).tokenUri(c.getTokenUri())
+        .allowInsecureLoopback(p.isAllowInsecureLoopback()).transport(TokenTransport.jdk(http.get())).build();
   }
 
   /** Reports every value core would refuse on its property. */
@@ -126,8 +132,8 @@ public final class PropertiesMapping {
 
   /**
    * The credentials rules. Which properties go together is the starter's own rule; what each value
-   * must be is the OAuth grant's ({@link ClientCredentialsGrant#validate}, as the token source
-   * built from them checks it). Every problem is a global error whose message starts with the
+   * must be is the OAuth module's ({@link AssignrOAuth.Builder#build()} checks them; here on a
+   * transport that sends nothing). Every problem is a global error whose message starts with the
    * property it is about: a field error would carry the rejected value into Boot's startup failure
    * message, and these values are secrets (the URI is shown without user info, query or fragment).
    */
@@ -148,10 +154,15 @@ public final class PropertiesMapping {
     // client-id without client-secret is refused where the starter builds its own token source:
     // with a TokenSource bean of the application's, client-id alone names the quota.
     if (!client) return;
-    Checks grant = new Checks("client credentials");
-    ClientCredentialsGrant.validate(grant, c.getTokenUri(), c.getClientId(), c.getClientSecret(), c.getScope(),
-        p.isAllowInsecureLoopback());
-    for (InvalidSettingsException.Problem problem : grant.problems()) {
+    List<InvalidSettingsException.Problem> problems = List.of();
+    try {
+      AssignrOAuth.builder().clientId(c.getClientId()).clientSecret(c.getClientSecret()).scope(c.getScope())
+          .tokenUri(c.getTokenUri()).allowInsecureLoopback(p.isAllowInsecureLoopback())
+          .transport((uri, form, timeout) -> new CompletableFuture<>()).build();
+    } catch (InvalidSettingsException e) {
+      problems = e.problems();
+    }
+    for (InvalidSettingsException.Problem problem : problems) {
       // An id or secret that is missing altogether is the pairing rules' business (above, and
       // where the starter builds its own token source); a blank one is the grant's.
       boolean missing = problem.value().equals("null")

@@ -1,9 +1,10 @@
 package com.assignr.resilience.spring.boot.internal;
 
 import com.assignr.resilience.AssignrResilience;
-import com.assignr.resilience.Credentials;
 import com.assignr.resilience.TimeSource;
-import com.assignr.resilience.TokenSource;
+import com.assignr.resilience.oauth.Credentials;
+import com.assignr.resilience.oauth.TokenSource;
+import com.assignr.resilience.spi.Authorizer;
 import com.assignr.resilience.micrometer.AssignrMetrics;
 import com.assignr.resilience.redis.RedisGateStore;
 import com.assignr.resilience.spi.GateStore;
@@ -39,14 +40,14 @@ public final class SharedConfiguration {
     @Bean
     @ConditionalOnMissingBean
     AssignrResilience assignrResilience(AssignrResilienceProperties properties,
-        ObjectProvider<AssignrResilienceCustomizer> customizers, ObjectProvider<Credentials> credentials,
+        ObjectProvider<AssignrResilienceCustomizer> customizers, ObjectProvider<Authorizer> credentials,
         ObjectProvider<TimeSource> timeSource, ObjectProvider<GateStore> gateStore) {
       AssignrResilience.Builder builder = PropertiesMapping.builder(properties);
       GateStore store = gateStore.getIfUnique();
       if (store != null) builder.gateStore(store);
       TimeSource time = timeSource.getIfUnique();
       if (time != null) builder.timeSource(time);
-      Credentials managed = credentials.getIfUnique();
+      Authorizer managed = credentials.getIfUnique();
       // Core requires the credentials' time source; the starter's own use the TimeSource bean too.
       if (managed != null) builder.timeSource(managed.timeSource()).credentials(managed);
       customizers.orderedStream().forEach(c -> c.customize(builder));
@@ -100,14 +101,15 @@ public final class SharedConfiguration {
     }
   }
 
-  /** The {@link Credentials} that cache and refresh the tokens of the OAuth client's {@code source}. */
-  public static Credentials credentials(TokenSource source, AssignrResilienceProperties properties,
-      ObjectProvider<TimeSource> timeSource, ObjectProvider<AssignrMetrics> metrics) {
-    Credentials.Builder credentials = Credentials.builder(source)
-        .clientId(properties.getCredentials().getClientId())
-        .timeSource(timeSource.getIfUnique(TimeSource::system));
-    metrics.ifUnique(credentials::addListener); // assignr.token.refreshes; the SLF4J listener stays
-    return credentials.build();
+  /**
+   * The {@link Credentials} of the OAuth client of the properties: the grant on the client {@code
+   * http} makes, or the application's own {@link TokenSource} bean. Their token events reach the
+   * {@code AssignrResilience} bean's listeners (its SLF4J logging, the Micrometer binder's {@code
+   * assignr.token.refreshes}).
+   */
+  public static Credentials credentials(AssignrResilienceProperties properties, ObjectProvider<TokenSource> own,
+      java.util.function.Supplier<java.net.http.HttpClient> http, ObjectProvider<TimeSource> timeSource) {
+    return PropertiesMapping.credentials(properties, own.getIfUnique(), http, timeSource.getIfUnique(TimeSource::system));
   }
 
   /**

@@ -1,4 +1,4 @@
-package com.assignr.resilience.internal;
+package com.assignr.resilience.oauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.assignr.resilience.AccessToken;
-import com.assignr.resilience.TokenEndpointException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ClientCredentialsGrantTest {
   static final String SECRET = "s3cr3t+/=& ü";
-  static final ClientCredentialsGrant GRANT = ClientCredentialsGrant.of(ClientCredentialsGrant.ASSIGNR_TOKEN_URI,
+  static final ClientCredentialsGrant GRANT = ClientCredentialsGrant.of(AssignrOAuth.ASSIGNR_TOKEN_URI,
       "client-42", SECRET, "read write", false);
 
   private static AccessToken ok(String body) throws TokenEndpointException {
@@ -34,7 +32,7 @@ class ClientCredentialsGrantTest {
     assertEquals("grant_type=client_credentials&client_id=client-42"
         + "&client_secret=s3cr3t%2B%2F%3D%26+%C3%BC&scope=read+write", GRANT.formBody());
     assertEquals("grant_type=client_credentials&client_id=c&client_secret=s",
-        ClientCredentialsGrant.of(ClientCredentialsGrant.ASSIGNR_TOKEN_URI, "c", "s", null, false).formBody(),
+        ClientCredentialsGrant.of(AssignrOAuth.ASSIGNR_TOKEN_URI, "c", "s", null, false).formBody(),
         "no scope sent when none is set");
     assertEquals("app.assignr.com/oauth/token", GRANT.where());
     assertFalse(GRANT.toString().contains("s3cr3t"), GRANT.toString());

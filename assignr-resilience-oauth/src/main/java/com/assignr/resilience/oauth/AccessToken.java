@@ -1,4 +1,4 @@
-package com.assignr.resilience;
+package com.assignr.resilience.oauth;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -8,7 +8,7 @@ import java.util.Optional;
  * An OAuth 2.0 access token as a {@link TokenSource} obtained it: its value, its type (always
  * {@code Bearer}: the only kind Assignr issues and the only one this library sends) and how long
  * the issuer said it is valid. {@link Credentials} turns the lifetime into an expiry on its own
- * {@link TimeSource}, counted from the moment it asked for the token, so a slow answer can only
+ * {@link com.assignr.resilience.TimeSource}, counted from the moment it asked for the token, so a slow answer can only
  * make the token expire earlier in the library's eyes, never later.
  *
  * <p>The value never appears in {@link #toString()}, which shows only the type and the lifetime.
@@ -26,7 +26,7 @@ public final class AccessToken {
 
   /**
    * A bearer token whose lifetime the issuer did not say ({@code expires_in} absent):
-   * {@link Credentials} then assumes {@link Credentials.Builder#defaultLifetime(Duration)}.
+   * {@link Credentials} then assumes {@link AssignrOAuth.Builder#defaultLifetime(Duration)}.
    *
    * @param value the token, as sent after {@code "Bearer "}
    * @return the token

@@ -1,4 +1,4 @@
-package com.assignr.resilience.internal;
+package com.assignr.resilience.oauth;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,7 +37,7 @@ import java.util.Objects;
  * only the offset and what was expected, <em>never</em> a piece of the input: a token endpoint's
  * answer may contain a token, and its error page may echo the request with the client secret.
  */
-public final class FlatJson {
+final class FlatJson {
   /** The most characters parsed; a token answer is a few hundred. */
   public static final int MAX_CHARS = 64 * 1024;
   /** The deepest nesting of skipped values. */

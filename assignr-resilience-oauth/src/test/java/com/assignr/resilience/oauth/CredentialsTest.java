@@ -1,4 +1,9 @@
-package com.assignr.resilience;
+package com.assignr.resilience.oauth;
+
+import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.Slf4jRetryListener;
+import com.assignr.resilience.InvalidSettingsException;
+import com.assignr.resilience.spi.AuthorizationFailure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,8 +56,8 @@ class CredentialsTest {
   };
 
   /** Jitter pinned at its minimum: refresh exactly refreshAhead early, backoffs at half. */
-  Credentials.Builder config(TokenSource source) {
-    return Credentials.builder(source).clientId("club-42").timeSource(time).random(() -> 0.0).listener(recorder);
+  AssignrOAuth.Builder config(TokenSource source) {
+    return AssignrOAuth.builder().tokenSource(source).clientId("club-42").timeSource(time).random(() -> 0.0).listener(recorder);
   }
 
   static Throwable rootCause(Throwable t) {
@@ -181,17 +186,19 @@ class CredentialsTest {
     assertEquals("failed at 7171500 ms", events.get(15));
 
     time.advance(Duration.ofSeconds(1)); // 7,200 s: expired; the next fetch may start at 7,201.5 s
-    AccessTokenException refused = assertThrows(AccessTokenException.class, () -> credentials.authorization(0));
+    AuthorizationFailure refused = assertThrows(AuthorizationFailure.class, () -> credentials.authorization(0));
     assertSame(down, refused.getCause());
-    assertEquals(credentials.quotaKey(), refused.quotaKey());
-    assertTrue(refused.getMessage().contains("the next fetch may start only in 1500 ms, after the caller's"
+    assertTrue(refused.getMessage().contains(credentials.quotaKey()), refused.getMessage());
+    assertEquals(AuthorizationFailure.Kind.UNAVAILABLE, refused.kind());
+    assertTrue(refused.deadlineReached(), "the caller's deadline, not the source, stopped it");
+    assertTrue(refused.getMessage().contains("the next token request may start only in 1500 ms, after the caller's"
         + " deadline of 0 ms"), refused.getMessage());
     CompletableFuture<String> patient = credentials.authorizationAsync(); // no deadline: joins the next flight
     assertEquals(16, source.count());
     time.advance(Duration.ofMillis(1500));
     assertEquals(17, source.count());
     ExecutionException e = assertThrows(ExecutionException.class, () -> patient.get(5, TimeUnit.SECONDS));
-    assertInstanceOf(AccessTokenException.class, e.getCause());
+    assertInstanceOf(AuthorizationFailure.class, e.getCause());
     assertSame(down, e.getCause().getCause());
     assertTrue(e.getCause().getMessage().startsWith("No access token for assignr-client#"), e.getCause().getMessage());
 
@@ -201,7 +208,7 @@ class CredentialsTest {
     List<CompletableFuture<String>> waiting = new ArrayList<>();
     for (int s = 0; s < 3 * 3600; s++) {
       waiting.add(credentials.authorizationAsync());
-      assertThrows(AccessTokenException.class, () -> credentials.authorization(0));
+      assertThrows(AuthorizationFailure.class, () -> credentials.authorization(0));
       time.advance(Duration.ofSeconds(1));
     }
     int during = source.count() - before;
@@ -272,11 +279,15 @@ class CredentialsTest {
 
     time.advance(Duration.ofSeconds(5));
     impatient.join(10_000);
-    assertInstanceOf(InterruptedIOException.class, timedOut.get());
-    assertEquals("timed out after 5000 ms waiting for an access token for " + credentials.quotaKey(),
-        timedOut.get().getMessage());
+    // A deadline is not an interruption: the caller is told no token came, typed, never a bare
+    // InterruptedIOException.
+    AuthorizationFailure late = assertInstanceOf(AuthorizationFailure.class, timedOut.get());
+    assertEquals(AuthorizationFailure.Kind.UNAVAILABLE, late.kind());
+    assertTrue(late.deadlineReached());
+    assertEquals("No access token for " + credentials.quotaKey() + " within the caller's 5000 ms: the token"
+        + " request has not answered yet", late.getMessage());
     ExecutionException e = assertThrows(ExecutionException.class, () -> asyncImpatient.get(5, TimeUnit.SECONDS));
-    assertInstanceOf(InterruptedIOException.class, e.getCause());
+    assertInstanceOf(AuthorizationFailure.class, e.getCause());
     cancel.set(true);
     canceller.join(10_000);
     assertInstanceOf(InterruptedIOException.class, cancelledBlocking.get());
@@ -353,9 +364,9 @@ class CredentialsTest {
   void aTokenTooShortLivedToUseIsRefusedWithoutATightLoop() throws Exception {
     TestTokenSource source = new TestTokenSource(TestTokenSource.healthy(Duration.ofSeconds(5)));
     Credentials credentials = config(source).build();
-    AccessTokenException e = assertThrows(AccessTokenException.class, () -> credentials.authorization(0));
+    AuthorizationFailure e = assertThrows(AuthorizationFailure.class, () -> credentials.authorization(0));
     assertInstanceOf(TokenEndpointException.class, e.getCause());
-    assertTrue(e.getMessage().contains("valid for only 5000 ms, less than the 30 s a call needs"), e.getMessage());
+    assertTrue(e.getMessage().contains("valid for only 5000 ms, less than the 30000 ms a call needs (minLifetime)"), e.getMessage());
 
     for (int s = 0; s < 3 * 3600; s++) { // three virtual hours of eager callers
       credentials.authorizationAsync();
@@ -372,14 +383,14 @@ class CredentialsTest {
     TestTokenSource throwing = new TestTokenSource(n -> CompletableFuture.completedFuture(
         AccessToken.bearer("t", Duration.ZERO)));
     TokenSource synchronousThrow = throwing::fetchToken;
-    AccessTokenException e = assertThrows(AccessTokenException.class,
+    AuthorizationFailure e = assertThrows(AuthorizationFailure.class,
         () -> config(synchronousThrow).build().authorization(0));
     assertInstanceOf(IllegalArgumentException.class, e.getCause());
     assertTrue(e.getMessage().contains("the token source failed with java.lang.IllegalArgumentException"), e.getMessage());
 
-    e = assertThrows(AccessTokenException.class, () -> config(() -> null).build().authorization(0));
+    e = assertThrows(AuthorizationFailure.class, () -> config(() -> null).build().authorization(0));
     assertTrue(e.getMessage().contains("the token source returned no future"), e.getMessage());
-    e = assertThrows(AccessTokenException.class,
+    e = assertThrows(AuthorizationFailure.class,
         () -> config(() -> CompletableFuture.completedFuture(null)).build().authorization(0));
     assertTrue(e.getMessage().contains("the token source answered no token"), e.getMessage());
     RetryListener throwingListener = new RetryListener() {
@@ -409,24 +420,43 @@ class CredentialsTest {
   }
 
   @Test
-  void everyBadSettingIsNamedWithItsValue() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Credentials.builder(null)
-        .refreshAhead(Duration.ofSeconds(-1)).defaultLifetime(Duration.ofSeconds(5))
+  void everyBadSettingIsNamedWithItsValue_inOneRound() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AssignrOAuth.builder()
+        .refreshAhead(Duration.ofSeconds(-1)).defaultLifetime(Duration.ofMillis(500))
         .initialBackoff(Duration.ofMinutes(5)).maxBackoff(Duration.ofMinutes(2)).fetchTimeout(Duration.ZERO)
+        .minLifetime(Duration.ofMillis(10)).requestTimeout(Duration.ofMinutes(11))
         .timeSource(null).random(null).listener(null).build());
     String m = e.getMessage();
-    for (String expected : List.of("Invalid Credentials: source must not be null",
-        "clientId must be set (it names the quota; with a token from elsewhere any stable account name does) but was null",
+    for (String expected : List.of("Invalid AssignrOAuth: ",
+        "clientId must be set but was null", "clientSecret must be set but was null",
         "refreshAhead must be between PT0S and PT12H but was PT-1S",
-        "defaultLifetime must be between PT30S and PT24H but was PT5S",
+        "minLifetime must be between PT1S and PT1H but was PT0.01S",
+        "defaultLifetime must be between PT1S and PT24H but was PT0.5S",
         "initialBackoff must not exceed maxBackoff PT2M but was PT5M",
         "fetchTimeout must be between PT0.001S and PT10M but was PT0S",
+        "requestTimeout must be between PT0.001S and PT10M but was PT11M",
         "timeSource must not be null", "random must not be null", "listener must not be null")) {
       assertTrue(m.contains(expected), "missing \"" + expected + "\" in " + m);
     }
     e = assertThrows(IllegalArgumentException.class,
-        () -> Credentials.builder(TokenSource.fixed(AccessToken.bearer("x"))).clientId("  ").build());
+        () -> AssignrOAuth.builder().tokenSource(TokenSource.fixed(AccessToken.bearer("x"))).clientId("  ").build());
     assertTrue(e.getMessage().contains("clientId must be set") && e.getMessage().contains("but was (blank)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> AssignrOAuth.builder()
+        .tokenSource(TokenSource.fixed(AccessToken.bearer("x"))).clientId("c").clientSecret("s").scope("read").build());
+    assertTrue(e.getMessage().contains("clientSecret must not be set with a tokenSource"), e.getMessage());
+    assertTrue(e.getMessage().contains("tokenSource"), e.getMessage());
+    assertFalse(e.getMessage().contains("=s") || e.getMessage().contains(" s "), "never the secret: " + e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> AssignrOAuth.builder().clientId("c").clientSecret("s")
+        .minLifetime(Duration.ofMinutes(2)).defaultLifetime(Duration.ofMinutes(1)).build());
+    assertTrue(e.getMessage().contains("defaultLifetime must be between PT2M and PT24H but was PT1M"), e.getMessage());
+  }
+
+  @Test
+  void theMinimumLifetimeIsASetting() throws Exception {
+    TestTokenSource source = new TestTokenSource(TestTokenSource.healthy(Duration.ofSeconds(5)));
+    assertThrows(AuthorizationFailure.class, () -> config(source).build().authorization(0), "30 s by default");
+    Credentials lowered = config(source).minLifetime(Duration.ofSeconds(5)).refreshAhead(Duration.ZERO).build();
+    assertEquals("Bearer t2", lowered.authorization(0), "an endpoint that issues 5 s tokens on purpose");
   }
 
   @Test
@@ -436,7 +466,7 @@ class CredentialsTest {
     RetryListener metrics = new RetryListener() {
       @Override public void onTokenRefreshed(String key, Duration validFor) { heard.add("refreshed " + validFor); }
     };
-    Credentials credentials = Credentials.builder(new TestTokenSource(TestTokenSource.healthy(TWO_HOURS)))
+    Credentials credentials = AssignrOAuth.builder().tokenSource(new TestTokenSource(TestTokenSource.healthy(TWO_HOURS)))
         .clientId("club-42").timeSource(time)
         .listener(Slf4jRetryListener.create(log)) // stands for the default SLF4J listener
         .addListener(metrics)
@@ -447,7 +477,7 @@ class CredentialsTest {
         "the logging listener still hears it: " + log.lines);
 
     InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
-        () -> Credentials.builder(() -> null).clientId("club-42").addListener(null).build());
+        () -> AssignrOAuth.builder().tokenSource(() -> null).clientId("club-42").addListener(null).build());
     assertEquals("listener", e.problems().get(0).setting());
   }
 }

@@ -1,4 +1,4 @@
-package com.assignr.resilience;
+package com.assignr.resilience.oauth;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -7,17 +7,16 @@ import java.util.concurrent.CompletableFuture;
  * Where access tokens come from: one call, one token request, no caching (that is {@link
  * Credentials}' job, which also guarantees that only one request is in flight at a time).
  *
- * <p>The adapters provide the OAuth client-credentials grant on your own HTTP client ({@code
- * com.assignr.resilience.okhttp.AssignrOAuth}, {@code com.assignr.resilience.jdk.AssignrOAuth}).
- * Plug in anything else the same way: an authorization-code flow you own, a token from a vault, a
+ * <p>{@link AssignrOAuth} provides the OAuth client-credentials grant; give it a source of your own
+ * with {@link AssignrOAuth.Builder#tokenSource(TokenSource)} instead: an authorization-code flow you own, a token from a vault, a
  * fixed token in tests ({@link #fixed(AccessToken)}).
  *
  * <p>Implementations must not block the calling thread: {@code fetchToken()} is called from
  * request threads and from the library's scheduler. Do blocking work on an executor of your own
  * ({@code CompletableFuture.supplyAsync(..., yourExecutor)}). The future should fail rather than
- * hang; {@code Credentials} gives up on it after {@link Credentials.Builder#fetchTimeout} anyway and
+ * hang; {@code Credentials} gives up on it after {@link AssignrOAuth.Builder#fetchTimeout} anyway and
  * cancels it. Exceptions and their messages must not contain the token or any secret: they reach
- * logs through {@link RetryListener#onTokenRefreshFailed}.
+ * logs through {@link com.assignr.resilience.RetryListener#onTokenRefreshFailed}.
  */
 @FunctionalInterface
 public interface TokenSource {
@@ -25,7 +24,9 @@ public interface TokenSource {
    * Requests one new token.
    *
    * @return the token, or a future failed with the reason (an {@link java.io.IOException} such as
-   *     {@link TokenEndpointException} by preference)
+   *     {@link TokenEndpointException} by preference: its kind decides whether the failure is
+   *     temporary, a refusal of the credentials or an invalid answer; any other failure counts as
+   *     the endpoint being unavailable)
    */
   CompletableFuture<AccessToken> fetchToken();
 

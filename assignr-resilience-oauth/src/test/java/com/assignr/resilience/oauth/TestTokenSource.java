@@ -1,4 +1,5 @@
-package com.assignr.resilience;
+package com.assignr.resilience.oauth;
+
 
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,13 @@
-package com.assignr.resilience;
+package com.assignr.resilience.oauth;
+
+import com.assignr.resilience.RetryListener;
+import com.assignr.resilience.Slf4jRetryListener;
+import com.assignr.resilience.spi.AuthorizationFailure;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.assignr.resilience.internal.ClientCredentialsGrant;
 import com.assignr.resilience.testing.CapturingLogger;
 import com.assignr.resilience.testkit.VirtualTime;
 import java.io.PrintWriter;
@@ -53,7 +56,7 @@ class CredentialsHygieneTest {
   @Test
   void noPathOfCredentialsPrintsASecret() throws Exception {
     VirtualTime time = VirtualTime.manual();
-    ClientCredentialsGrant grant = ClientCredentialsGrant.of(ClientCredentialsGrant.ASSIGNR_TOKEN_URI,
+    ClientCredentialsGrant grant = ClientCredentialsGrant.of(AssignrOAuth.ASSIGNR_TOKEN_URI,
         CLIENT_ID, SECRET, "read write", false);
     String echo = grant.formBody(); // what an endpoint that echoes the request sends back
     List<String> answers = List.of(
@@ -79,7 +82,7 @@ class CredentialsHygieneTest {
         return CompletableFuture.failedFuture(e);
       }
     };
-    Credentials credentials = Credentials.builder(source).clientId(CLIENT_ID).timeSource(time)
+    Credentials credentials = AssignrOAuth.builder().tokenSource(source).clientId(CLIENT_ID).timeSource(time)
         .random(() -> 0.0).fetchTimeout(Duration.ofSeconds(5))
         .listener(RetryListener.composite(Slf4jRetryListener.create(logger), traceEverything)).build();
 
@@ -90,9 +93,9 @@ class CredentialsHygieneTest {
       try {
         texts.add(credentials.authorization(0));
         break; // the last answer is a good token again
-      } catch (AccessTokenException e) {
+      } catch (AuthorizationFailure e) {
         texts.add(stackTrace(e));
-        texts.add(e.quotaKey());
+        texts.add(e.toString());
       }
       CompletableFuture<String> async = credentials.authorizationAsync();
       time.advance(Duration.ofMinutes(2)); // past any backoff and the fetch timeout

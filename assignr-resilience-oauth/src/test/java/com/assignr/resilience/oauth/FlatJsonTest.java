@@ -1,4 +1,4 @@
-package com.assignr.resilience.internal;
+package com.assignr.resilience.oauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,7 +1,10 @@
-package com.assignr.resilience.internal;
+package com.assignr.resilience.oauth;
 
-import com.assignr.resilience.AccessToken;
-import com.assignr.resilience.TokenEndpointException;
+import com.assignr.resilience.internal.Checks;
+import com.assignr.resilience.internal.Fingerprints;
+import com.assignr.resilience.internal.HeaderValues;
+import com.assignr.resilience.internal.Hosts;
+import com.assignr.resilience.spi.AuthorizationFailure;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The OAuth 2.0 client-credentials grant (RFC 6749 §4.4) as Assignr runs it, minus the HTTP: what
- * the adapters' token sources send and how they read the answer, so both send the same bytes and
- * report the same errors. Not for users: call {@code AssignrOAuth} in your adapter's package.
+ * every {@link TokenTransport} sends and how the answer is read, so that every transport sends the
+ * same bytes and reports the same errors. Not for users: call {@link AssignrOAuth}.
  *
  * <p>The request is {@code POST <tokenUri>} with the form {@code grant_type=client_credentials&
  * client_id=…&client_secret=…&scope=…} (Assignr documents the credentials in the body, RFC 6749's
@@ -23,11 +26,11 @@ import java.util.regex.Pattern;
  * message never holds the body (an error page can echo the request, secret included), only the
  * status and a sanitised OAuth {@code error} code.
  */
-public final class ClientCredentialsGrant {
+final class ClientCredentialsGrant {
   /** Assignr's token endpoint; note it is not the API's host. */
   public static final URI ASSIGNR_TOKEN_URI = URI.create("https://app.assignr.com/oauth/token");
   /** The most bytes of an answer a token source reads; a token answer is a few hundred. */
-  public static final int MAX_BODY_BYTES = FlatJson.MAX_CHARS;
+  static final int MAX_BODY_BYTES = TokenTransport.MAX_BODY_BYTES;
   /** The form's media type. */
   public static final String FORM_MEDIA_TYPE = "application/x-www-form-urlencoded";
 
@@ -161,7 +164,7 @@ public final class ClientCredentialsGrant {
   public AccessToken interpret(int status, String body, boolean truncated) throws TokenEndpointException {
     if (status >= 200 && status < 300) {
       if (truncated) {
-        throw failure(status, null, "the answer is longer than " + MAX_BODY_BYTES + " bytes, not a token answer");
+        throw invalid(status, null, "the answer is longer than " + MAX_BODY_BYTES + " bytes, not a token answer");
       }
       return parseToken(status, body);
     }
@@ -192,24 +195,28 @@ public final class ClientCredentialsGrant {
     try {
       json = FlatJson.parseObject(body);
     } catch (FlatJson.SyntaxException e) {
-      throw failure(status, null, "the body is not a JSON token answer: " + e.getMessage());
+      throw invalid(status, null, "the body is not a JSON token answer: " + e.getMessage());
     }
     Object error = json.get("error");
     if (error != null && error != FlatJson.NULL) {
       String code = errorCode(body);
-      throw failure(status, code, "the body is an OAuth error, not a token");
+      // Some endpoints answer a refusal with 200: the code still says what it is.
+      throw new TokenEndpointException("Token request to " + where + " failed: HTTP " + status
+          + (code == null ? "" : " (" + code + ")") + ": the body is an OAuth error, not a token", status, code,
+          code != null && TokenEndpointException.REFUSALS.contains(code)
+              ? AuthorizationFailure.Kind.REFUSED : AuthorizationFailure.Kind.INVALID);
     }
     Object value = json.get("access_token");
     if (!(value instanceof String) || ((String) value).isEmpty()) {
-      throw failure(status, null, "the answer has no access_token string");
+      throw invalid(status, null, "the answer has no access_token string");
     }
     Object type = json.get("token_type");
     if (type != null && type != FlatJson.NULL) {
       // RFC 6749 §5.1: required and case-insensitive. Missing is tolerated: Assignr issues Bearer.
-      if (!(type instanceof String)) throw failure(status, null, "token_type is not a string");
+      if (!(type instanceof String)) throw invalid(status, null, "token_type is not a string");
       String t = (String) type;
       if (!t.equalsIgnoreCase("bearer")) {
-        throw failure(status, null, "token_type must be Bearer but was "
+        throw invalid(status, null, "token_type must be Bearer but was "
             + (KNOWN_TYPES.contains(t.toLowerCase(Locale.ROOT)) ? t : "another type (not shown)")
             + "; only Bearer tokens can be sent as Authorization: Bearer");
       }
@@ -219,7 +226,7 @@ public final class ClientCredentialsGrant {
     for (int i = 0; i < token.length(); i++) {
       char c = token.charAt(i);
       if (c < 0x21 || c > 0x7e) {
-        throw failure(status, null, "access_token holds characters that may not appear in an"
+        throw invalid(status, null, "access_token holds characters that may not appear in an"
             + " Authorization header (not shown)");
       }
     }
@@ -238,12 +245,12 @@ public final class ClientCredentialsGrant {
       seconds = ((FlatJson.Number) expiresIn).truncatedLong();
     } else if (expiresIn instanceof String) {
       seconds = HeaderValues.nonNegative((String) expiresIn);
-      if (seconds < 0) throw failure(status, null, "expires_in is a string that is not a number of seconds");
+      if (seconds < 0) throw invalid(status, null, "expires_in is a string that is not a number of seconds");
     } else {
-      throw failure(status, null, "expires_in is not a number of seconds");
+      throw invalid(status, null, "expires_in is not a number of seconds");
     }
     if (seconds <= 0) {
-      throw failure(status, null, "expires_in must be a positive number of seconds but was " + seconds);
+      throw invalid(status, null, "expires_in must be a positive number of seconds but was " + seconds);
     }
     return Duration.ofSeconds(seconds);
   }
@@ -272,6 +279,13 @@ public final class ClientCredentialsGrant {
   private TokenEndpointException failure(int status, String error, String why) {
     return new TokenEndpointException("Token request to " + where + " failed: HTTP " + status
         + (error == null ? "" : " (" + error + ")") + ": " + why, status, error);
+  }
+
+  /** A 2xx whose body is not a usable token: the answer is invalid, whatever code it holds. */
+  private TokenEndpointException invalid(int status, String error, String why) {
+    return new TokenEndpointException("Token request to " + where + " failed: HTTP " + status
+        + (error == null ? "" : " (" + error + ")") + ": " + why, status, error,
+        AuthorizationFailure.Kind.INVALID);
   }
 
   /** Endpoint, a hash of the client id and the scope; never the secret. */
