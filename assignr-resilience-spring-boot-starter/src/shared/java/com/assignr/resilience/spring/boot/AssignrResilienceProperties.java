@@ -196,6 +196,18 @@ public class AssignrResilienceProperties implements Validator {
      * assignr.resilience.allow-insecure-loopback=true}.
      */
     private URI tokenUri = AssignrOAuth.ASSIGNR_TOKEN_URI;
+    /**
+     * The Spring Security client registration whose tokens authorize the calls, when {@code
+     * spring-security-oauth2-client} is on the class path and the application has an {@code
+     * OAuth2AuthorizedClientManager} bean ({@code client_credentials} grant; the secret is then
+     * configured only under {@code spring.security.oauth2.client.registration.<id>.*}). Used when
+     * that registration exists and neither client-id nor token is set; the quota is named after
+     * the registration's client id ({@code assignr-client#<hash>}).
+     */
+    private String registrationId = DEFAULT_REGISTRATION_ID;
+
+    /** The client registration used by default: {@code assignr}. */
+    public static final String DEFAULT_REGISTRATION_ID = "assignr";
 
     public String getToken() { return token; }
     public void setToken(String token) { this.token = token; }
@@ -207,13 +219,15 @@ public class AssignrResilienceProperties implements Validator {
     public void setScope(String scope) { this.scope = scope; }
     public URI getTokenUri() { return tokenUri; }
     public void setTokenUri(URI tokenUri) { this.tokenUri = tokenUri; }
+    public String getRegistrationId() { return registrationId; }
+    public void setRegistrationId(String registrationId) { this.registrationId = registrationId; }
 
     @Override
     public String toString() {
       return "Credentials{token=" + (token == null ? "none" : "<hidden>")
           + ", clientId=" + (clientId == null ? "none" : "<hidden>")
           + ", clientSecret=" + (clientSecret == null ? "none" : "<hidden>")
-          + ", scope=" + scope + ", tokenUri=" + tokenUri + '}';
+          + ", scope=" + scope + ", tokenUri=" + tokenUri + ", registrationId=" + registrationId + '}';
     }
   }
 
