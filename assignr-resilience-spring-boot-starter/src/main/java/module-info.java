@@ -27,6 +27,8 @@ module com.assignr.resilience.spring.boot {
   requires static spring.boot.webclient;
   // The Redis gate store is optional: configured only when it is present and redis.uri is set.
   requires static com.assignr.resilience.redis;
+  requires static spring.security.oauth2.client;
+  requires static spring.security.oauth2.core;
 
   exports com.assignr.resilience.spring.boot;
   // Spring creates the auto-configuration's beans and binds the properties reflectively.

@@ -78,16 +78,18 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
   private final RedisLink link;
   private final String keyPrefix;
   private final Duration timeout;
+  private final Duration maxTimeout;
   private final Duration inFlightLease;
   private final double degradedShare;
   private final Duration probeInterval;
   private final String instance;
   private final AtomicLong sequence = new AtomicLong();
 
-  private RedisGateStore(Builder b, RedisLink link) {
+  private RedisGateStore(Builder b, Duration maxTimeout, RedisLink link) {
     this.link = link;
     this.keyPrefix = b.keyPrefix;
     this.timeout = b.timeout;
+    this.maxTimeout = maxTimeout;
     this.inFlightLease = b.inFlightLease;
     this.degradedShare = b.degradedShare;
     this.probeInterval = b.probeInterval;
@@ -119,6 +121,16 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
    */
   public Duration currentTimeout() {
     return Duration.ofNanos(link.timeoutNanos());
+  }
+
+  /** The configured {@link Builder#maxTimeout} (or its default): the most a command is given. */
+  public Duration maxTimeout() {
+    return maxTimeout;
+  }
+
+  /** The configured {@link Builder#degradedShare}: the share of a window taken while Redis is away. */
+  public double degradedShare() {
+    return degradedShare;
   }
 
   /** The prefix of every Redis key this store writes. */
@@ -299,9 +311,9 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
               + " timeout is shorter than the store's (up to {} ms), its late replies are lost to the"
               + " store's round-trip estimate", maxTimeout.toMillis());
         }
-        return new RedisGateStore(this, new RedisLink(connection, timeout, maxTimeout, connectTimeout, callersTime));
+        return new RedisGateStore(this, maxTimeout, new RedisLink(connection, timeout, maxTimeout, connectTimeout, callersTime));
       }
-      return new RedisGateStore(this, ownClient(Objects.requireNonNull(parsed), maxTimeout));
+      return new RedisGateStore(this, maxTimeout, ownClient(Objects.requireNonNull(parsed), maxTimeout));
     }
 
     private static Duration max(Duration a, Duration b) {

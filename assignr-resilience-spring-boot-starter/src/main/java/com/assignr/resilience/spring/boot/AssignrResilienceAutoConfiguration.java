@@ -14,6 +14,7 @@ import com.assignr.resilience.spring.boot.internal.FilterCustomizer;
 import com.assignr.resilience.spring.boot.internal.InterceptorCustomizer;
 import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
 import com.assignr.resilience.spring.boot.internal.SharedConfiguration;
+import com.assignr.resilience.spring.boot.internal.SpringSecurityConfiguration;
 import com.assignr.resilience.spring.boot.internal.WebClientConfiguration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -107,7 +108,7 @@ import org.springframework.web.service.registry.HttpServiceGroup;
 @ConditionalOnBooleanProperty(name = "assignr.resilience.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AssignrResilienceProperties.class)
 @Import({SharedConfiguration.Resilience.class, SharedConfiguration.Redis.class, SharedConfiguration.Metrics.class,
-    WebClientConfiguration.class})
+    WebClientConfiguration.class, SpringSecurityConfiguration.class})
 public class AssignrResilienceAutoConfiguration {
   /** Creates the auto-configuration; Spring Boot does. */
   public AssignrResilienceAutoConfiguration() {}

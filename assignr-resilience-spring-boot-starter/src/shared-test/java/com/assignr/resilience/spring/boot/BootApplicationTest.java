@@ -28,6 +28,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.SpringVersion;
 import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -91,6 +93,15 @@ class BootApplicationTest {
     @Bean
     Games games(@AssignrRestClient RestClient.Builder builder) {
       return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(builder.build())).build().createClient(Games.class);
+    }
+
+    /**
+     * Spring Security is on the test class path (for SpringSecurityBootTest) and Boot would then
+     * secure every endpoint: this application serves its actuator openly, as it did before.
+     */
+    @Bean
+    SecurityFilterChain openActuator(HttpSecurity http) throws Exception {
+      return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
     }
 
     @Bean

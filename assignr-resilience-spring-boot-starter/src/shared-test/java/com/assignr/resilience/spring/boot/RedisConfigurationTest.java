@@ -71,11 +71,42 @@ class RedisConfigurationTest {
   }
 
   @Test
+  void max_timeout_and_degraded_share_reach_the_store() {
+    runner.withPropertyValues("assignr.resilience.redis.uri=" + nobodyListening(), FAST,
+        "assignr.resilience.redis.max-timeout=2s", "assignr.resilience.redis.degraded-share=0.5").run(context -> {
+          assertThat(context).hasNotFailed();
+          RedisGateStore store = context.getBean(RedisGateStore.class);
+          assertThat(store.maxTimeout()).isEqualTo(Duration.ofSeconds(2));
+          assertThat(store.degradedShare()).isEqualTo(0.5);
+        });
+  }
+
+  @Test
+  void bad_max_timeout_or_degraded_share_stops_startup_naming_the_property() {
+    // Below the timeout (the builder's rule: between the timeout and 10 s).
+    runner.withPropertyValues("assignr.resilience.redis.uri=" + nobodyListening(), FAST,
+        "assignr.resilience.redis.timeout=100ms", "assignr.resilience.redis.max-timeout=50ms").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(messages(context.getStartupFailure()))
+              .contains("assignr.resilience.redis.max-timeout").doesNotContain("maxTimeout").doesNotContain(PASSWORD);
+        });
+    runner.withPropertyValues("assignr.resilience.redis.uri=" + nobodyListening(), FAST,
+        "assignr.resilience.redis.degraded-share=0").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(messages(context.getStartupFailure()))
+              .contains("assignr.resilience.redis.degraded-share").contains("between 0.01 and 1")
+              .doesNotContain("degradedShare").doesNotContain(PASSWORD);
+        });
+  }
+
+  @Test
   void unset_values_are_the_stores_defaults() {
     runner.withPropertyValues("assignr.resilience.redis.uri=" + nobodyListening(), FAST).run(context -> {
       RedisGateStore store = context.getBean(RedisGateStore.class);
       assertThat(store.timeout()).isEqualTo(Duration.ofMillis(50));
       assertThat(store.keyPrefix()).isEqualTo("assignr-resilience");
+      assertThat(store.maxTimeout()).isEqualTo(Duration.ofMillis(500));
+      assertThat(store.degradedShare()).isEqualTo(0.25);
     });
   }
 

@@ -147,6 +147,11 @@ public class AssignrResilienceProperties implements Validator {
     private boolean pacing = false;
     /** How long the gate closes after "none left" without a usable reset time. */
     private Duration closureWithoutReset = Duration.ofMillis(500);
+    /**
+     * The share of each window kept for calls marked interactive (a person waiting), 0 to 0.5:
+     * background calls stop at it, interactive ones may spend it.
+     */
+    private double interactiveShare = 0.25;
 
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -160,6 +165,8 @@ public class AssignrResilienceProperties implements Validator {
     public void setPacing(boolean pacing) { this.pacing = pacing; }
     public Duration getClosureWithoutReset() { return closureWithoutReset; }
     public void setClosureWithoutReset(Duration closure) { this.closureWithoutReset = closure; }
+    public double getInteractiveShare() { return interactiveShare; }
+    public void setInteractiveShare(double interactiveShare) { this.interactiveShare = interactiveShare; }
   }
 
   /**
@@ -189,6 +196,18 @@ public class AssignrResilienceProperties implements Validator {
      * assignr.resilience.allow-insecure-loopback=true}.
      */
     private URI tokenUri = AssignrOAuth.ASSIGNR_TOKEN_URI;
+    /**
+     * The Spring Security client registration whose tokens authorize the calls, when {@code
+     * spring-security-oauth2-client} is on the class path and the application has an {@code
+     * OAuth2AuthorizedClientManager} bean ({@code client_credentials} grant; the secret is then
+     * configured only under {@code spring.security.oauth2.client.registration.<id>.*}). Used when
+     * that registration exists and neither client-id nor token is set; the quota is named after
+     * the registration's client id ({@code assignr-client#<hash>}).
+     */
+    private String registrationId = DEFAULT_REGISTRATION_ID;
+
+    /** The client registration used by default: {@code assignr}. */
+    public static final String DEFAULT_REGISTRATION_ID = "assignr";
 
     public String getToken() { return token; }
     public void setToken(String token) { this.token = token; }
@@ -200,13 +219,15 @@ public class AssignrResilienceProperties implements Validator {
     public void setScope(String scope) { this.scope = scope; }
     public URI getTokenUri() { return tokenUri; }
     public void setTokenUri(URI tokenUri) { this.tokenUri = tokenUri; }
+    public String getRegistrationId() { return registrationId; }
+    public void setRegistrationId(String registrationId) { this.registrationId = registrationId; }
 
     @Override
     public String toString() {
       return "Credentials{token=" + (token == null ? "none" : "<hidden>")
           + ", clientId=" + (clientId == null ? "none" : "<hidden>")
           + ", clientSecret=" + (clientSecret == null ? "none" : "<hidden>")
-          + ", scope=" + scope + ", tokenUri=" + tokenUri + '}';
+          + ", scope=" + scope + ", tokenUri=" + tokenUri + ", registrationId=" + registrationId + '}';
     }
   }
 
@@ -264,6 +285,10 @@ public class AssignrResilienceProperties implements Validator {
     private String uri;
     /** The longest a call waits for Redis before answering from the local gate (store default 50 ms). */
     private Duration timeout;
+    /** The longest a call waits for Redis however slow the measured round trips (store default 500 ms or the timeout if longer). */
+    private Duration maxTimeout;
+    /** While this instance cannot reach Redis, the share of the window it takes, 0.01 to 1 (store default 0.25). */
+    private Double degradedShare;
     /** How long startup waits for the first connection; after it the gates start degraded (store default 1 s). */
     private Duration connectTimeout;
     /** The prefix of every Redis key (store default {@code assignr-resilience}; no braces). */
@@ -277,6 +302,10 @@ public class AssignrResilienceProperties implements Validator {
     public void setUri(String uri) { this.uri = uri; }
     public Duration getTimeout() { return timeout; }
     public void setTimeout(Duration timeout) { this.timeout = timeout; }
+    public Duration getMaxTimeout() { return maxTimeout; }
+    public void setMaxTimeout(Duration maxTimeout) { this.maxTimeout = maxTimeout; }
+    public Double getDegradedShare() { return degradedShare; }
+    public void setDegradedShare(Double degradedShare) { this.degradedShare = degradedShare; }
     public Duration getConnectTimeout() { return connectTimeout; }
     public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
     public String getKeyPrefix() { return keyPrefix; }
@@ -288,7 +317,8 @@ public class AssignrResilienceProperties implements Validator {
 
     @Override
     public String toString() {
-      return "Redis{uri=" + PropertiesMapping.redactRedisUri(uri) + ", timeout=" + timeout + ", connectTimeout="
+      return "Redis{uri=" + PropertiesMapping.redactRedisUri(uri) + ", timeout=" + timeout + ", maxTimeout=" + maxTimeout
+          + ", degradedShare=" + degradedShare + ", connectTimeout="
           + connectTimeout + ", keyPrefix=" + keyPrefix + ", inFlightLease=" + inFlightLease + ", probeInterval="
           + probeInterval + '}';
     }

@@ -14,6 +14,7 @@ import com.assignr.resilience.spring.boot.internal.FilterCustomizer;
 import com.assignr.resilience.spring.boot.internal.InterceptorCustomizer;
 import com.assignr.resilience.spring.boot.internal.PropertiesMapping;
 import com.assignr.resilience.spring.boot.internal.SharedConfiguration;
+import com.assignr.resilience.spring.boot.internal.SpringSecurityConfiguration;
 import com.assignr.resilience.spring.boot.internal.WebClientConfiguration;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
@@ -101,7 +102,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnBooleanProperty(name = "assignr.resilience.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(AssignrResilienceProperties.class)
 @Import({SharedConfiguration.Resilience.class, SharedConfiguration.Redis.class, SharedConfiguration.Metrics.class,
-    WebClientConfiguration.class})
+    WebClientConfiguration.class, SpringSecurityConfiguration.class})
 public class AssignrResilienceAutoConfiguration {
   /** Creates the auto-configuration; Spring Boot does. */
   public AssignrResilienceAutoConfiguration() {}

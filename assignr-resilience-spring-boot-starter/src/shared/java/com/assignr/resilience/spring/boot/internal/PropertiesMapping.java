@@ -40,7 +40,8 @@ public final class PropertiesMapping {
       "totalTimeout", "retry.total-timeout");
   private static final Map<String, String> GATE = Map.of(
       "reserve", "gate.reserve", "coldStartConcurrency", "gate.cold-start-concurrency",
-      "releaseSpacing", "gate.release-spacing", "closureWithoutReset", "gate.closure-without-reset");
+      "releaseSpacing", "gate.release-spacing", "closureWithoutReset", "gate.closure-without-reset",
+      "interactiveShare", "gate.interactive-share");
   private static final Map<String, String> TOP = Map.of(
       "writeContentType", "write-content-type", "bodyExcerptChars", "body-excerpt-chars");
   private static final Map<String, String> METRICS = Map.of("maxQuotas", "metrics.max-quotas");
@@ -79,6 +80,7 @@ public final class PropertiesMapping {
         .releaseSpacing(g.getReleaseSpacing())
         .pacing(g.isPacing())
         .closureWithoutReset(g.getClosureWithoutReset())
+        .interactiveShare(g.getInteractiveShare())
         .build();
   }
 

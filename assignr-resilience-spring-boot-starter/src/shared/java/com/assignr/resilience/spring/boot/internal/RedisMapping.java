@@ -18,7 +18,8 @@ public final class RedisMapping {
   /** The builder's parameter names to the properties they come from. */
   private static final Map<String, String> PROPERTIES = Map.of(
       "uri", "uri", "timeout", "timeout", "connectTimeout", "connect-timeout",
-      "keyPrefix", "key-prefix", "inFlightLease", "in-flight-lease", "probeInterval", "probe-interval");
+      "keyPrefix", "key-prefix", "inFlightLease", "in-flight-lease", "probeInterval", "probe-interval",
+      "maxTimeout", "max-timeout", "degradedShare", "degraded-share");
 
   private RedisMapping() {}
 
@@ -32,6 +33,8 @@ public final class RedisMapping {
   public static RedisGateStore store(AssignrResilienceProperties.Redis p) {
     RedisGateStore.Builder b = RedisGateStore.builder().uri(p.getUri());
     if (p.getTimeout() != null) b.timeout(p.getTimeout());
+    if (p.getMaxTimeout() != null) b.maxTimeout(p.getMaxTimeout());
+    if (p.getDegradedShare() != null) b.degradedShare(p.getDegradedShare());
     if (p.getConnectTimeout() != null) b.connectTimeout(p.getConnectTimeout());
     if (p.getKeyPrefix() != null) b.keyPrefix(p.getKeyPrefix());
     if (p.getInFlightLease() != null) b.inFlightLease(p.getInFlightLease());
@@ -62,6 +65,8 @@ public final class RedisMapping {
     String name = PREFIX + (first == null ? "uri" : first);
     Object value = switch (first == null ? "uri" : first) {
       case "timeout" -> p.getTimeout();
+      case "max-timeout" -> p.getMaxTimeout();
+      case "degraded-share" -> p.getDegradedShare();
       case "connect-timeout" -> p.getConnectTimeout();
       case "key-prefix" -> p.getKeyPrefix();
       case "in-flight-lease" -> p.getInFlightLease();
