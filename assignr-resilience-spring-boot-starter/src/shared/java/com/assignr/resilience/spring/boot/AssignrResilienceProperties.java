@@ -295,7 +295,7 @@ public class AssignrResilienceProperties implements Validator {
     private String keyPrefix;
     /** How long an admitted attempt counts as in flight at most (store default 30 s). */
     private Duration inFlightLease;
-    /** While degraded, how often at most the store asks whether Redis is back (store default 1 s). */
+    /** While degraded, how often at most the store asks whether Redis is back (store default 500 ms). */
     private Duration probeInterval;
 
     public String getUri() { return uri; }
