@@ -44,7 +44,7 @@ final class BlockingLoop {
     } catch (IOException | RuntimeException e) {
       failure = e;
     } catch (Error e) {
-      s.abandon(first.promote());
+      s.abandon(first.promote(), e);
       throw e;
     }
     if (failure == null && !first.promoted() && s.settledAsSuccess(request, permit, adapter, response, observation)) {
@@ -75,7 +75,7 @@ final class BlockingLoop {
         } catch (IOException | RuntimeException e) {
           failure = e;
         } catch (Error e) {
-          s.abandon(call);
+          s.abandon(call, e);
           throw e;
         }
       }

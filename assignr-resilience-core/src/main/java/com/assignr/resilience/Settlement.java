@@ -193,11 +193,22 @@ final class Settlement {
     if (permit != null) permit.release();
   }
 
-  /** An attempt that never answers (an Error) must hold neither the gate's budget nor a permission. */
-  void abandon(CallState<?> call) {
+  /**
+   * An attempt that never answers (an Error) must hold neither the gate's budget nor a permission,
+   * nor leave its observation open: the attempt and the call end there, as an unexpected failure
+   * ends them on every other path (never retried). The caller gets {@code error} as it was thrown.
+   */
+  void abandon(CallState<?> call, Error error) {
     releaseGate(call);
     if (breaker != null) breaker.releasePermission();
+    Outcome outcome = Outcome.failure(error, Classification.UNEXPECTED_FAILURE);
+    call.observation.attemptEnded(call.attempt, outcome);
+    if (call.announceEnd()) call.observation.ended(call.attempt, ABANDONED, outcome);
   }
+
+  /** How an attempt's Error ends its call: the engine's answer to any unexpected failure. */
+  private static final Decision.Stop ABANDONED =
+      new Decision.Stop(StopReason.NOT_RETRYABLE, Classification.UNEXPECTED_FAILURE, null);
 
   // ---------------------------------------------------------------------------------------------
   // Attempt -> Outcome, written once

@@ -1,6 +1,8 @@
 package com.assignr.resilience;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.assignr.resilience.spi.CallObservation;
 import com.assignr.resilience.spi.CallObserver;
@@ -145,5 +147,55 @@ class CallObserverTest {
     assertEquals("end 2 ATTEMPTS_EXHAUSTED 503", log.get(log.size() - 1));
     assertEquals(1, log.stream().filter(e -> e.startsWith("end ")).count());
     assertEquals(2, log.stream().filter(e -> e.startsWith("ended ")).count());
+  }
+
+  /** An Error an attempt throws: nothing answers it, the call is abandoned. */
+  static final class Boom extends Error {
+    private static final long serialVersionUID = 1L;
+
+    Boom() {
+      super("boom", null, false, false);
+    }
+  }
+
+  /**
+   * An attempt that throws an Error (on the first attempt's fast path, or on a later one) still
+   * ends its attempt and its call, once each, and the caller gets that very Error.
+   */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void anAttemptThatThrowsAnErrorEndsItsAttemptAndItsCallOnce(Mode mode) throws Exception {
+    for (int failing = 1; failing <= 2; failing++) {
+      log.clear();
+      Boom boom = new Boom();
+      Deque<Object> script = new ArrayDeque<>();
+      if (failing == 2) script.add(FakeResponse.of(503));
+      script.add(boom);
+      RequestInfo request = RequestInfo.of("GET", GAMES, true);
+      CallOptions options = CallOptions.none().withCredentials("Bearer t");
+      AssignrResilience r = resilience();
+      Throwable thrown;
+      if (mode == Mode.SYNC) {
+        thrown = assertThrows(Boom.class, () -> r.executor().execute(request, options,
+            attempt -> answer(script), FakeResponse.ADAPTER));
+      } else {
+        CompletableFuture<FakeResponse> future = r.executor().executeAsync(request, options,
+            attempt -> CompletableFuture.completedFuture(answer(script)), FakeResponse.ADAPTER);
+        thrown = assertThrows(ExecutionException.class, () -> future.get(20, TimeUnit.SECONDS)).getCause();
+      }
+      assertSame(boom, thrown, "the caller gets the attempt's Error as it was thrown");
+
+      assertEquals("ended " + failing + " 0", log.get(log.size() - 2), log.toString());
+      assertEquals("end " + failing + " NOT_RETRYABLE 0", log.get(log.size() - 1), log.toString());
+      assertEquals(1, log.stream().filter(e -> e.startsWith("end ")).count(), log.toString());
+      assertEquals(failing, log.stream().filter(e -> e.startsWith("ended ")).count(), log.toString());
+      assertEquals(failing, log.stream().filter(e -> e.startsWith("scope closed ")).count(), log.toString());
+    }
+  }
+
+  private static FakeResponse answer(Deque<Object> script) {
+    Object next = script.poll();
+    if (next instanceof Error) throw (Error) next;
+    return (FakeResponse) next;
   }
 }
