@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,9 @@ import com.assignr.resilience.jdk.AssignrHttpClient;
 import com.assignr.resilience.okhttp.AssignrCallFactory;
 import com.assignr.resilience.okhttp.AssignrInterceptor;
 import com.assignr.resilience.httpclient5.AssignrHttpClient5;
+import com.assignr.resilience.spi.Authorizer;
 import com.assignr.resilience.spi.CallObserver;
+import com.assignr.resilience.spi.CancellationSignal;
 import com.assignr.resilience.spring.AssignrClientHttpRequestInterceptor;
 import com.assignr.resilience.spring.AssignrExchangeFilterFunction;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -324,6 +327,115 @@ class AssignrTracingTest {
     assertEquals("attempts_exhausted", call.getAttributes().get(TracedCall.GIVE_UP_REASON));
     assertEquals("503", call.getAttributes().get(TracedCall.ERROR_TYPE));
     assertEquals(sent - 1, named(spans, "assignr backoff").size());
+    assertNoCredential(spans);
+  }
+
+  /** An Error thrown below the library while an attempt is sent. */
+  static final class Boom extends Error {
+    private static final long serialVersionUID = 1L;
+
+    Boom() {
+      super("boom", null, false, false);
+    }
+  }
+
+  @Test
+  void anAttemptThatThrowsAnErrorLeavesNoSpanOpen() throws Exception {
+    sim.script().serviceUnavailable(1);
+    Boom boom = new Boom();
+    int[] sent = {0};
+    OkHttpClient client = AssignrInterceptor.configure(new OkHttpClient.Builder(), resilience(AssignrTracing.create(otel)))
+        .addInterceptor(chain -> {
+          if (++sent[0] == 2) throw boom; // the retry of the 503 never answers
+          return chain.proceed(chain.request());
+        }).build();
+    Call call = client.newCall(new Request.Builder().url(base + PATH).header("Authorization", TOKEN).build());
+
+    assertSame(boom, assertThrows(Boom.class, call::execute));
+
+    // Every span the library started was ended (and so exported): the call's, both attempts', the backoff.
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    String trace = Traces.waterfall(spans, Duration.ofMillis(100));
+    SpanData callSpan = one(spans, "assignr GET");
+    List<SpanData> attempts = client(spans);
+    assertEquals(2, attempts.size(), trace);
+    assertEquals(Boom.class.getName(), attempts.get(1).getAttributes().get(TracedCall.ERROR_TYPE), trace);
+    assertEquals(StatusCode.ERROR, attempts.get(1).getStatus().getStatusCode(), trace);
+    assertEquals(callSpan.getSpanId(), attempts.get(1).getParentSpanId(), trace);
+    assertEquals(2L, callSpan.getAttributes().get(TracedCall.ATTEMPTS), trace);
+    assertEquals(StatusCode.ERROR, callSpan.getStatus().getStatusCode(), trace);
+    assertEquals(1, named(spans, "assignr backoff").size(), trace);
+    assertEquals(4, spans.size(), trace);
+    assertNoCredential(spans);
+  }
+
+  /** How long {@link SlowTokens} takes to obtain a token, on the virtual clock. */
+  static final Duration TOKEN_WAIT = Duration.ofMillis(1700);
+
+  /** Credentials the library manages whose every token arrives {@link #TOKEN_WAIT} after it is asked for. */
+  final class SlowTokens implements Authorizer {
+    final List<String> asked = new CopyOnWriteArrayList<>();
+
+    @Override public String authorization(long maxWaitNanos, CancellationSignal cancellation) throws IOException {
+      asked.add("sync");
+      try {
+        time.sleep(TOKEN_WAIT.toNanos(), cancellation);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+      return TOKEN;
+    }
+
+    @Override public CompletableFuture<String> authorizationAsync(long maxWaitNanos) {
+      asked.add("async");
+      CompletableFuture<String> token = new CompletableFuture<>();
+      time.schedule(() -> token.complete(TOKEN), TOKEN_WAIT.toNanos());
+      return token;
+    }
+
+    @Override public boolean invalidate(String authorizationThatGot401) {
+      return false;
+    }
+
+    @Override public String quotaKey() {
+      return "test-client";
+    }
+
+    @Override public com.assignr.resilience.TimeSource timeSource() {
+      return time;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Route.class, names = {"JDK_SEND", "JDK_SEND_ASYNC"})
+  void aWaitForTheTokenIsItsOwnSpanUnderTheCallWithItsDurationAndNoTokenInIt(Route route) throws Exception {
+    SlowTokens tokens = new SlowTokens();
+    AssignrResilience r = AssignrResilience.builder().timeSource(time).random(() -> 0.0).allowInsecureLoopback(true)
+        .credentials(tokens).observer(AssignrTracing.create(otel)).build();
+    HttpClient client = AssignrHttpClient.wrap(HttpClient.newHttpClient(), r);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + PATH)).build(); // no Authorization: the library adds it
+
+    int status = route == Route.JDK_SEND ? client.send(request, BodyHandlers.ofString()).statusCode()
+        : client.sendAsync(request, BodyHandlers.ofString()).get(30, TimeUnit.SECONDS).statusCode();
+
+    assertEquals(200, status);
+    assertEquals(List.of(route == Route.JDK_SEND ? "sync" : "async"), tokens.asked);
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    String trace = Traces.waterfall(spans, Duration.ofMillis(100));
+    SpanData call = one(spans, "assignr GET");
+    SpanData token = one(spans, "assignr token");
+    SpanData attempt = client(spans).get(0);
+    assertEquals(1, client(spans).size(), trace);
+    assertEquals(call.getSpanId(), token.getParentSpanId(), trace);
+    assertEquals(call.getTraceId(), token.getTraceId(), trace);
+    assertEquals(TOKEN_WAIT, duration(token), trace);
+    assertEquals("access_token", token.getAttributes().get(TracedCall.WAIT_CAUSE));
+    assertEquals(1L, token.getAttributes().get(TracedCall.ATTEMPT));
+    // The wait precedes the attempt, within the call: the attempt's span does not include it.
+    assertTrue(token.getStartEpochNanos() >= call.getStartEpochNanos(), trace);
+    assertTrue(attempt.getStartEpochNanos() >= token.getEndEpochNanos(), trace);
+    assertTrue(duration(call).compareTo(TOKEN_WAIT) >= 0, trace);
     assertNoCredential(spans);
   }
 
