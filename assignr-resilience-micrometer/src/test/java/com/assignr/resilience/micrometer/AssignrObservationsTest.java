@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import com.assignr.resilience.AssignrResilience;
 import com.assignr.resilience.jdk.AssignrHttpClient;
 import com.assignr.resilience.okhttp.AssignrInterceptor;
+import com.assignr.resilience.TimeSource;
+import com.assignr.resilience.spi.Authorizer;
 import com.assignr.resilience.spi.CallObservation;
+import com.assignr.resilience.spi.CancellationSignal;
 import com.assignr.resilience.testkit.AssignrSimulator;
 import com.assignr.resilience.testkit.VirtualTime;
 import io.micrometer.observation.Observation;
@@ -31,6 +34,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +43,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -179,6 +185,115 @@ class AssignrObservationsTest {
     assertEquals("1", attempts.get(1).getHighCardinalityKeyValue("http.request.resend_count").getValue());
     assertEquals("success", call.getLowCardinalityKeyValue("outcome").getValue());
     assertEquals("2", call.getHighCardinalityKeyValue("assignr.attempts").getValue());
+  }
+
+  /** Credentials the library manages whose token arrives 1.7 s (virtual) after it is asked for. */
+  final class SlowTokens implements Authorizer {
+    @Override public String authorization(long maxWaitNanos, CancellationSignal cancellation) throws IOException {
+      try {
+        time.sleep(Duration.ofMillis(1700).toNanos(), cancellation);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+      return TOKEN;
+    }
+
+    @Override public CompletableFuture<String> authorizationAsync(long maxWaitNanos) {
+      CompletableFuture<String> token = new CompletableFuture<>();
+      time.schedule(() -> token.complete(TOKEN), Duration.ofMillis(1700).toNanos());
+      return token;
+    }
+
+    @Override public boolean invalidate(String authorizationThatGot401) {
+      return false;
+    }
+
+    @Override public String quotaKey() {
+      return "test-client";
+    }
+
+    @Override public TimeSource timeSource() {
+      return time;
+    }
+  }
+
+  /**
+   * Micrometer cannot start an observation in the past, and the wait is known once it is over: a
+   * token wait is an event of the call's observation that names its length, never the token.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aWaitForTheTokenIsAnEventOfTheCallWithItsLengthAndNoToken(boolean async) throws Exception {
+    TestObservationRegistry registry = TestObservationRegistry.create();
+    List<String> events = new CopyOnWriteArrayList<>();
+    List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+    registry.observationConfig().observationHandler(new ObservationHandler<>() {
+      @Override public boolean supportsContext(Observation.Context context) {
+        return true;
+      }
+
+      @Override public void onEvent(Observation.Event event, Observation.Context context) {
+        events.add(context.getName() + " " + event.getName() + " " + event.getContextualName());
+      }
+
+      @Override public void onStop(Observation.Context context) {
+        stopped.add(context);
+      }
+    });
+    AssignrResilience r = AssignrResilience.builder().timeSource(time).random(() -> 0.0).allowInsecureLoopback(true)
+        .credentials(new SlowTokens()).observer(AssignrObservations.create(registry)).build();
+    HttpClient client = AssignrHttpClient.wrap(HttpClient.newHttpClient(), r);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(sim.httpBaseUrl() + "/sites/1/games")).build();
+
+    int status = async ? client.sendAsync(request, BodyHandlers.ofString()).get(30, TimeUnit.SECONDS).statusCode()
+        : client.send(request, BodyHandlers.ofString()).statusCode();
+
+    assertEquals(200, status);
+    assertEquals(List.of(AssignrObservations.CALL + " assignr.token assignr token 1700 ms"), events);
+    TestObservationRegistryAssert.assertThat(registry)
+        .doesNotHaveAnyRemainingCurrentObservation()
+        .hasNumberOfObservationsWithNameEqualTo(AssignrObservations.CALL, 1)
+        .hasNumberOfObservationsWithNameEqualTo(AssignrObservations.ATTEMPT, 1)
+        .hasNumberOfObservationsWithNameEqualTo(AssignrObservations.WAIT, 0);
+    assertEquals(2, stopped.size());
+    for (Observation.Context c : stopped) {
+      String all = c.getName() + c.getContextualName() + c.getAllKeyValues() + events;
+      assertFalse(all.contains("s3cret") || all.contains("Bearer"), all);
+    }
+  }
+
+  /** An attempt that throws an Error stops its attempt's observation and the call's. */
+  @Test
+  void anAttemptThatThrowsAnErrorLeavesNoObservationOpen() {
+    TestObservationRegistry registry = TestObservationRegistry.create();
+    List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+    registry.observationConfig().observationHandler(new ObservationHandler<>() {
+      @Override public boolean supportsContext(Observation.Context context) {
+        return true;
+      }
+
+      @Override public void onStop(Observation.Context context) {
+        stopped.add(context);
+      }
+    });
+    AssertionError boom = new AssertionError("boom");
+    OkHttpClient client = AssignrInterceptor.configure(new OkHttpClient.Builder(), resilience(registry))
+        .addInterceptor(chain -> {
+          throw boom;
+        }).build();
+
+    assertSame(boom, org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> client.newCall(
+        new Request.Builder().url(sim.httpBaseUrl() + "/sites/1/games").header("Authorization", TOKEN).build())
+        .execute()));
+
+    TestObservationRegistryAssert.assertThat(registry)
+        .doesNotHaveAnyRemainingCurrentObservation()
+        .hasNumberOfObservationsWithNameEqualTo(AssignrObservations.CALL, 1)
+        .hasNumberOfObservationsWithNameEqualTo(AssignrObservations.ATTEMPT, 1);
+    assertEquals(List.of(AssignrObservations.ATTEMPT, AssignrObservations.CALL),
+        stopped.stream().map(Observation.Context::getName).toList());
+    assertSame(boom, stopped.get(0).getError());
   }
 
   @Test
