@@ -82,10 +82,12 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
   private final Duration inFlightLease;
   private final double degradedShare;
   private final Duration probeInterval;
+  private final int heldPlaces;
+  private final Duration holdFor;
   private final String instance;
   private final AtomicLong sequence = new AtomicLong();
 
-  private RedisGateStore(Builder b, Duration maxTimeout, RedisLink link) {
+  private RedisGateStore(Builder b, Duration maxTimeout, Duration holdFor, RedisLink link) {
     this.link = link;
     this.keyPrefix = b.keyPrefix;
     this.timeout = b.timeout;
@@ -93,6 +95,8 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     this.inFlightLease = b.inFlightLease;
     this.degradedShare = b.degradedShare;
     this.probeInterval = b.probeInterval;
+    this.heldPlaces = b.heldPlaces;
+    this.holdFor = holdFor;
     this.instance = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
   }
 
@@ -103,7 +107,7 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
   @Override
   public RateLimitGate gate(Context context) {
     return new RedisRateLimitGate(context, link, keyPrefix, instance, sequence, inFlightLease, probeInterval,
-        degradedShare);
+        degradedShare, heldPlaces, holdFor);
   }
 
   /** The configured {@link Builder#timeout}: the least a command is given. */
@@ -131,6 +135,16 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
   /** The configured {@link Builder#degradedShare}: the share of a window taken while Redis is away. */
   public double degradedShare() {
     return degradedShare;
+  }
+
+  /** The configured {@link Builder#heldPlaces}: the most places one admission may give an instance. */
+  public int heldPlaces() {
+    return heldPlaces;
+  }
+
+  /** The configured {@link Builder#holdFor}: how long an instance admits from places it holds. */
+  public Duration holdFor() {
+    return holdFor;
   }
 
   /** The prefix of every Redis key this store writes. */
@@ -167,6 +181,10 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     private String keyPrefix = "assignr-resilience";
     private Duration inFlightLease = Duration.ofSeconds(30);
     private Duration probeInterval = Duration.ofMillis(500);
+    private int heldPlaces = 8;
+    /** Null: the default, 1 s or half the in-flight lease if that is shorter. */
+    private Duration holdFor;
+    private static final Duration DEFAULT_HOLD = Duration.ofSeconds(1);
     private boolean callersTime;
 
     private static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofMillis(500);
@@ -256,6 +274,30 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
     public Builder probeInterval(Duration interval) { this.probeInterval = interval; return this; }
 
     /**
+     * The most places one admission may give this instance to hold (Doorman's and Envoy's quota
+     * leases): while the window's budget is known and far from spent, the instance admits from
+     * them for {@link #holdFor} without a round trip to Redis, and asks for the next ones before
+     * they run out. The script gives at most a quarter of what is spare above the reserve and the
+     * attempts in flight, so the places shrink to one as {@code Remaining} falls, and none while
+     * the budget is unknown (a cold start) or with pacing. Held places count as in flight for the
+     * whole fleet from the moment they are given: they never let the fleet spend more than the
+     * window has. What they cost: a closure this instance has not heard of yet (another
+     * instance's 429) lets it send at most the places it holds, for at most the hold; its own 429,
+     * or any reply showing the gate closed, ends them at once. Default 8; 1 turns held places
+     * off (every admission is a round trip); at most 64.
+     */
+    public Builder heldPlaces(int places) { this.heldPlaces = places; return this; }
+
+    /**
+     * How long an instance admits from places it holds ({@link #heldPlaces}); then the unused go
+     * back, and those whose attempts still run count as in flight for the {@link #inFlightLease}.
+     * If the instance dies, its places stop counting twice this after they were given. Default
+     * 1 s (or half the in-flight lease, if that is shorter); between 10 ms and 1 minute, and at
+     * most half the in-flight lease.
+     */
+    public Builder holdFor(Duration hold) { this.holdFor = hold; return this; }
+
+    /**
      * Tests only (package-private): the scripts take each caller's time (the {@code nowNanos} of
      * its {@code TimeSource}, e.g. the testkit's {@code VirtualTime}) instead of Redis's {@code
      * TIME}, and commands carry no deadline, so that a test drives the shared gate's clock as it
@@ -297,8 +339,15 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
           "keyPrefix", keyPrefix, "must be non-blank and contain no braces");
       c.between("inFlightLease", inFlightLease, Duration.ofMillis(100), Duration.ofHours(1));
       c.between("probeInterval", probeInterval, Duration.ofMillis(10), Duration.ofMinutes(1));
+      c.check(heldPlaces >= 1 && heldPlaces <= 64, "heldPlaces", heldPlaces, "must be between 1 and 64");
+      if (holdFor != null) {
+        c.between("holdFor", holdFor, Duration.ofMillis(10), Duration.ofMinutes(1));
+        c.check(inFlightLease == null || holdFor.multipliedBy(2).compareTo(inFlightLease) <= 0,
+            "holdFor", holdFor, "must be at most half the inFlightLease (" + inFlightLease + ")");
+      }
       c.throwIfAny();
       Duration maxTimeout = this.maxTimeout != null ? this.maxTimeout : max(DEFAULT_MAX_TIMEOUT, timeout);
+      Duration hold = holdFor != null ? holdFor : min(DEFAULT_HOLD, inFlightLease.dividedBy(2));
       if (connection != null) {
         ClientOptions options = connection.getOptions();
         if (options.getDisconnectedBehavior() != ClientOptions.DisconnectedBehavior.REJECT_COMMANDS) {
@@ -311,9 +360,13 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
               + " timeout is shorter than the store's (up to {} ms), its late replies are lost to the"
               + " store's round-trip estimate", maxTimeout.toMillis());
         }
-        return new RedisGateStore(this, maxTimeout, new RedisLink(connection, timeout, maxTimeout, connectTimeout, callersTime));
+        return new RedisGateStore(this, maxTimeout, hold, new RedisLink(connection, timeout, maxTimeout, connectTimeout, callersTime));
       }
-      return new RedisGateStore(this, maxTimeout, ownClient(Objects.requireNonNull(parsed), maxTimeout));
+      return new RedisGateStore(this, maxTimeout, hold, ownClient(Objects.requireNonNull(parsed), maxTimeout));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+      return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -19,6 +19,11 @@ import org.junit.jupiter.api.Timeout;
  * waiting, are settled through {@link RedisRateLimitGate#flushed()} before the next step. The store
  * waits up to 1 s for Redis, as in {@link RedisGateTest}: a timeout would degrade the gate, and the
  * contract fails any scenario in which {@code onStoreDegraded} fires.
+ *
+ * <p>Held places are off ({@code heldPlaces(1)}): the contract states each decision the scripts
+ * make for one admission, which is what an instance holding places spends from without asking;
+ * {@link HeldPlacesTest} covers what holding changes (and that it spends nothing the scripts would
+ * not have admitted one by one).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RedisGateContractTest {
@@ -29,7 +34,7 @@ class RedisGateContractTest {
   static void start() {
     redis = TestRedis.start();
     store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
-        .timeout(Duration.ofSeconds(1)).callersTimeForTests().build();
+        .timeout(Duration.ofSeconds(1)).heldPlaces(1).callersTimeForTests().build();
   }
 
   @AfterAll

@@ -84,10 +84,14 @@ class RedisGateTest {
     stores.forEach(RedisGateStore::close);
   }
 
-  /** One more instance of the fleet: a store of its own (its own connection) and its gate. */
+  /**
+   * One more instance of the fleet: a store of its own (its own connection) and its gate; one
+   * decision per admission (held places off: {@link HeldPlacesTest} covers them), so that the
+   * in-flight counts here are the attempts'.
+   */
   GateDriver instance(GatePolicy policy, TimeSource time) {
     return instance(policy, time, RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
-        .timeout(Duration.ofSeconds(1)));
+        .timeout(Duration.ofSeconds(1)).heldPlaces(1));
   }
 
   GateDriver instance(GatePolicy policy, TimeSource time, RedisGateStore.Builder builder) {
@@ -103,7 +107,7 @@ class RedisGateTest {
   /** One more instance whose scripts run on the test's virtual time, not Redis's. */
   GateDriver onVirtualTime(GatePolicy policy, Duration margin, RetryListener listener) {
     RedisGateStore store = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
-        .timeout(Duration.ofSeconds(1)).callersTimeForTests().build();
+        .timeout(Duration.ofSeconds(1)).heldPlaces(1).callersTimeForTests().build();
     stores.add(store);
     return GateDriver.of(store.gate(new GateStore.Context(quota, policy, margin, time, listener)));
   }
@@ -281,7 +285,7 @@ class RedisGateTest {
     // come within the stores' timeout (1 s). Only the keys' final expiry is awaited in real time.
     long lease = SECOND;
     RedisGateStore.Builder shortLease = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
-        .timeout(Duration.ofSeconds(1)).inFlightLease(Duration.ofNanos(lease));
+        .timeout(Duration.ofSeconds(1)).inFlightLease(Duration.ofNanos(lease)).heldPlaces(1);
     GateDriver crashed = instance(RESERVE_ONLY, TimeSource.system(), shortLease);
     GateDriver survivor = instance(RESERVE_ONLY, TimeSource.system(), shortLease);
     List<String> keys = ((RedisRateLimitGate) crashed.gate()).keys();

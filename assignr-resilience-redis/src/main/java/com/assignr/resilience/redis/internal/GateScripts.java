@@ -8,9 +8,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The gate's two Lua scripts, each the shared prelude ({@code gate-common.lua}) followed by its
- * body: {@code admit.lua} (may one attempt go now?) and {@code learn.lua} (an answer, a finished
- * attempt, or an instance rejoining). The scripts document their keys and arguments. Their rules
+ * The gate's Lua scripts: two are the shared prelude ({@code gate-common.lua}) followed by a
+ * body, {@code admit.lua} (may one attempt go now, and may this instance hold a few places?) and
+ * {@code learn.lua} (an answer, a finished attempt, or an instance rejoining); {@code settle.lua}
+ * ends an instance's held places. The scripts document their keys and arguments. Their rules
  * are specified by the testkit's {@code GateContract}, which {@code RedisGateContractTest} runs on
  * them against a real redis-server.
  */
@@ -21,7 +22,7 @@ public final class GateScripts {
   /** Positions in a script's reply. */
   public static final int CODE = 0, WAIT_MICROS = 1, NOW_MICROS = 2, REMAINING = 3,
       UNTIL_RESET_MICROS = 4, CLOSED_FOR_MICROS = 5, IN_FLIGHT = 6, LIMIT = 7, PERIOD = 8, WHY = 9,
-      CLOSED_AT_MICROS = 10, REPLY_LENGTH = 11;
+      CLOSED_AT_MICROS = 10, GRANTED = 11, REPLY_LENGTH = 12;
 
   /** The {@code now} argument that tells the scripts to read Redis's own clock ({@code TIME}). */
   public static final String REDIS_TIME = "-1";
@@ -40,6 +41,8 @@ public final class GateScripts {
 
   public static final Script ADMIT = new Script("admit", load("gate-common.lua") + load("admit.lua"));
   public static final Script LEARN = new Script("learn", load("gate-common.lua") + load("learn.lua"));
+  /** The end of an instance's held places: hands back the unused, extends those still running. */
+  public static final Script SETTLE = new Script("settle", load("settle.lua"));
 
   private GateScripts() {}
 

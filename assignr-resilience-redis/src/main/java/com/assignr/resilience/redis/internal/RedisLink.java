@@ -327,7 +327,7 @@ public final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * Loads both scripts into Redis's cache and reads its clock, before the first call needs them:
+   * Loads the scripts into Redis's cache and reads its clock, before the first call needs them:
    * the first script of a cold JVM otherwise spends its 50 ms on class loading and a NOSCRIPT
    * round trip, and the instance would start degraded.
    */
@@ -343,7 +343,8 @@ public final class RedisLink implements AutoCloseable {
     });
     CompletableFuture<?> admit = c.scriptLoad(GateScripts.ADMIT.text()).toCompletableFuture();
     CompletableFuture<?> learn = c.scriptLoad(GateScripts.LEARN.text()).toCompletableFuture();
-    return CompletableFuture.allOf(time, admit, learn).handle((ignored, failure) -> null);
+    CompletableFuture<?> settle = c.scriptLoad(GateScripts.SETTLE.text()).toCompletableFuture();
+    return CompletableFuture.allOf(time, admit, learn, settle).handle((ignored, failure) -> null);
   }
 
   /**

@@ -6,6 +6,7 @@ import static com.assignr.resilience.redis.internal.GateScripts.CLOSED_AT_MICROS
 import static com.assignr.resilience.redis.internal.GateScripts.CLOSED_FOR_MICROS;
 import static com.assignr.resilience.redis.internal.GateScripts.CODE;
 import static com.assignr.resilience.redis.internal.GateScripts.EXPIRED;
+import static com.assignr.resilience.redis.internal.GateScripts.GRANTED;
 import static com.assignr.resilience.redis.internal.GateScripts.IN_FLIGHT;
 import static com.assignr.resilience.redis.internal.GateScripts.LEARN;
 import static com.assignr.resilience.redis.internal.GateScripts.LIMIT;
@@ -14,6 +15,7 @@ import static com.assignr.resilience.redis.internal.GateScripts.PERIOD;
 import static com.assignr.resilience.redis.internal.GateScripts.REDIS_TIME;
 import static com.assignr.resilience.redis.internal.GateScripts.REMAINING;
 import static com.assignr.resilience.redis.internal.GateScripts.REPLY_LENGTH;
+import static com.assignr.resilience.redis.internal.GateScripts.SETTLE;
 import static com.assignr.resilience.redis.internal.GateScripts.UNTIL_RESET_MICROS;
 import static com.assignr.resilience.redis.internal.GateScripts.WAIT;
 import static com.assignr.resilience.redis.internal.GateScripts.WAIT_MICROS;
@@ -31,8 +33,11 @@ import com.assignr.resilience.TimeSource;
 import com.assignr.resilience.internal.Backoff;
 import com.assignr.resilience.internal.RateLimitHeaders;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -49,16 +54,28 @@ import org.slf4j.LoggerFactory;
  * One quota's gate with its state in Redis, shared by every instance of a fleet: the algorithm of
  * core's in-process gate ({@code LocalRateLimitGate}: budget and in-flight counting, closure on a
  * 429 or at the reserve until the reset plus the margin, release places {@code k × spacing} after
- * the reopening, the cold-start cap, optional pacing), run fleet-wide by two Lua scripts.
+ * the reopening, the cold-start cap, optional pacing), run fleet-wide by Lua scripts.
  *
  * <h2>How is it designed, and why?</h2>
  *
  * <ul>
- *   <li><b>One round trip per decision.</b> An admission is one {@code EVALSHA} of {@code
+ *   <li><b>One round trip per decision, or none.</b> An admission is one {@code EVALSHA} of {@code
  *       admit.lua}; an answer is one of {@code learn.lua}, sent without waiting for its reply (the
  *       HTTP client's thread that delivers an answer must never block on Redis). Lettuce keeps the
  *       commands of one connection in order, so an instance's answer is applied before its next
  *       admission is decided.
+ *   <li><b>Held places (issue 21; Doorman's and Envoy's quota leases).</b> While the window's
+ *       budget is known and far from spent, an admission may give this instance a few places more
+ *       ({@code heldPlaces}: at most a quarter of what is spare, shrinking to one as {@code
+ *       Remaining} falls), which it admits from without a round trip for {@code holdFor}, asking for
+ *       the next places before these run out. They are in the fleet's in-flight set from the
+ *       moment they are given, so the budget counts them whether used or not; at the end of the
+ *       hold ({@code settle.lua}) the unused go back and those whose attempts still run count for
+ *       the in-flight lease, and if the instance dies they go by themselves after twice the hold.
+ *       A closure this instance hears of (its own 429 or reserve answer, or any reply showing the
+ *       gate closed) ends its places at once; a closure it has not heard of yet lets it send at most
+ *       the places it holds, which is why the share shrinks as the window empties. Never while
+ *       the budget is unknown (a cold start admits one by one), nor with pacing.
  *   <li><b>Redis's clock.</b> Every instant in the scripts is Redis {@code TIME}: the callers'
  *       {@code nowNanos} are used only by the local fallback. Instances with skewed clocks, or
  *       different {@code nanoTime} origins, agree because none of them supplies a time. (Only
@@ -130,6 +147,16 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private final String leaseArg;
   private final String coldStartArg;
   private final String pacingArg;
+  /** The most places one admission may give (1: no held places). */
+  private final int heldPlaces;
+  /** How long this instance admits from held places (nanos on {@link #clock}). */
+  private final long holdNanos;
+  /** How long held places count in Redis: twice the hold, so that a settlement can still land. */
+  private final String heldForArg;
+  /** The places this instance holds, or null. */
+  private volatile Lease lease;
+  /** Whether an admission asking for held places is on its way (at most one at a time). */
+  private final AtomicBoolean leasing = new AtomicBoolean();
 
   /** Members whose attempts ended while Redis was away: removed when this instance rejoins. */
   private final Queue<String> orphans = new ConcurrentLinkedQueue<>();
@@ -155,13 +182,16 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private boolean closedAnnounced;
   /** The last write sent without waiting (they are applied in order: one connection). */
   private volatile CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
+  /** The last request for held places that no caller waited for, and what became of its reply. */
+  private volatile CompletableFuture<?> lastRenewal = CompletableFuture.completedFuture(null);
 
   /** The shared state as the last reply told it, and when (real nanos) that reply arrived. */
   private record Snapshot(long remaining, long untilResetMicros, long closedForMicros, int inFlight,
       long limit, long period, long closedAtMicros, long why, long receivedNanos) {}
 
   public RedisRateLimitGate(GateStore.Context context, RedisLink link, String keyPrefix,
-      String instance, AtomicLong sequence, Duration inFlightLease, Duration probeInterval, double degradedShare) {
+      String instance, AtomicLong sequence, Duration inFlightLease, Duration probeInterval, double degradedShare,
+      int heldPlaces, Duration holdFor) {
     GatePolicy policy = context.policy();
     this.context = context;
     this.quotaKey = context.quotaKey();
@@ -183,6 +213,9 @@ public final class RedisRateLimitGate implements RateLimitGate {
     this.leaseArg = Long.toString(inFlightLease.toNanos() / 1000);
     this.coldStartArg = Integer.toString(policy.coldStartConcurrency());
     this.pacingArg = policy.pacing() ? "1" : "0";
+    this.heldPlaces = heldPlaces;
+    this.holdNanos = holdFor.toNanos();
+    this.heldForArg = Long.toString(2 * holdFor.toNanos() / 1000);
     this.callersTime = link.callersTime();
     this.clock = callersTime ? context.time() : REAL;
     link.onConnected(this::reconnected);
@@ -202,8 +235,12 @@ public final class RedisRateLimitGate implements RateLimitGate {
   public Admission tryAcquire(long nowNanos, long maxWaitNanos) {
     RateLimitGate local = fallback;
     if (local != null) return admitLocally(local, nowNanos, maxWaitNanos);
-    String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
-    CompletableFuture<List<Object>> reply = admit(nowNanos, maxWaitNanos, member);
+    Permit held = fromHeldPlaces();
+    if (held != null) return held;
+    String member = nextMember();
+    int places = askFor();
+    long sent = clock.nanoTime();
+    CompletableFuture<List<Object>> reply = admit(nowNanos, maxWaitNanos, member, places, false);
     List<Object> answer;
     try {
       answer = await(reply);
@@ -215,7 +252,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
       }
       answer = reply.join();
     }
-    return admitted(answer, member);
+    return admitted(answer, member, sent);
   }
 
   @Override
@@ -227,11 +264,130 @@ public final class RedisRateLimitGate implements RateLimitGate {
   public CompletionStage<Admission> tryAcquireAsync(long nowNanos, long maxWaitNanos) {
     RateLimitGate local = fallback;
     if (local != null) return CompletableFuture.completedFuture(admitLocally(local, nowNanos, maxWaitNanos));
-    String member = memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
-    return admit(nowNanos, maxWaitNanos, member)
+    Permit held = fromHeldPlaces();
+    if (held != null) return CompletableFuture.completedFuture(held);
+    String member = nextMember();
+    int places = askFor();
+    long sent = clock.nanoTime();
+    return admit(nowNanos, maxWaitNanos, member, places, false)
         .handle((answer, failure) -> failure == null
-        ? admitted(answer, member)
+        ? admitted(answer, member, sent)
         : admitLocally(degrade(failure), context.time().nanoTime(), maxWaitNanos));
+  }
+
+  private String nextMember() {
+    return memberPrefix + Long.toString(sequence.incrementAndGet(), 36);
+  }
+
+  /** How many places an admission asks for: held places by one admission at a time, else one. */
+  private int askFor() {
+    return heldPlaces > 1 && leasing.compareAndSet(false, true) ? heldPlaces : 1;
+  }
+
+  /**
+   * An attempt admitted from the places this instance holds, without a round trip; null if it
+   * holds none (or their hold is over: they are settled now). Asks for the next places, without
+   * waiting, when few are left.
+   */
+  private Permit fromHeldPlaces() {
+    Lease held = lease;
+    if (held == null) return null;
+    long now = clock.nanoTime();
+    String member = held.take(now);
+    if (member == null) {
+      if (held.over(now)) settle(held);
+      return null;
+    }
+    if (held.runningLow()) renew();
+    return new SharedPermit(member, held);
+  }
+
+  /** Asks Redis for the next held places (no caller waits): a renewal takes nothing unless it gets several. */
+  private void renew() {
+    if (fallback != null || link.isClosed() || !leasing.compareAndSet(false, true)) return;
+    String member = nextMember();
+    long sent = clock.nanoTime();
+    CompletableFuture<List<Object>> reply;
+    try {
+      reply = admit(sent, 0, member, heldPlaces, true);
+    } catch (RuntimeException e) {
+      leasing.set(false);
+      return;
+    }
+    lastRenewal = reply.whenComplete((answer, failure) -> {
+      if (failure != null) {
+        degrade(failure); // admit handed the places back
+        return;
+      }
+      if (remember(answer) == ADMITTED && at(answer, GRANTED) > 1) {
+        hold(new Lease(member, (int) at(answer, GRANTED), sent + holdNanos, false));
+      }
+    });
+  }
+
+  /**
+   * Starts admitting from new held places; the places held before are settled (their unused go
+   * back). While degraded they go back at once.
+   */
+  private void hold(Lease held) {
+    leasing.set(false);
+    Lease before;
+    synchronized (this) {
+      if (fallback != null) {
+        before = held;
+      } else {
+        before = lease;
+        lease = held;
+      }
+    }
+    if (before != null) settle(before);
+    if (held == before || callersTime) return; // tests settle when they next ask (their time is not the timer's)
+    CompletableFuture.delayedExecutor(holdNanos, TimeUnit.NANOSECONDS).execute(() -> settle(held));
+  }
+
+  /**
+   * Ends held places: the unused go back, those whose attempts still run count for the in-flight
+   * lease. Once per lease; never blocks (one script, sent without waiting).
+   */
+  private void settle(Lease held) {
+    Lease.Ending ending = held.end();
+    if (ending == null) return;
+    synchronized (this) {
+      if (lease == held) lease = null;
+    }
+    if (ending.unused().isEmpty() && ending.running().isEmpty()) return;
+    if (fallback != null || link.isClosed()) {
+      orphans.addAll(ending.unused()); // removed when this instance rejoins
+      return;
+    }
+    String[] args = new String[4 + ending.unused().size() + ending.running().size()];
+    args[0] = "0";
+    args[1] = timeArg(clock.nanoTime());
+    args[2] = leaseArg;
+    args[3] = Integer.toString(ending.unused().size());
+    int i = 4;
+    for (String m : ending.unused()) args[i++] = m;
+    for (String m : ending.running()) args[i++] = m;
+    CompletableFuture<List<Object>> sent;
+    try {
+      sent = link.run(SETTLE, new String[] {keys[1]}, args);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    lastWrite = sent.whenComplete((answer, failure) -> {
+      if (failure != null) {
+        orphans.addAll(ending.unused());
+        degrade(failure);
+      } else if (answer != null && answer.size() > 3) {
+        inFlight((int) at(answer, 3));
+      }
+    });
+  }
+
+  /** A closure this instance heard of: the places it holds end now. */
+  private void revokeHeldPlaces() {
+    Lease held = lease;
+    if (held != null) settle(held);
   }
 
   /**
@@ -239,10 +395,13 @@ public final class RedisRateLimitGate implements RateLimitGate {
    * it, or may have run it already with the reply on its way: the member is removed at once, on the
    * same connection, so the removal lands after the admission whatever happened to its reply.
    */
-  private CompletableFuture<List<Object>> admit(long nowNanos, long maxWaitNanos, String member) {
-    CompletableFuture<List<Object>> reply = link.run(ADMIT, keys, admitArgs(nowNanos, maxWaitNanos, member));
+  private CompletableFuture<List<Object>> admit(long nowNanos, long maxWaitNanos, String member, int places,
+      boolean renewal) {
+    CompletableFuture<List<Object>> reply =
+        link.run(ADMIT, keys, admitArgs(nowNanos, maxWaitNanos, member, places, renewal));
     reply.whenComplete((answer, failure) -> {
-      if (failure != null) handBack(member);
+      if (failure != null) handBack(Lease.members(member, places));
+      else if (places > 1 && (at(answer, CODE) != ADMITTED || at(answer, GRANTED) < 2)) leasing.set(false);
     });
     return reply;
   }
@@ -270,15 +429,22 @@ public final class RedisRateLimitGate implements RateLimitGate {
    * place Redis gave it is handed back now, not at the end of its lease. If the removal cannot be
    * sent either, the member goes with the next rejoin.
    */
-  private void handBack(String member) {
-    link.zrem(keys[1], member).whenComplete((removed, failure) -> {
-      if (failure != null) orphans.add(member);
+  private void handBack(String... members) {
+    leasing.set(false);
+    link.zrem(keys[1], members).whenComplete((removed, failure) -> {
+      if (failure != null) orphans.addAll(List.of(members));
     });
   }
 
-  private Admission admitted(List<Object> answer, String member) {
+  private Admission admitted(List<Object> answer, String member, long sentNanos) {
     long code = remember(answer);
-    if (code == ADMITTED) return new SharedPermit(member);
+    if (code == ADMITTED) {
+      int granted = (int) at(answer, GRANTED);
+      if (granted < 2) return new SharedPermit(member, null);
+      Lease held = new Lease(member, granted, sentNanos + holdNanos, true);
+      hold(held);
+      return new SharedPermit(member, held);
+    }
     if (code == WAIT) return Admission.waitFor(Math.max(1, at(answer, WAIT_MICROS) * 1000));
     return Admission.waitFor(ASK_AGAIN_NANOS); // EXPIRED while we still waited: the clock estimate is now fresh
   }
@@ -289,16 +455,23 @@ public final class RedisRateLimitGate implements RateLimitGate {
     return answer instanceof Permit ? new LocalPermit(local, (Permit) answer) : answer;
   }
 
-  /** An attempt Redis admitted: its member of the in-flight set goes when it is answered. */
+  /**
+   * An attempt Redis admitted, or this instance from places it held: its member of the in-flight
+   * set goes when it is answered.
+   */
   private final class SharedPermit implements Permit {
     private final String member;
+    /** The held places it came from, or null. */
+    private final Lease held;
 
-    SharedPermit(String member) {
+    SharedPermit(String member, Lease held) {
       this.member = member;
+      this.held = held;
     }
 
     @Override
     public void onResponse(int status, RateLimitInfo info, long nowNanos) {
+      if (held != null) held.finished(member);
       RateLimitGate local = fallback;
       if (local != null) {
         orphans.add(member);
@@ -311,6 +484,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
 
     @Override
     public void release() {
+      if (held != null) held.finished(member);
       if (fallback != null) {
         orphans.add(member);
         return;
@@ -372,6 +546,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
   /** Sends an answer to Redis without waiting; a failure degrades and teaches the local gate. */
   private void share(int status, RateLimitInfo info, long nowNanos, String token) {
     if (info.isPresent()) context.listener().onRateLimitObserved(quotaKey, info);
+    if (exhausted(status, info)) revokeHeldPlaces(); // before any other instance could tell us
     lastWrite = link.run(LEARN, keys, learnArgs(status, info, token, nowNanos)).whenComplete((answer, failure) -> {
       if (failure == null) {
         remember(answer);
@@ -383,13 +558,18 @@ public final class RedisRateLimitGate implements RateLimitGate {
   }
 
   /**
-   * Completes once every answer and release this gate has sent so far has been applied in Redis
-   * (or has failed), for a graceful shutdown and for tests that switch instances.
+   * Completes once every answer, release and settlement this gate has sent so far has been
+   * applied in Redis (or has failed), and the last request for held places is answered, for a
+   * graceful shutdown and for tests that switch instances.
    *
    * @return a future that never fails
    */
   public CompletableFuture<Void> flushed() {
-    return lastWrite.handle((ignored, failure) -> null);
+    CompletableFuture<?> write = lastWrite;
+    CompletableFuture<?> renewal = lastRenewal;
+    // A reply may send more (a closure it shows settles the held places): flushed once nothing new was sent.
+    return CompletableFuture.allOf(write, renewal).handle((ignored, failure) -> null).thenCompose(ignored ->
+        write == lastWrite && renewal == lastRenewal ? CompletableFuture.completedFuture(null) : flushed());
   }
 
   @Override
@@ -427,6 +607,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
         (int) at(answer, IN_FLIGHT), at(answer, LIMIT), at(answer, PERIOD), at(answer, CLOSED_AT_MICROS),
         at(answer, WHY), clock.nanoTime());
     announce(closedFor, at(answer, CLOSED_AT_MICROS), at(answer, NOW_MICROS), at(answer, WHY));
+    if (closedFor > 0) revokeHeldPlaces();
     return code;
   }
 
@@ -456,8 +637,14 @@ public final class RedisRateLimitGate implements RateLimitGate {
   /** One of this instance's attempts left the in-flight set: the snapshot counts it no more. */
   private void released() {
     Snapshot s = last;
-    if (s == null || s.inFlight == 0) return;
-    last = new Snapshot(s.remaining, s.untilResetMicros, s.closedForMicros, s.inFlight - 1, s.limit, s.period,
+    if (s != null && s.inFlight > 0) inFlight(s.inFlight - 1);
+  }
+
+  /** The in-flight set's size, as a reply that tells nothing else said it. */
+  private void inFlight(int count) {
+    Snapshot s = last;
+    if (s == null) return;
+    last = new Snapshot(s.remaining, s.untilResetMicros, s.closedForMicros, count, s.limit, s.period,
         s.closedAtMicros, s.why, s.receivedNanos);
   }
 
@@ -474,6 +661,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
       probeDelayNanos = probeBackoff.delayNanos(1, 0);
       fallback = local;
     }
+    revokeHeldPlaces(); // degraded: the unused go back when this instance rejoins
     scheduleProbe(probeDelayNanos);
     if (link.isClosed()) return local; // the application is stopping: nothing to report
     LOG.warn("Redis did not answer for rate-limit quota {} ({}; the store waits {} ms at most now): this"
@@ -581,7 +769,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     return callersTime ? Long.toString(Math.floorDiv(nowNanos, 1000)) : REDIS_TIME;
   }
 
-  private String[] admitArgs(long nowNanos, long maxWaitNanos, String member) {
+  private String[] admitArgs(long nowNanos, long maxWaitNanos, String member, int places, boolean renewal) {
     long maxWait = Math.min(MAX_WAIT_MICROS, Math.max(0, maxWaitNanos / 1000));
     // What this instance knows, for the script to put back if Redis lost the hash: the last reply, aged.
     Snapshot s = last;
@@ -601,17 +789,22 @@ public final class RedisRateLimitGate implements RateLimitGate {
     return new String[] {"0", reserveArg, marginArg, spacingArg, leaseArg, timeArg(nowNanos), sharePpmArg,
         coldStartArg, pacingArg, Long.toString(maxWait), member, Long.toString(remaining),
         Long.toString(untilReset), Long.toString(closedFor), Long.toString(closedAt), Long.toString(why),
-        Long.toString(limit), Long.toString(period)};
+        Long.toString(limit), Long.toString(period), Integer.toString(places), heldForArg, renewal ? "1" : "0"};
+  }
+
+  /** Whether an answer closes the gate: a 429, or Remaining at the reserve (of the answer's window). */
+  private boolean exhausted(int status, RateLimitInfo info) {
+    long remaining = info.remainingOrNegative();
+    Snapshot s = last;
+    long limit = info.limit().isPresent() ? info.limit().getAsLong() : s == null ? -1 : s.limit;
+    return status == 429 || (remaining >= 0 && remaining <= policy.reserveFor(limit));
   }
 
   private String[] learnArgs(int status, RateLimitInfo info, String token, long nowNanos) {
     long remaining = info.remainingOrNegative();
     long seconds = info.untilResetSeconds();
     long fallbackMicros = 0;
-    Snapshot s = last;
-    long limit = info.limit().isPresent() ? info.limit().getAsLong() : s == null ? -1 : s.limit;
-    boolean exhausted = status == 429 || (remaining >= 0 && remaining <= policy.reserveFor(limit));
-    if (seconds < 0 && exhausted) {
+    if (seconds < 0 && exhausted(status, info)) {
       fallbackMicros = RateLimitHeaders.closureWithoutResetNanos(status == 429,
           info.retryAfter(context.time().clock()), closureWithoutResetMicros * 1000) / 1000;
     }
@@ -655,6 +848,65 @@ public final class RedisRateLimitGate implements RateLimitGate {
     args[14] = "1";
     for (int i = 0; i < removed.size(); i++) args[15 + i] = removed.get(i);
     return args;
+  }
+
+  /**
+   * Places this instance holds: given by one admission, admitted from locally until {@code
+   * endsNanos}, then settled once (by the timer, by the next admission that finds them over, or at
+   * once by a closure or a newer lease).
+   */
+  static final class Lease {
+    record Ending(List<String> unused, List<String> running) {}
+
+    private final int granted;
+    private final long endsNanos;
+    private final ArrayDeque<String> unused = new ArrayDeque<>();
+    private final Set<String> running = new HashSet<>();
+    private boolean ended;
+
+    /** The places are {@code first}, {@code first/2} ... {@code first/granted} (admit.lua names them so). */
+    Lease(String first, int granted, long endsNanos, boolean firstRuns) {
+      this.granted = granted;
+      this.endsNanos = endsNanos;
+      for (String m : members(first, granted)) unused.add(m);
+      if (firstRuns) running.add(unused.poll());
+    }
+
+    static String[] members(String first, int places) {
+      String[] members = new String[Math.max(1, places)];
+      members[0] = first;
+      for (int i = 2; i <= places; i++) members[i - 1] = first + '/' + i;
+      return members;
+    }
+
+    synchronized String take(long nowNanos) {
+      if (ended || nowNanos - endsNanos >= 0) return null;
+      String member = unused.poll();
+      if (member != null) running.add(member);
+      return member;
+    }
+
+    synchronized boolean over(long nowNanos) {
+      return !ended && nowNanos - endsNanos >= 0;
+    }
+
+    /** Few places left: time to ask for the next (a quarter of those given, at least one). */
+    synchronized boolean runningLow() {
+      return !ended && unused.size() <= Math.max(1, granted / 4);
+    }
+
+    synchronized void finished(String member) {
+      running.remove(member);
+    }
+
+    /** Ends the lease; null if it had ended already. */
+    synchronized Ending end() {
+      if (ended) return null;
+      ended = true;
+      Ending ending = new Ending(List.copyOf(unused), List.copyOf(running));
+      unused.clear();
+      return ending;
+    }
   }
 
   private static long at(List<Object> answer, int index) {

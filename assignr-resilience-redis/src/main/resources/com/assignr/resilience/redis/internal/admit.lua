@@ -4,11 +4,20 @@
 --   ARGV[12..18] what the calling instance knows of the gate, put back if the hash was lost:
 --            remaining (-1: nothing), µs until its reset, closed for µs (0: open), when that
 --            closure began (Redis µs, its name), why it closed, limit, period
+--   ARGV[19] the most places the caller would hold (1: only this attempt's)
+--   ARGV[20] how long held places count µs (the hold: they go by themselves then)
+--   ARGV[21] '1': a renewal, no attempt waits; take places only if more than one can be held
 if expired() then return finish(-1, 0) end
 local coldStart = tonumber(ARGV[8])
 local pacing = ARGV[9] == '1'
 local maxWait = tonumber(ARGV[10])
 local member = ARGV[11]
+local maxHeld = tonumber(ARGV[19])
+local hold = tonumber(ARGV[20])
+local renewal = ARGV[21] == '1'
+-- An instance holds at most this share of what is spare, so that its places are never more than
+-- the others could have used meanwhile, and the share shrinks to one place as Remaining falls.
+local HELD_SHARE = 4
 
 -- Losing the hash must not forget a closure or a budget the fleet knew (issue 21): the first
 -- admission after the loss carries this instance's view back. It can only be older than the lost
@@ -31,15 +40,30 @@ if lost then
   end
 end
 
-local function admit()
-  redis.call('ZADD', inflight, int(now + lease), member)
-  redis.call('PEXPIRE', inflight, int(math.ceil(lease / 1000)))
+-- Admits: one attempt's place (member, counted until its lease ends), or `places` held places
+-- (member, member/2, ... member/places) that count for the hold only: the instance admits from
+-- them without asking, and at the end of its lease extends those whose attempts still run and
+-- hands back the rest (settle.lua). Either way they are in flight: the budget counts them.
+local function admit(places)
+  if places <= 1 then
+    redis.call('ZADD', inflight, int(now + lease), member)
+    granted = 1
+  else
+    local untilAt = int(now + hold)
+    redis.call('ZADD', inflight, untilAt, member)
+    for i = 2, places do
+      redis.call('ZADD', inflight, untilAt, member .. '/' .. i)
+    end
+    granted = places
+  end
+  redis.call('PEXPIRE', inflight, int(math.ceil(math.max(lease, hold) / 1000)))
   return finish(0, 0)
 end
 
 -- Closed: the k-th caller comes back k x spacing after the reopening, fleet-wide; a caller that
 -- will not wait that long takes no place.
 local wait = closed - now
+if wait > 0 and renewal then return finish(1, wait) end
 if wait > 0 then
   local placed = wait + tickets * spacing
   if placed <= maxWait then
@@ -60,18 +84,26 @@ if known() then
     end
     return finish(1, math.max(1, math.min(RECHECK, reset + margin - now)))
   end
+  -- Held places (issue 21): only while the budget is known for longer than they count, never
+  -- paced (each admission has its own instant), and a share of what is spare that shrinks to one.
+  local places = 1
+  if maxHeld > 1 and not pacing and reset - now >= hold then
+    places = math.max(1, math.min(maxHeld, math.floor((spare + 1) / HELD_SHARE)))
+  end
+  if renewal and places < 2 then return finish(1, 0) end
   if pacing then
     if paced > now then return finish(1, paced - now) end
     put('paced', now + math.floor(math.max(0, reset - now) / (spare + 1)))
   end
-  return admit()
+  return admit(places)
 end
 
 -- Nothing known (a cold start, or the window has reset): until an answer has arrived since then,
 -- only a few attempts are in flight across the fleet.
 local unknownSince = since
 if rem ~= nil and reset ~= nil then unknownSince = reset + margin end
+if renewal then return finish(1, RECHECK) end
 if n + 1 > coldStart and answered < unknownSince then
   return finish(1, RECHECK)
 end
-return admit()
+return admit(1)

@@ -52,6 +52,8 @@ local period = tonumber(g[9]) or -1
 local why = tonumber(g[10]) or 0
 local closedAt = tonumber(g[11]) or -1
 local writes = {}
+-- How many places an admission gave (admit.lua): 1 for one attempt, more for held places.
+local granted = 0
 
 -- Integers as exact decimal strings (Lua's default number format keeps only 14 digits).
 local function int(x)
@@ -123,8 +125,8 @@ end
 -- Writes what changed, renews the TTLs and answers:
 -- {code, wait µs, now µs, remaining (-1: unknown), until reset µs (negative within the margin),
 --  closed for µs, in flight, limit, period,
---  why, when the last closure began (-1: none yet)}. Codes: 0 admitted, 1 wait, 2 learned,
---  -1 expired.
+--  why, when the last closure began (-1: none yet), places granted}. Codes: 0 admitted, 1 wait,
+--  2 learned, -1 expired.
 local function finish(code, wait)
   if #writes > 0 then
     redis.call('HSET', gate, unpack(writes))
@@ -137,7 +139,7 @@ local function finish(code, wait)
     untilReset = reset - now -- negative within the margin: the budget holds until reset + margin
   end
   return {code, wait, now, r, untilReset, math.max(0, closed - now),
-    redis.call('ZCARD', inflight), limit, period, why, closedAt}
+    redis.call('ZCARD', inflight), limit, period, why, closedAt, granted}
 end
 
 local function expired()
