@@ -83,7 +83,7 @@ public final class FleetRace implements Callable<Integer> {
   long timeLimitSeconds;
 
   @Option(names = "--webapp-every-ms", defaultValue = "2000",
-      description = "the web app variant: one request every this often (default ${DEFAULT-VALUE}: 10 of each 20 s window)")
+      description = "the webapp and loaded variants: one request every this often (default ${DEFAULT-VALUE}: 10 of each 20 s window)")
   long webAppEveryMillis;
 
   @Option(names = "--variants", defaultValue = "quiet,webapp", split = ",", description = "quiet, webapp, loaded"
@@ -91,7 +91,7 @@ public final class FleetRace implements Callable<Integer> {
   List<String> variants;
 
   @Option(names = "--busy-loops", defaultValue = "4", description = "the loaded variant: threads spinning on the CPU"
-      + " beside the race, in a JVM of their own, beside the web app's traffic (default ${DEFAULT-VALUE})")
+      + " in a JVM of their own while the fleet and the web app race (default ${DEFAULT-VALUE})")
   int busyLoops;
 
   @Option(names = "--redis-timeout-ms", defaultValue = "50",
@@ -444,7 +444,7 @@ public final class FleetRace implements Callable<Integer> {
     b.append(String.format(Locale.ROOT, "%d JVMs x %d threads, %d GETs, windows %s, web app: one request every %d ms,"
         + " Redis timeout %d ms, strategies %s%s%n", s.jvms(), s.threads(), s.requests(), s.rules(), s.webAppEveryMillis(),
         s.redisTimeoutMillis(), s.together() ? "at the same time" : "one after the other",
-        s.variants().contains("loaded") ? ", loaded: web app + " + s.busyLoops() + " busy loops" : ""));
+        s.variants().contains("loaded") ? ", loaded: web app + " + s.busyLoops() + (s.busyLoops() == 1 ? " busy loop" : " busy loops") : ""));
     b.append(String.format(Locale.ROOT, "%-24s %8s %9s %7s %8s %10s %7s %7s %7s %9s %9s %9s %8s %8s%n", "strategy", "requests",
         "succeeded", "http429", "attempts", "makespan_s", "ideal_s", "x ideal", "crossed", "webapp ok", "webapp429",
         "adm p50us", "adm p99us", "degraded", "x share"));
