@@ -44,13 +44,18 @@ import redis.embedded.RedisServer;
  * the fleet sharing one gate in Redis, and bucket4j's Redis-backed limiter configured with the
  * documented limits. A second variant adds the account's other traffic, a "web app" sending one
  * request every {@code --webapp-every-ms} during the race, which the in-process gates learn about
- * only from the headers and bucket4j not at all.
+ * only from the headers and bucket4j not at all. A third, {@code loaded}, is the web app variant on
+ * a busy host: {@code --busy-loops} threads spin on the CPU beside the race, in a JVM of their own
+ * ({@link BusyLoops}, so the coordinator is not starved more than the workers), started before the
+ * workers and destroyed when the variant's race ends, however it ends. The variants run in turn,
+ * {@code quiet} and {@code webapp} by default.
  *
  * <p>Per strategy: requests, succeeded, the fleet's 429s and attempts (the web app's apart), makespan ÷ ideal (the ideal counts the
  * web app's requests that the server served too), and how long an admission that went at once took (p50, p99): the
  * latency the shared gate adds to each request, against the in-process gate's.
  *
- * <p>Writes {@code fleet.csv}, {@code fleet.png} and {@code fleet-webapp.png} and prints a table.
+ * <p>Writes {@code fleet.csv} (one row per variant and strategy), a chart per variant
+ * ({@code fleet.png} for quiet, {@code fleet-webapp.png}, {@code fleet-loaded.png}) and prints a table.
  * Redis is the binary that {@code org.signal:embedded-redis} ships, on a random loopback port.
  */
 @Command(name = "fleet-race", mixinStandardHelpOptions = true,
@@ -58,6 +63,9 @@ import redis.embedded.RedisServer;
 public final class FleetRace implements Callable<Integer> {
   /** What the web app reads (the fleet reads games): how the journal tells them apart. */
   static final String WEB_APP_PATH = "/current_account";
+
+  /** The variants, in the order the option's description names them. */
+  static final List<String> VARIANTS = List.of("quiet", "webapp", "loaded");
 
   @Option(names = "--jvms", defaultValue = "4", description = "JVM processes per strategy (default ${DEFAULT-VALUE})")
   int jvms;
@@ -75,11 +83,16 @@ public final class FleetRace implements Callable<Integer> {
   long timeLimitSeconds;
 
   @Option(names = "--webapp-every-ms", defaultValue = "2000",
-      description = "the web app variant: one request every this often (default ${DEFAULT-VALUE}: 10 of each 20 s window)")
+      description = "the webapp and loaded variants: one request every this often (default ${DEFAULT-VALUE}: 10 of each 20 s window)")
   long webAppEveryMillis;
 
-  @Option(names = "--variants", defaultValue = "quiet,webapp", split = ",", description = "quiet, webapp (default ${DEFAULT-VALUE})")
+  @Option(names = "--variants", defaultValue = "quiet,webapp", split = ",", description = "quiet, webapp, loaded"
+      + " (loaded = webapp on a busy host: the web app's traffic plus --busy-loops spinning threads; default ${DEFAULT-VALUE})")
   List<String> variants;
+
+  @Option(names = "--busy-loops", defaultValue = "4", description = "the loaded variant: threads spinning on the CPU"
+      + " in a JVM of their own while the fleet and the web app race (default ${DEFAULT-VALUE})")
+  int busyLoops;
 
   @Option(names = "--redis-timeout-ms", defaultValue = "50",
       description = "the Redis gate store's timeout (default ${DEFAULT-VALUE}, the store's default)")
@@ -95,9 +108,33 @@ public final class FleetRace implements Callable<Integer> {
   @Option(names = "--out", description = "output directory (default: assignr-resilience-benchmarks/target from the repo root, else target)")
   Path out;
 
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   /** One run's workload. */
   record Settings(int jvms, int threads, int requests, String rules, Duration timeLimit, long webAppEveryMillis,
-      List<String> variants, List<FleetStrategy> strategies, Path outDir, long redisTimeoutMillis, boolean together) {
+      List<String> variants, List<FleetStrategy> strategies, Path outDir, long redisTimeoutMillis, boolean together,
+      int busyLoops) {
+    Settings {
+      variants = List.copyOf(variants);
+      for (String v : variants) {
+        if (!VARIANTS.contains(v)) {
+          throw new IllegalArgumentException("--variants: unknown variant '" + v + "' (known: " + String.join(", ", VARIANTS) + ")");
+        }
+      }
+      if (busyLoops < 1) throw new IllegalArgumentException("--busy-loops must be at least 1, was " + busyLoops);
+    }
+
+    /** The web app sends its requests in this variant: {@code webapp}, and {@code loaded} (the web app on a busy host). */
+    static boolean withWebApp(String variant) {
+      return variant.equals("webapp") || variant.equals("loaded");
+    }
+
+    /** How many threads spin beside the race in this variant (0: none). */
+    int busyLoopsFor(String variant) {
+      return variant.equals("loaded") ? busyLoops : 0;
+    }
+
     List<RateLimitRule> rateLimitRules() {
       return parseRules(rules).stream().map(r -> RateLimitRule.of(r[0], Duration.ofSeconds(r[1]))).toList();
     }
@@ -143,8 +180,13 @@ public final class FleetRace implements Callable<Integer> {
             ? Path.of("assignr-resilience-benchmarks", "target") : Path.of("target");
     List<FleetStrategy> strategies = new ArrayList<>();
     for (FleetStrategy s : FleetStrategy.values()) if (only == null || only.contains(s.label)) strategies.add(s);
-    Settings settings = new Settings(jvms, threads, requests, rules, Duration.ofSeconds(timeLimitSeconds),
-        webAppEveryMillis, variants, strategies, dir, redisTimeoutMillis, together);
+    Settings settings;
+    try {
+      settings = new Settings(jvms, threads, requests, rules, Duration.ofSeconds(timeLimitSeconds),
+          webAppEveryMillis, variants, strategies, dir, redisTimeoutMillis, together, busyLoops);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     List<Row> rows = run(settings);
     System.out.println(table(settings, rows));
     return 0;
@@ -173,13 +215,18 @@ public final class FleetRace implements Callable<Integer> {
         Instant start = Instant.ofEpochMilli(0); // the chart's curve only needs the windows' phase
         double until = results.stream().mapToDouble(RaceResult::makespanSeconds).max().orElse(0) + 20;
         GoodputChart.write(results, IdealSchedule.capacityCurve(s.rateLimitRules(), start, until),
-            s.outDir().resolve(variant.equals("quiet") ? "fleet.png" : "fleet-" + variant + ".png"));
+            s.outDir().resolve(chartName(variant)));
       }
     } finally {
       redis.stop();
     }
     writeCsv(s.outDir().resolve("fleet.csv"), s, rows);
     return rows;
+  }
+
+  /** The variant's chart: {@code fleet.png} for quiet, else {@code fleet-<variant>.png}. */
+  static String chartName(String variant) {
+    return variant.equals("quiet") ? "fleet.png" : "fleet-" + variant + ".png";
   }
 
   private static List<Row> race(Settings s, String variant, String redisUri) throws Exception {
@@ -193,6 +240,9 @@ public final class FleetRace implements Callable<Integer> {
       throws Exception {
     GoodputRace.RaceClock clock = new GoodputRace.RaceClock();
     List<Lane> lanes = new ArrayList<>();
+    // Started before the workers, so they start, warm up and race on a host already busy.
+    BusyLoops.Load load = s.busyLoopsFor(variant) > 0
+        ? BusyLoops.Load.start(javaBinary(), classPath(), s.busyLoopsFor(variant)) : null;
     try {
       for (FleetStrategy strategy : strategies) lanes.add(new Lane(s, variant, strategy, clock, redisUri));
       for (Lane lane : lanes) lane.awaitReady();
@@ -201,12 +251,16 @@ public final class FleetRace implements Callable<Integer> {
       clock.offsetMillis = (Math.floorDiv(nowMillis, period) + 1) * period - nowMillis;
       Instant startInstant = clock.instant();
       long goMillis = System.currentTimeMillis();
-      for (Lane lane : lanes) lane.go(goMillis, variant.equals("webapp") ? s.webAppEveryMillis() : 0);
+      for (Lane lane : lanes) lane.go(goMillis, Settings.withWebApp(variant) ? s.webAppEveryMillis() : 0);
       List<Row> rows = new ArrayList<>();
       for (Lane lane : lanes) rows.add(lane.finish(s, startInstant, goMillis));
       return rows;
     } finally {
-      for (Lane lane : lanes) lane.close();
+      try {
+        for (Lane lane : lanes) lane.close();
+      } finally {
+        if (load != null) load.close();
+      }
     }
   }
 
@@ -366,16 +420,16 @@ public final class FleetRace implements Callable<Integer> {
     List<String> lines = new ArrayList<>();
     lines.add("variant,strategy,jvms,threads,requests,succeeded,http429,attempts,makespan_s,ideal_s,x_ideal,"
         + "windows_crossed,webapp_served,webapp_429,admission_p50_us,admission_p99_us,added_p50_us,added_p99_us,degraded,"
-        + "ideal_share_s,x_ideal_share");
+        + "ideal_share_s,x_ideal_share,busy_loops");
     for (Row r : rows) {
       Row local = rows.stream().filter(o -> o.variant().equals(r.variant()) && o.strategy() == FleetStrategy.LOCAL_GATES)
           .findFirst().orElse(null);
       RaceResult x = r.race();
-      lines.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.3f,%d,%d,%d,%.0f,%.0f,%s,%s,%d,%.2f,%.3f",
+      lines.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.3f,%d,%d,%d,%.0f,%.0f,%s,%s,%d,%.2f,%.3f,%d",
           r.variant(), r.strategy().label, s.jvms(), s.threads(), x.requests(), x.succeeded(), x.http429(), x.attempts(),
           x.makespanSeconds(), x.idealSeconds(), x.makespanSeconds() / x.idealSeconds(), x.windowsCrossed(),
           r.webAppRequests(), r.webAppRefused(), r.p(0.50), r.p(0.99), added(r, local, 0.50), added(r, local, 0.99),
-          r.degraded(), r.idealShareSeconds(), x.makespanSeconds() / r.idealShareSeconds()));
+          r.degraded(), r.idealShareSeconds(), x.makespanSeconds() / r.idealShareSeconds(), s.busyLoopsFor(r.variant())));
     }
     Files.write(csv, lines);
   }
@@ -388,8 +442,9 @@ public final class FleetRace implements Callable<Integer> {
   static String table(Settings s, List<Row> rows) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "%d JVMs x %d threads, %d GETs, windows %s, web app: one request every %d ms,"
-        + " Redis timeout %d ms, strategies %s%n", s.jvms(), s.threads(), s.requests(), s.rules(), s.webAppEveryMillis(),
-        s.redisTimeoutMillis(), s.together() ? "at the same time" : "one after the other"));
+        + " Redis timeout %d ms, strategies %s%s%n", s.jvms(), s.threads(), s.requests(), s.rules(), s.webAppEveryMillis(),
+        s.redisTimeoutMillis(), s.together() ? "at the same time" : "one after the other",
+        s.variants().contains("loaded") ? ", loaded: web app + " + s.busyLoops() + (s.busyLoops() == 1 ? " busy loop" : " busy loops") : ""));
     b.append(String.format(Locale.ROOT, "%-24s %8s %9s %7s %8s %10s %7s %7s %7s %9s %9s %9s %8s %8s%n", "strategy", "requests",
         "succeeded", "http429", "attempts", "makespan_s", "ideal_s", "x ideal", "crossed", "webapp ok", "webapp429",
         "adm p50us", "adm p99us", "degraded", "x share"));
@@ -403,16 +458,17 @@ public final class FleetRace implements Callable<Integer> {
     for (Row r : rows) {
       if (!r.race().failures().isEmpty()) b.append(r.race().strategy()).append(" unsuccessful: ").append(r.race().failures()).append('\n');
     }
-    b.append("Output: ").append(s.outDir().resolve("fleet.csv")).append(", fleet.png, fleet-webapp.png");
+    b.append("Output: ").append(s.outDir().resolve("fleet.csv"));
+    for (String v : s.variants()) b.append(", ").append(chartName(v));
     return b.toString();
   }
 
-  private static String javaBinary() {
+  static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /** This JVM's class path: exec:java's class loader's, else the system one (a jar, surefire's booter). */
-  private static String classPath() {
+  static String classPath() {
     ClassLoader loader = FleetRace.class.getClassLoader();
     if (loader instanceof URLClassLoader urls && urls.getURLs().length > 0) {
       List<String> entries = new ArrayList<>();
