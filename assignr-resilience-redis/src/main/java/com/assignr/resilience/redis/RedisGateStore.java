@@ -343,7 +343,7 @@ public final class RedisGateStore implements GateStore, AutoCloseable {
       if (holdFor != null) {
         c.between("holdFor", holdFor, Duration.ofMillis(10), Duration.ofMinutes(1));
         c.check(inFlightLease == null || holdFor.multipliedBy(2).compareTo(inFlightLease) <= 0,
-            "holdFor", holdFor, "must be at most half the inFlightLease (" + inFlightLease + ")");
+            "holdFor", holdFor, "must be at most half the in-flight lease (" + inFlightLease + ")");
       }
       c.throwIfAny();
       Duration maxTimeout = this.maxTimeout != null ? this.maxTimeout : max(DEFAULT_MAX_TIMEOUT, timeout);

@@ -412,6 +412,25 @@ class RedisGateTest {
         + " inFlightLease must be between PT0.1S and PT1H but was PT0.001S", e.getMessage());
   }
 
+  @Test
+  void buildNamesBadHeldPlaces_andAHoldLongerThanHalfTheInFlightLease() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> RedisGateStore.builder().uri(redis.uri()).heldPlaces(0).holdFor(Duration.ofSeconds(20)).build());
+    assertEquals("Invalid RedisGateStore: heldPlaces must be between 1 and 64 but was 0;"
+        + " holdFor must be at most half the in-flight lease (PT30S) but was PT20S", e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> RedisGateStore.builder().uri(redis.uri()).heldPlaces(65).holdFor(Duration.ofMillis(1)).build());
+    assertEquals("Invalid RedisGateStore: heldPlaces must be between 1 and 64 but was 65;"
+        + " holdFor must be between PT0.01S and PT1M but was PT0.001S", e.getMessage());
+    // Unset, the hold is 1 s, or half a shorter in-flight lease.
+    RedisGateStore.Builder shortLease = RedisGateStore.builder().uri(redis.uri()).connectTimeout(Duration.ofSeconds(10))
+        .inFlightLease(Duration.ofMillis(600));
+    try (RedisGateStore store = shortLease.build()) {
+      assertEquals(Duration.ofMillis(300), store.holdFor());
+      assertEquals(8, store.heldPlaces());
+    }
+  }
+
   /** Waits until the answers {@code gate} sent without waiting have been applied. */
   static GateDriver applied(GateDriver gate) throws Exception {
     ((RedisRateLimitGate) gate.gate()).flushed().get(5, TimeUnit.SECONDS);

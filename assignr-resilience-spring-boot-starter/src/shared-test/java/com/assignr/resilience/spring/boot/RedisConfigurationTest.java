@@ -73,11 +73,14 @@ class RedisConfigurationTest {
   @Test
   void max_timeout_and_degraded_share_reach_the_store() {
     runner.withPropertyValues("assignr.resilience.redis.uri=" + nobodyListening(), FAST,
-        "assignr.resilience.redis.max-timeout=2s", "assignr.resilience.redis.degraded-share=0.5").run(context -> {
+        "assignr.resilience.redis.max-timeout=2s", "assignr.resilience.redis.degraded-share=0.5",
+        "assignr.resilience.redis.held-places=4", "assignr.resilience.redis.hold-for=250ms").run(context -> {
           assertThat(context).hasNotFailed();
           RedisGateStore store = context.getBean(RedisGateStore.class);
           assertThat(store.maxTimeout()).isEqualTo(Duration.ofSeconds(2));
           assertThat(store.degradedShare()).isEqualTo(0.5);
+          assertThat(store.heldPlaces()).isEqualTo(4);
+          assertThat(store.holdFor()).isEqualTo(Duration.ofMillis(250));
         });
   }
 
@@ -97,6 +100,20 @@ class RedisConfigurationTest {
               .contains("assignr.resilience.redis.degraded-share").contains("between 0.01 and 1")
               .doesNotContain("degradedShare").doesNotContain(PASSWORD);
         });
+    runner.withPropertyValues("assignr.resilience.redis.uri=" + nobodyListening(), FAST,
+        "assignr.resilience.redis.held-places=0").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(messages(context.getStartupFailure()))
+              .contains("assignr.resilience.redis.held-places").contains("between 1 and 64")
+              .doesNotContain("heldPlaces").doesNotContain(PASSWORD);
+        });
+    runner.withPropertyValues("assignr.resilience.redis.uri=" + nobodyListening(), FAST,
+        "assignr.resilience.redis.in-flight-lease=1s", "assignr.resilience.redis.hold-for=800ms").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(messages(context.getStartupFailure()))
+              .contains("assignr.resilience.redis.hold-for").contains("at most half the in-flight lease")
+              .doesNotContain("holdFor").doesNotContain(PASSWORD);
+        });
   }
 
   @Test
@@ -107,6 +124,8 @@ class RedisConfigurationTest {
       assertThat(store.keyPrefix()).isEqualTo("assignr-resilience");
       assertThat(store.maxTimeout()).isEqualTo(Duration.ofMillis(500));
       assertThat(store.degradedShare()).isEqualTo(0.25);
+      assertThat(store.heldPlaces()).isEqualTo(8);
+      assertThat(store.holdFor()).isEqualTo(Duration.ofSeconds(1));
     });
   }
 

@@ -297,6 +297,10 @@ public class AssignrResilienceProperties implements Validator {
     private Duration inFlightLease;
     /** While degraded, how often at most the store asks whether Redis is back (store default 500 ms). */
     private Duration probeInterval;
+    /** The most places one admission may give this instance to admit from without a round trip; 1 turns held places off (store default 8). */
+    private Integer heldPlaces;
+    /** How long this instance admits from places it holds before the unused go back (store default 1 s). */
+    private Duration holdFor;
 
     public String getUri() { return uri; }
     public void setUri(String uri) { this.uri = uri; }
@@ -314,13 +318,17 @@ public class AssignrResilienceProperties implements Validator {
     public void setInFlightLease(Duration inFlightLease) { this.inFlightLease = inFlightLease; }
     public Duration getProbeInterval() { return probeInterval; }
     public void setProbeInterval(Duration probeInterval) { this.probeInterval = probeInterval; }
+    public Integer getHeldPlaces() { return heldPlaces; }
+    public void setHeldPlaces(Integer heldPlaces) { this.heldPlaces = heldPlaces; }
+    public Duration getHoldFor() { return holdFor; }
+    public void setHoldFor(Duration holdFor) { this.holdFor = holdFor; }
 
     @Override
     public String toString() {
       return "Redis{uri=" + PropertiesMapping.redactRedisUri(uri) + ", timeout=" + timeout + ", maxTimeout=" + maxTimeout
           + ", degradedShare=" + degradedShare + ", connectTimeout="
           + connectTimeout + ", keyPrefix=" + keyPrefix + ", inFlightLease=" + inFlightLease + ", probeInterval="
-          + probeInterval + '}';
+          + probeInterval + ", heldPlaces=" + heldPlaces + ", holdFor=" + holdFor + '}';
     }
   }
 

@@ -19,7 +19,8 @@ public final class RedisMapping {
   private static final Map<String, String> PROPERTIES = Map.of(
       "uri", "uri", "timeout", "timeout", "connectTimeout", "connect-timeout",
       "keyPrefix", "key-prefix", "inFlightLease", "in-flight-lease", "probeInterval", "probe-interval",
-      "maxTimeout", "max-timeout", "degradedShare", "degraded-share");
+      "maxTimeout", "max-timeout", "degradedShare", "degraded-share", "heldPlaces", "held-places",
+      "holdFor", "hold-for");
 
   private RedisMapping() {}
 
@@ -39,6 +40,8 @@ public final class RedisMapping {
     if (p.getKeyPrefix() != null) b.keyPrefix(p.getKeyPrefix());
     if (p.getInFlightLease() != null) b.inFlightLease(p.getInFlightLease());
     if (p.getProbeInterval() != null) b.probeInterval(p.getProbeInterval());
+    if (p.getHeldPlaces() != null) b.heldPlaces(p.getHeldPlaces());
+    if (p.getHoldFor() != null) b.holdFor(p.getHoldFor());
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -71,6 +74,8 @@ public final class RedisMapping {
       case "key-prefix" -> p.getKeyPrefix();
       case "in-flight-lease" -> p.getInFlightLease();
       case "probe-interval" -> p.getProbeInterval();
+      case "held-places" -> p.getHeldPlaces();
+      case "hold-for" -> p.getHoldFor();
       default -> PropertiesMapping.redactRedisUri(p.getUri());
     };
     // The store's problems never hold its URI's password: it redacts them itself.
