@@ -98,9 +98,27 @@ public final class GatePolicy {
    * @return the requests to leave in that window
    */
   public long reserveFor(long limit) {
+    return reserveFor(limit, 0);
+  }
+
+  /**
+   * The requests a window keeps unused once the account's people have used {@code peopleUsed} of
+   * it: their share is theirs, so what they spend comes out of it, not out of the gate's part. The
+   * larger of {@link #reserve()} and the share less what they used ({@link #reserveFor(long)} when
+   * they used nothing). A gate cannot see the people's requests: it infers them from the window's
+   * {@code Remaining} falling by more than its own answers and attempts in flight account for,
+   * which can only count them short, so the share it keeps errs on the people's side. Every gate
+   * store applies this one rule (the Redis scripts compute the same whole number).
+   *
+   * @param limit the binding rule's {@code X-Ratelimit-Limit}, or -1 when unknown
+   * @param peopleUsed the window's requests that were not the gate's own (negative counts as 0)
+   * @return the requests to leave in that window
+   */
+  public long reserveFor(long limit, long peopleUsed) {
     if (limit <= 0 || interactiveSharePpm == 0) return reserve;
     long l = Math.min(limit, MAX_LIMIT);
-    return Math.max(reserve, (l * interactiveSharePpm + PPM - 1) / PPM);
+    long share = (l * interactiveSharePpm + PPM - 1) / PPM;
+    return Math.max(reserve, share - Math.max(0, peopleUsed));
   }
 
   /** {@link #interactiveShare()} in parts per million, as the gate stores compute with it. */

@@ -8,6 +8,8 @@ import com.assignr.resilience.TimeSource;
 
 import com.assignr.resilience.internal.RateLimitHeaders;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,6 +56,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *       A closure is announced once ({@code onGateClosed}; a later answer only extends it) and
  *       its end once ({@code onGateOpened}, at the first admission or answer after it); a 429
  *       after a closure that ended unseen begins a new one, announced, with places from 1.
+ *   <li><b>The people's own requests come out of their share</b> (issue 21). The gate cannot see
+ *       them, but it sees the window's {@code Remaining} fall by more than its own answers (logged
+ *       by second) and attempts in flight account for since the window began (its reset less its
+ *       period): that much the people used, and the share it keeps shrinks by as much ({@link
+ *       GatePolicy#reserveFor(long, long)}), never below the reserve. Only for a window the gate
+ *       saw begin (one first seen half spent may have been spent by this application before a
+ *       restart); every error counts the people's use short, so the share errs their way.
+ *       Separate gates in several processes count each other as people: they are not a fleet (a
+ *       shared {@link GateStore} is).
  *   <li><b>Reopening without a herd.</b> The k-th caller that finds the gate closed is told to
  *       come back at {@code reset + k × releaseSpacing} (20 ms by default: 180 waiting callers
  *       return over 3.6 s), so the first answers of the new window are learned before most of them
@@ -87,16 +98,33 @@ final class LocalRateLimitGate implements RateLimitGate {
    * and must not shut this gate for longer than that.
    */
   private static final long MAX_CLOSURE_NANOS = java.time.Duration.ofDays(1).toNanos();
+  /** The answers log covers Assignr's longest window (an hour) and a minute more. */
+  private static final long ANSWERS_LOG_SECONDS = 3660;
 
   private final String quotaKey;
   private final TimeSource time;
   private final RetryListener listener;
   private final GatePolicy policy;
+  /** The limit and period (s) of the budget kept, -1 unknown: whose people's share the window keeps. */
+  private volatile long limit = -1;
+  private volatile long period = -1;
   /**
-   * The requests the current window keeps unused: {@link GatePolicy#reserveFor} the limit of the
-   * budget kept (the reserve, or the people's share of that limit). Changed with {@link #lastInfo}.
+   * This gate's answers the server counted, by second (ticker seconds): each second with an
+   * answer maps to the answers counted before it, for {@link #ownSince}. Guarded by itself
+   * (answers only, never admissions); an hour and a minute of it is kept.
    */
-  private volatile long reserve;
+  private final TreeMap<Long, Long> answersBySecond = new TreeMap<>();
+  private long answersCounted;
+  /**
+   * What the people had used of the kept window at the last answer, with the window it is for:
+   * read by admissions without a lock. Attempts admitted since cannot be in that answer's {@code
+   * Remaining}, so admissions take it as it is; only those in flight at the answer are taken off.
+   */
+  private volatile PeopleUse peopleUse = PeopleUse.NONE;
+
+  private record PeopleUse(long window, long used) {
+    static final PeopleUse NONE = new PeopleUse(UNKNOWN, 0);
+  }
   private final int coldStartConcurrency;
   private final long releaseSpacingNanos;
   private final long marginNanos;
@@ -133,7 +161,6 @@ final class LocalRateLimitGate implements RateLimitGate {
     this.time = context.time();
     this.listener = context.listener();
     this.policy = policy;
-    this.reserve = policy.reserve();
     this.coldStartConcurrency = policy.coldStartConcurrency();
     this.releaseSpacingNanos = policy.releaseSpacing().toNanos();
     this.marginNanos = context.rateLimitMargin().toNanos();
@@ -151,7 +178,8 @@ final class LocalRateLimitGate implements RateLimitGate {
     if (seed.remaining() >= 0 && seed.untilReset() != null) {
       long resetAt = now + Math.min(seed.untilReset().toNanos(), MAX_CLOSURE_NANOS);
       window.set(pack(Math.min(seed.remaining(), REMAINING_MASK), resetAt));
-      reserve = policy.reserveFor(seed.limit());
+      limit = seed.limit();
+      period = seed.periodSeconds();
       lastAnswer = now;
     }
     if (seed.closed()) {
@@ -181,9 +209,10 @@ final class LocalRateLimitGate implements RateLimitGate {
     if (closed) announceOpened(now);
     long w = window.get();
     if (known(w, now)) {
-      long reserve = this.reserve;
       long resetAt = resetAt(w);
       long remaining = w & REMAINING_MASK;
+      PeopleUse people = peopleUse;
+      long reserve = policy.reserveFor(limit, people.window == w ? people.used : 0);
       int admitted = inFlight.incrementAndGet();
       long spare = remaining - reserve - admitted;
       if (spare < 0) {
@@ -261,8 +290,8 @@ final class LocalRateLimitGate implements RateLimitGate {
     }
     long seconds = info.untilResetSeconds();
     long remaining = info.remainingOrNegative();
-    // The answer's own limit names its window; without one, the window kept is the best guess.
-    long reserve = info.limit().isPresent() ? policy.reserveFor(info.limit().getAsLong()) : this.reserve;
+    if (status != 429 && remaining >= 0) countAnswer(now); // the server counted it: the gate's own
+    long reserve = reserveFor(info, remaining, now);
     boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
     if (seconds < 0) {
       // No plausible reset (RateLimitHeaders): nothing to learn about the window, but "none left"
@@ -278,6 +307,12 @@ final class LocalRateLimitGate implements RateLimitGate {
     if (status != 429 && remaining < 0) return;
     long resetAt = now + Math.min(seconds * NANOS_PER_SECOND, MAX_CLOSURE_NANOS);
     update(status == 429 ? 0 : remaining, resetAt, now, info);
+    long w = window.get();
+    if (known(w, now)) peopleUse = new PeopleUse(w, peopleUsed(w & REMAINING_MASK, resetAt(w), now) - inFlight.get());
+    if (status != 429) {
+      reserve = reserveFor(info, remaining, now); // against the window as adopted
+      exhausted = remaining <= reserve;
+    }
     if (status == 429) {
       close(resetAt + marginNanos, now, "429 Too Many Requests");
     } else if (exhausted) {
@@ -327,10 +362,57 @@ final class LocalRateLimitGate implements RateLimitGate {
     adoptInfo(info);
   }
 
-  /** The headers {@link #state()} shows, and the window's reserve that follows from their limit. */
+  /** The headers {@link #state()} shows, and the rule whose people's share the window keeps. */
   private void adoptInfo(RateLimitInfo info) {
     lastInfo = info;
-    reserve = policy.reserveFor(info.limit().orElse(-1));
+    limit = info.limit().orElse(-1);
+    period = info.periodSeconds().orElse(-1);
+  }
+
+  /** One more answer of this gate that the server counted, logged by second. */
+  private void countAnswer(long now) {
+    long second = Math.floorDiv(now, NANOS_PER_SECOND);
+    synchronized (answersBySecond) {
+      if (answersBySecond.isEmpty() || answersBySecond.lastKey() != second) {
+        answersBySecond.put(second, answersCounted);
+        answersBySecond.headMap(second - ANSWERS_LOG_SECONDS).clear();
+      }
+      answersCounted++;
+    }
+  }
+
+  /** This gate's answers since {@code at}: from the first second at or after its (a few too many can only shrink the people's use). */
+  private long ownSince(long at) {
+    synchronized (answersBySecond) {
+      Map.Entry<Long, Long> first = answersBySecond.ceilingEntry(Math.floorDiv(at, NANOS_PER_SECOND));
+      return first == null ? 0 : answersCounted - first.getValue();
+    }
+  }
+
+  /**
+   * What the people used of the window kept, with {@code remaining} left, before the attempts in
+   * flight are taken off: what {@code Remaining} fell by since the window began (its reset less
+   * its period) that this gate's answers do not account for. 0 for a window this gate did not see
+   * begin, or whose limit or period it does not know.
+   */
+  private long peopleUsed(long remaining, long resetAt, long now) {
+    long l = limit;
+    long p = period;
+    if (l <= 0 || p <= 0) return 0;
+    long start = resetAt - p * NANOS_PER_SECOND;
+    if (start - baseNanos < 0) return 0;
+    return (l - remaining) - ownSince(start);
+  }
+
+  /**
+   * What a window keeps with {@code remaining} left, by an answer: its own limit names its window
+   * (without one, the window kept is the best guess); the people's use is known for the window kept.
+   */
+  private long reserveFor(RateLimitInfo info, long remaining, long now) {
+    if (info.limit().isPresent() && info.limit().getAsLong() != limit) return policy.reserveFor(info.limit().getAsLong());
+    long w = window.get();
+    if (!known(w, now)) return policy.reserveFor(limit);
+    return policy.reserveFor(limit, peopleUsed(Math.max(0, remaining), resetAt(w), now) - inFlight.get());
   }
 
   /**

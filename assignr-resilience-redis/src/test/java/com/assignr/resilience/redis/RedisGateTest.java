@@ -261,19 +261,24 @@ class RedisGateTest {
   }
 
   @Test
-  void bothKeysShareOneClusterSlot_andEveryKeyHasATtl() throws Exception {
+  void everyKeySharesOneClusterSlot_andEveryKeyHasATtl() throws Exception {
     GateDriver a = instance();
     List<String> keys = ((RedisRateLimitGate) a.gate()).keys();
-    assertEquals(List.of("assignr-resilience:{" + quota + "}:gate", "assignr-resilience:{" + quota + "}:inflight"), keys);
+    assertEquals(List.of("assignr-resilience:{" + quota + "}:gate", "assignr-resilience:{" + quota + "}:inflight",
+        "assignr-resilience:{" + quota + "}:answers"), keys);
     assertEquals(SlotHash.getSlot(keys.get(0)), SlotHash.getSlot(keys.get(1)));
+    assertEquals(SlotHash.getSlot(keys.get(0)), SlotHash.getSlot(keys.get(2)));
 
     a.learn(200, remaining(100, 40), now());
     applied(a);
     assertEquals(0, a.tryAcquire(now(), MAX_WAIT));
-    // The hash outlives its reset (40 s) by one lease (30 s); the in-flight set lives one lease.
+    // The hash and the answers log outlive the reset (40 s) by one lease (30 s); the in-flight set
+    // lives one lease.
     assertBetween(69_000, 70_000, redis.admin().pttl(keys.get(0)));
+    assertBetween(69_000, 70_000, redis.admin().pttl(keys.get(2)));
     assertBetween(29_000, 30_000, redis.admin().pttl(keys.get(1)));
     assertEquals(1, redis.admin().zcard(keys.get(1)));
+    assertEquals(1, redis.admin().zcard(keys.get(2)), "one second of answers logged");
   }
 
   @Test
@@ -320,7 +325,7 @@ class RedisGateTest {
       assertTrue(ttl == -2 || (ttl > 0 && ttl <= lease / MS), key + " has a TTL of " + ttl + " ms");
     }
     try (TestRedis.ExpiryWatch watch = redis.watchExpiries()) {
-      assertTrue(watch.awaitGone(Duration.ofSeconds(10), keys.get(0), keys.get(1)), "both keys expire");
+      assertTrue(watch.awaitGone(Duration.ofSeconds(10), keys.get(0), keys.get(1), keys.get(2)), "every key expires");
     }
   }
 

@@ -197,7 +197,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     this.quotaKey = context.quotaKey();
     this.link = link;
     String tag = keyPrefix + ":{" + quotaKey + "}";
-    this.keys = new String[] {tag + ":gate", tag + ":inflight"};
+    this.keys = new String[] {tag + ":gate", tag + ":inflight", tag + ":answers"};
     this.memberPrefix = instance + ':';
     this.sequence = sequence;
     long probeIntervalNanos = probeInterval.toNanos();
@@ -226,7 +226,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     return quotaKey;
   }
 
-  /** The Redis keys of this quota: the gate hash and the in-flight set. */
+  /** The Redis keys of this quota: the gate hash, the in-flight set and the answers log. */
   public List<String> keys() {
     return List.of(keys);
   }

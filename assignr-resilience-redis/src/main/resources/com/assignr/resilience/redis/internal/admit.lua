@@ -75,7 +75,7 @@ end
 
 local n = redis.call('ZCARD', inflight)
 if known() then
-  local reserve = reserveFor(limit)
+  local reserve = keepNow()
   local spare = rem - reserve - (n + 1)
   if spare < 0 then
     if rem <= reserve then

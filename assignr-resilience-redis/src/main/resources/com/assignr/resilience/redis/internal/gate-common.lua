@@ -2,7 +2,10 @@
 --   KEYS[1]  <prefix>:{<quota>}:gate      hash: what the fleet knows (fields below)
 --   KEYS[2]  <prefix>:{<quota>}:inflight  sorted set: attempts admitted and not yet answered,
 --                                         member "<instance>:<n>", score = when its lease ends
--- Both keys carry the quota as their hash tag, so they live in one Redis Cluster slot.
+--   KEYS[3]  <prefix>:{<quota>}:answers   sorted set: the fleet's answers by second, for the
+--                                         people's use (score: the second, member
+--                                         "<second>:<answers counted before it>")
+-- The keys carry the quota as their hash tag, so they live in one Redis Cluster slot.
 --   ARGV[1]  deadline (Redis µs): the caller stops waiting then; a script that starts later
 --            changes nothing and answers EXPIRED (0 = no deadline)
 --   ARGV[2]  reserve   ARGV[3] margin µs   ARGV[4] release spacing µs   ARGV[5] lease µs
@@ -21,7 +24,11 @@
 --                announces each closure once, whoever closed it
 --   answered     when the last answer arrived; since: when this state began (cold start)
 --   paced        the next paced admission; limit, period: the binding rule, for state()
-local gate, inflight = KEYS[1], KEYS[2]
+--   owned        the fleet's answers the server counted since `since`; ownedSec: the second of
+--                the last (its first answer added an entry to KEYS[3])
+--   people       what the people had used of the window at the last answer (learn.lua), for the
+--                admissions; peopleAt: that window's reset (it names the window)
+local gate, inflight, answers = KEYS[1], KEYS[2], KEYS[3]
 local now = tonumber(ARGV[6])
 if now < 0 then
   local t = redis.call('TIME')
@@ -39,7 +46,7 @@ local MAX_CLOSURE = 86400000000
 local RECHECK = 50000
 
 local g = redis.call('HMGET', gate, 'rem', 'reset', 'closed', 'tickets', 'answered', 'since',
-  'paced', 'limit', 'period', 'why', 'closedAt')
+  'paced', 'limit', 'period', 'why', 'closedAt', 'owned', 'ownedSec', 'people', 'peopleAt')
 local rem = tonumber(g[1])
 local reset = tonumber(g[2])
 local closed = tonumber(g[3]) or 0
@@ -51,6 +58,13 @@ local limit = tonumber(g[8]) or -1
 local period = tonumber(g[9]) or -1
 local why = tonumber(g[10]) or 0
 local closedAt = tonumber(g[11]) or -1
+local owned = tonumber(g[12]) or 0
+local ownedSec = tonumber(g[13]) or -1
+local people = tonumber(g[14]) or 0
+local peopleAt = tonumber(g[15]) or -1
+-- The answers log covers Assignr's longest window (an hour) and a minute more; it lives as long
+-- as the hash (its counts are there).
+local LOG_SECONDS = 3660
 local writes = {}
 -- How many places an admission gave (admit.lua): 1 for one attempt, more for held places.
 local granted = 0
@@ -71,14 +85,63 @@ local lost = since == nil
 if since == nil then
   since = now
   put('since', since)
+  redis.call('DEL', answers) -- its counts went with the hash
 end
 redis.call('ZREMRANGEBYSCORE', inflight, '-inf', int(now))
 
--- The requests a window of `l` keeps unused: the larger of the reserve and the people's share of
--- the limit, rounded up; the reserve alone while the limit is unknown (GatePolicy.reserveFor).
-local function reserveFor(l)
+-- The requests a window of `l` keeps unused once the people used `used` of it: the larger of the
+-- reserve and the people's share of the limit (rounded up) less what they used; the reserve alone
+-- while the limit is unknown (GatePolicy.reserveFor).
+local function reserveFor(l, used)
   if l == nil or l <= 0 or sharePpm == 0 then return reserve end
-  return math.max(reserve, math.floor((math.min(l, 1000000000) * sharePpm + 999999) / 1000000))
+  local share = math.floor((math.min(l, 1000000000) * sharePpm + 999999) / 1000000)
+  return math.max(reserve, share - math.max(0, used))
+end
+
+-- One more answer of the fleet that the server counted (learn.lua).
+local function countAnswer()
+  local sec = math.floor(now / 1000000)
+  if sec ~= ownedSec then
+    redis.call('ZADD', answers, int(sec), int(sec) .. ':' .. int(owned))
+    redis.call('ZREMRANGEBYSCORE', answers, '-inf', int(sec - LOG_SECONDS))
+    ownedSec = sec
+    put('ownedSec', ownedSec)
+  end
+  owned = owned + 1
+  put('owned', owned)
+end
+
+-- The fleet's answers since `t` (µs), from the first second at or after t's: a few in t's own
+-- second too, which can only make the people's use look smaller.
+local function ownSince(t)
+  local first = redis.call('ZRANGEBYSCORE', answers, int(math.floor(t / 1000000)), '+inf', 'LIMIT', 0, 1)
+  if #first == 0 then return 0 end
+  return owned - tonumber(string.match(first[1], ':(%d+)$'))
+end
+
+-- What the people used of the kept window, with `r` left and `n` in flight (GatePolicy.reserveFor):
+-- Remaining fell by `limit - r` since the window began (its reset less its period); what the
+-- fleet's answers and attempts in flight do not account for was theirs. Only for a window the log
+-- covers whole (it began after `since`): one first seen half spent may have been the fleet's own,
+-- and must never shrink the people's share. Every error here (an answer on its way, rounding)
+-- counts the people's use short, so the share kept errs their way.
+local function peopleUsed(r, n)
+  if rem == nil or reset == nil or limit <= 0 or period <= 0 then return 0 end
+  local start = reset - period * 1000000
+  if start < since then return 0 end
+  return (limit - r) - ownSince(start) - n
+end
+
+-- The requests the kept window keeps unused, with `r` left and `n` attempts in flight.
+local function keep(r, n)
+  return reserveFor(limit, peopleUsed(r, n))
+end
+
+-- The same for an admission: the people's use as the last answer showed it. Attempts admitted
+-- since cannot be in that answer's Remaining, so none is taken off again.
+local function keepNow()
+  if peopleAt ~= reset then return reserveFor(limit, 0) end
+  return reserveFor(limit, people)
 end
 
 -- Is the known budget still the current window's? Assignr rounds the seconds to the reset down,
@@ -131,7 +194,9 @@ local function finish(code, wait)
   if #writes > 0 then
     redis.call('HSET', gate, unpack(writes))
     local horizon = math.max(now, closed + tickets * spacing, reset or 0)
-    redis.call('PEXPIRE', gate, int(math.ceil((horizon - now + lease) / 1000)))
+    local ttl = int(math.ceil((horizon - now + lease) / 1000))
+    redis.call('PEXPIRE', gate, ttl)
+    redis.call('PEXPIRE', answers, ttl)
   end
   local r, untilReset = -1, -1
   if known() then

@@ -43,10 +43,15 @@ if now > answered then
   put('answered', answered)
 end
 if not present and status ~= 429 then return finish(2, 0) end
--- The answer's own limit names its window; without one, the window kept is the best guess.
-local windowLimit = limit
-if newLimit >= 0 then windowLimit = newLimit end
-local exhausted = status == 429 or (r >= 0 and r <= reserveFor(windowLimit))
+local n = redis.call('ZCARD', inflight)
+if status ~= 429 and r >= 0 then countAnswer() end -- the server counted it: the fleet's, not the people's
+-- What a window keeps with `rr` left: the answer's own limit names its window (without one, the
+-- window kept is the best guess); the people's use is known only for the window kept.
+local function reserveAt(rr)
+  if newLimit < 0 or newLimit == limit then return keep(math.max(0, rr), n) end
+  return reserveFor(newLimit, 0)
+end
+local exhausted = status == 429 or (r >= 0 and r <= reserveAt(r))
 if untilReset < 0 then
   -- No usable reset: nothing to learn about the window, but "none left" still closes.
   if not exhausted then return finish(2, 0) end
@@ -58,6 +63,13 @@ end
 if status ~= 429 and r < 0 then return finish(2, 0) end
 local resetAt = now + math.min(untilReset, MAX_CLOSURE)
 if status == 429 then adopt(0, resetAt) else adopt(r, resetAt) end
+if status ~= 429 then exhausted = r <= reserveAt(r) end -- against the window as adopted
+if known() then
+  people = peopleUsed(rem, n)
+  peopleAt = reset
+  put('people', people)
+  put('peopleAt', peopleAt)
+end
 if status == 429 then
   close(resetAt + margin, 1)
 elseif exhausted then
