@@ -291,11 +291,11 @@ final class LocalRateLimitGate implements RateLimitGate {
     long seconds = info.untilResetSeconds();
     long remaining = info.remainingOrNegative();
     if (status != 429 && remaining >= 0) countAnswer(now); // the server counted it: the gate's own
-    long reserve = reserveFor(info, remaining, now);
-    boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
     if (seconds < 0) {
       // No plausible reset (RateLimitHeaders): nothing to learn about the window, but "none left"
       // still closes, for a 429's plausible Retry-After or closureWithoutReset.
+      long reserve = reserveFor(info, remaining, now);
+      boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
       if (!exhausted) return;
       long wait = RateLimitHeaders.closureWithoutResetNanos(status == 429, info.retryAfter(time.clock()),
           closureWithoutResetNanos);
@@ -307,17 +307,12 @@ final class LocalRateLimitGate implements RateLimitGate {
     if (status != 429 && remaining < 0) return;
     long resetAt = now + Math.min(seconds * NANOS_PER_SECOND, MAX_CLOSURE_NANOS);
     update(status == 429 ? 0 : remaining, resetAt, now, info);
-    long w = window.get();
-    if (known(w, now)) peopleUse = new PeopleUse(w, peopleUsed(w & REMAINING_MASK, resetAt(w), now) - inFlight.get());
-    if (status != 429) {
-      reserve = reserveFor(info, remaining, now); // against the window as adopted
-      exhausted = remaining <= reserve;
-    }
     if (status == 429) {
       close(resetAt + marginNanos, now, "429 Too Many Requests");
-    } else if (exhausted) {
-      close(resetAt + marginNanos, now, "remaining reached the reserve of " + reserve);
+      return;
     }
+    long reserve = reserveFor(info, remaining, now); // against the window as adopted
+    if (remaining <= reserve) close(resetAt + marginNanos, now, "remaining reached the reserve of " + reserve);
   }
 
   @Override
@@ -390,29 +385,35 @@ final class LocalRateLimitGate implements RateLimitGate {
   }
 
   /**
-   * What the people used of the window kept, with {@code remaining} left, before the attempts in
-   * flight are taken off: what {@code Remaining} fell by since the window began (its reset less
-   * its period) that this gate's answers do not account for. 0 for a window this gate did not see
-   * begin, or whose limit or period it does not know.
+   * This gate's answers since the window that resets at {@code resetAt} began (its reset less its
+   * period): with what {@code Remaining} fell by since, what the people used. -1 for a window this
+   * gate did not see begin (what was spent before may have been its own), or whose limit or
+   * period it does not know.
    */
-  private long peopleUsed(long remaining, long resetAt, long now) {
-    long l = limit;
+  private long ownSinceWindowBegan(long resetAt) {
     long p = period;
-    if (l <= 0 || p <= 0) return 0;
+    if (limit <= 0 || p <= 0) return -1;
     long start = resetAt - p * NANOS_PER_SECOND;
-    if (start - baseNanos < 0) return 0;
-    return (l - remaining) - ownSince(start);
+    return start - baseNanos < 0 ? -1 : ownSince(start);
   }
 
   /**
    * What a window keeps with {@code remaining} left, by an answer: its own limit names its window
-   * (without one, the window kept is the best guess); the people's use is known for the window kept.
+   * (without one, the window kept is the best guess); the people's use is known for the window
+   * kept, and is remembered for the admissions that follow ({@link #peopleUse}).
    */
   private long reserveFor(RateLimitInfo info, long remaining, long now) {
     if (info.limit().isPresent() && info.limit().getAsLong() != limit) return policy.reserveFor(info.limit().getAsLong());
     long w = window.get();
     if (!known(w, now)) return policy.reserveFor(limit);
-    return policy.reserveFor(limit, peopleUsed(Math.max(0, remaining), resetAt(w), now) - inFlight.get());
+    long own = ownSinceWindowBegan(resetAt(w));
+    if (own < 0) return policy.reserveFor(limit);
+    long l = limit;
+    int attempts = inFlight.get();
+    long used = (l - (w & REMAINING_MASK)) - own - attempts;
+    PeopleUse before = peopleUse;
+    if (before.window != w || before.used != used) peopleUse = new PeopleUse(w, used);
+    return policy.reserveFor(l, (l - Math.max(0, remaining)) - own - attempts);
   }
 
   /**
