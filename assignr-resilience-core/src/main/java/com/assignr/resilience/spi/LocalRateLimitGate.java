@@ -410,7 +410,9 @@ final class LocalRateLimitGate implements RateLimitGate {
     if (own < 0) return policy.reserveFor(limit);
     long l = limit;
     int attempts = inFlight.get();
-    long used = (l - (w & REMAINING_MASK)) - own - attempts;
+    // Only 0 up to the whole share makes a difference to the reserve: kept in that range, the
+    // record changes (and is allocated) at most a share's worth of times per window.
+    long used = Math.max(0, Math.min(policy.reserveFor(l), (l - (w & REMAINING_MASK)) - own - attempts));
     PeopleUse before = peopleUse;
     if (before.window != w || before.used != used) peopleUse = new PeopleUse(w, used);
     return policy.reserveFor(l, (l - Math.max(0, remaining)) - own - attempts);
