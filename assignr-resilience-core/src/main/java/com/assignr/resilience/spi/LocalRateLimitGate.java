@@ -110,11 +110,18 @@ final class LocalRateLimitGate implements RateLimitGate {
   private volatile long period = -1;
   /**
    * This gate's answers the server counted, by second (ticker seconds): each second with an
-   * answer maps to the answers counted before it, for {@link #ownSince}. Guarded by itself
-   * (answers only, never admissions); an hour and a minute of it is kept.
+   * answer maps to the answers counted before it, for {@link #ownSince}. Guarded by itself and
+   * written once a second at most; an hour and a minute of it is kept. The count itself, and the
+   * entry the current window starts from, are read without the lock (an answer counted while a
+   * second's entry is written may be off by one: a request of the share, either way).
    */
   private final TreeMap<Long, Long> answersBySecond = new TreeMap<>();
-  private long answersCounted;
+  private final AtomicLong answersCounted = new AtomicLong();
+  private volatile long answersSecond = Long.MIN_VALUE;
+  private volatile Checkpoint windowCheckpoint = new Checkpoint(Long.MIN_VALUE, 0);
+
+  /** The answers counted before the first second at or after {@code second} that had one. */
+  private record Checkpoint(long second, long before) {}
   /**
    * What the people had used of the kept window at the last answer, with the window it is for:
    * read by admissions without a lock. Attempts admitted since cannot be in that answer's {@code
@@ -367,21 +374,32 @@ final class LocalRateLimitGate implements RateLimitGate {
   /** One more answer of this gate that the server counted, logged by second. */
   private void countAnswer(long now) {
     long second = Math.floorDiv(now, NANOS_PER_SECOND);
-    synchronized (answersBySecond) {
-      if (answersBySecond.isEmpty() || answersBySecond.lastKey() != second) {
-        answersBySecond.put(second, answersCounted);
-        answersBySecond.headMap(second - ANSWERS_LOG_SECONDS).clear();
+    if (second > answersSecond) {
+      synchronized (answersBySecond) {
+        if (second > answersSecond) {
+          answersBySecond.put(second, answersCounted.get());
+          answersBySecond.headMap(second - ANSWERS_LOG_SECONDS).clear();
+          answersSecond = second;
+        }
       }
-      answersCounted++;
     }
+    answersCounted.incrementAndGet();
   }
 
   /** This gate's answers since {@code at}: from the first second at or after its (a few too many can only shrink the people's use). */
   private long ownSince(long at) {
-    synchronized (answersBySecond) {
-      Map.Entry<Long, Long> first = answersBySecond.ceilingEntry(Math.floorDiv(at, NANOS_PER_SECOND));
-      return first == null ? 0 : answersCounted - first.getValue();
+    long second = Math.floorDiv(at, NANOS_PER_SECOND);
+    Checkpoint c = windowCheckpoint;
+    if (c.second != second) {
+      // Once a second at or after it has an entry, the first such entry never changes: looked up once per window.
+      synchronized (answersBySecond) {
+        Map.Entry<Long, Long> first = answersBySecond.ceilingEntry(second);
+        if (first == null) return 0;
+        c = new Checkpoint(second, first.getValue());
+      }
+      windowCheckpoint = c;
     }
+    return answersCounted.get() - c.before;
   }
 
   /**
