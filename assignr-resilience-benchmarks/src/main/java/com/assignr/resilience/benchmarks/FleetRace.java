@@ -288,7 +288,13 @@ public final class FleetRace implements Callable<Integer> {
             simulator.baseUrl(), redisUri, quota, Integer.toString(s.threads()), Integer.toString(share), s.rules(),
             Long.toString(s.timeLimit().toSeconds()), Long.toString(s.redisTimeoutMillis())));
         Path log = s.outDir().resolve("fleet-" + variant + "-" + strategy.label + "-" + i + ".log");
-        Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        Process p;
+        try {
+          p = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        } catch (IOException | RuntimeException e) {
+          close(); // the workers started so far, and the simulator: the caller never sees this lane
+          throw e;
+        }
         workers.add(p);
         CompletableFuture<Void> isReady = new CompletableFuture<>();
         ready.add(isReady);

@@ -42,7 +42,8 @@ import okhttp3.Response;
  * One JVM of the fleet race: its share of the job, from its own threads, through its own
  * {@code AssignrResilience} (and its own Redis connection). Started by {@link FleetRace}; talks to
  * it over stdin/stdout: prints {@code READY} once built, waits for {@code GO <epoch ms>}, and
- * prints {@code RESULT} and {@code LATENCY} lines at the end.
+ * prints {@code RESULT} and {@code LATENCY} lines at the end; exits at once when its stdin closes
+ * (the coordinator ended, even killed).
  *
  * <p>Args: strategy, simulator base URL, Redis URI, quota key, threads, requests, rules
  * ({@code LIMIT/SECONDS,…}), time limit in seconds, the Redis store's timeout in ms.
@@ -113,6 +114,19 @@ public final class FleetWorker {
     String go = in.readLine();
     if (go == null || !go.startsWith("GO ")) throw new IllegalStateException("expected GO, got " + go);
     goAt.set(Long.parseLong(go.substring(3).trim()));
+    // The coordinator says nothing more; its end (even killed) closes this pipe: no worker outlives it.
+    Thread orphaned = new Thread(() -> {
+      try {
+        while (in.readLine() != null) {
+          // nothing else is sent
+        }
+      } catch (java.io.IOException e) {
+        // the pipe broke: the same signal
+      }
+      System.exit(3);
+    }, "fleet-worker-stdin");
+    orphaned.setDaemon(true);
+    orphaned.start();
 
     AtomicInteger next = new AtomicInteger();
     AtomicInteger succeeded = new AtomicInteger();

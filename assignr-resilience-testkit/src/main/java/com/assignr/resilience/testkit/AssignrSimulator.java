@@ -176,6 +176,10 @@ public final class AssignrSimulator implements AutoCloseable {
         .extensions(extension)
         .notifier(new Slf4jNotifier(false))
         .jettyAcceptors(1)
+        // Plain HTTP is HTTP/1.1 only, as on Assignr (HTTP/2 comes with TLS): the JDK client's h2c
+        // upgrade to WireMock's Jetty loses streams under load (a warm-up GET through Spring 6's
+        // JdkClientHttpRequestFactory went unanswered until Jetty's 30 s idle timeout, twice).
+        .http2PlainDisabled(true)
         .disableRequestJournal();
     if (settings.https) {
       options.dynamicHttpsPort()
