@@ -271,12 +271,16 @@ final class LocalRateLimitGate implements RateLimitGate {
   private final Permit permit = new Permit() {
     @Override
     public void onResponse(int status, RateLimitInfo info, long now) {
+      // Counted as the gate's own before it leaves the attempts in flight: never in neither.
+      countAnswer(now);
       inFlight.decrementAndGet();
-      learn(status, info, now);
+      learnCounted(status, info, now);
     }
 
     @Override
     public void release() {
+      // Ended without an answer, yet the server may have counted it: the gate's own, not the people's.
+      countAnswer(time.nanoTime());
       inFlight.decrementAndGet();
     }
 
@@ -288,6 +292,16 @@ final class LocalRateLimitGate implements RateLimitGate {
 
   @Override
   public void learn(int status, RateLimitInfo info, long now) {
+    countAnswer(now);
+    learnCounted(status, info, now);
+  }
+
+  /**
+   * {@link #learn} of an answer already counted as the gate's own. Every answer is (a 429 or one
+   * without headers too): counting one the server did not count only makes the people's use look
+   * smaller, which errs their way.
+   */
+  private void learnCounted(int status, RateLimitInfo info, long now) {
     if (now - lastAnswer > 0) lastAnswer = now;
     if (closed && closedUntil.get() - now <= 0) announceOpened(now); // no lock while still closed
     if (!info.isPresent()) {
@@ -297,11 +311,10 @@ final class LocalRateLimitGate implements RateLimitGate {
     }
     long seconds = info.untilResetSeconds();
     long remaining = info.remainingOrNegative();
-    if (status != 429 && remaining >= 0) countAnswer(now); // the server counted it: the gate's own
     if (seconds < 0) {
       // No plausible reset (RateLimitHeaders): nothing to learn about the window, but "none left"
       // still closes, for a 429's plausible Retry-After or closureWithoutReset.
-      long reserve = reserveFor(info, remaining, now);
+      long reserve = reserveFor(info, remaining, now, false);
       boolean exhausted = status == 429 || (remaining >= 0 && remaining <= reserve);
       if (!exhausted) return;
       long wait = RateLimitHeaders.closureWithoutResetNanos(status == 429, info.retryAfter(time.clock()),
@@ -318,7 +331,7 @@ final class LocalRateLimitGate implements RateLimitGate {
       close(resetAt + marginNanos, now, "429 Too Many Requests");
       return;
     }
-    long reserve = reserveFor(info, remaining, now); // against the window as adopted
+    long reserve = reserveFor(info, remaining, now, true); // against the window as adopted
     if (remaining <= reserve) close(resetAt + marginNanos, now, "remaining reached the reserve of " + reserve);
   }
 
@@ -411,16 +424,18 @@ final class LocalRateLimitGate implements RateLimitGate {
   private long ownSinceWindowBegan(long resetAt) {
     long p = period;
     if (limit <= 0 || p <= 0) return -1;
-    long start = resetAt - p * NANOS_PER_SECOND;
+    // Less the margin: Assignr rounds the seconds to a reset down, so the window may have begun that much earlier.
+    long start = resetAt - p * NANOS_PER_SECOND - marginNanos;
     return start - baseNanos < 0 ? -1 : ownSince(start);
   }
 
   /**
    * What a window keeps with {@code remaining} left, by an answer: its own limit names its window
    * (without one, the window kept is the best guess); the people's use is known for the window
-   * kept, and is remembered for the admissions that follow ({@link #peopleUse}).
+   * kept, and is remembered for the admissions that follow ({@link #peopleUse}) when {@code
+   * remember} (an answer with a reset; the scripts remember it then too).
    */
-  private long reserveFor(RateLimitInfo info, long remaining, long now) {
+  private long reserveFor(RateLimitInfo info, long remaining, long now, boolean remember) {
     if (info.limit().isPresent() && info.limit().getAsLong() != limit) return policy.reserveFor(info.limit().getAsLong());
     long w = window.get();
     if (!known(w, now)) return policy.reserveFor(limit);
@@ -432,7 +447,7 @@ final class LocalRateLimitGate implements RateLimitGate {
     // record changes (and is allocated) at most a share's worth of times per window.
     long used = Math.max(0, Math.min(policy.reserveFor(l), (l - (w & REMAINING_MASK)) - own - attempts));
     PeopleUse before = peopleUse;
-    if (before.window != w || before.used != used) peopleUse = new PeopleUse(w, used);
+    if (remember && (before.window != w || before.used != used)) peopleUse = new PeopleUse(w, used);
     return policy.reserveFor(l, (l - Math.max(0, remaining)) - own - attempts);
   }
 

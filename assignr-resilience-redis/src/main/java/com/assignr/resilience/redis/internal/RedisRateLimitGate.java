@@ -157,6 +157,12 @@ public final class RedisRateLimitGate implements RateLimitGate {
   private volatile Lease lease;
   /** Whether an admission asking for held places is on its way (at most one at a time). */
   private final AtomicBoolean leasing = new AtomicBoolean();
+  /**
+   * How many times this instance has ended its held places for a closure (or degrading): places
+   * given by an admission sent before the last of those are settled at once, not held, so a
+   * closure heard while they were on their way is never spent into.
+   */
+  private final AtomicLong revocations = new AtomicLong();
 
   /** Members whose attempts ended while Redis was away: removed when this instance rejoins. */
   private final Queue<String> orphans = new ConcurrentLinkedQueue<>();
@@ -187,7 +193,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
 
   /** The shared state as the last reply told it, and when (real nanos) that reply arrived. */
   private record Snapshot(long remaining, long untilResetMicros, long closedForMicros, int inFlight,
-      long limit, long period, long closedAtMicros, long why, long receivedNanos) {}
+      long limit, long period, long closedAtMicros, long why, long receivedNanos, long atMicros) {}
 
   public RedisRateLimitGate(GateStore.Context context, RedisLink link, String keyPrefix,
       String instance, AtomicLong sequence, Duration inFlightLease, Duration probeInterval, double degradedShare,
@@ -240,6 +246,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     String member = nextMember();
     int places = askFor();
     long sent = clock.nanoTime();
+    long epoch = revocations.get();
     CompletableFuture<List<Object>> reply = admit(nowNanos, maxWaitNanos, member, places, false);
     List<Object> answer;
     try {
@@ -252,7 +259,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
       }
       answer = reply.join();
     }
-    return admitted(answer, member, sent);
+    return admitted(answer, member, sent, epoch);
   }
 
   @Override
@@ -269,9 +276,10 @@ public final class RedisRateLimitGate implements RateLimitGate {
     String member = nextMember();
     int places = askFor();
     long sent = clock.nanoTime();
+    long epoch = revocations.get();
     return admit(nowNanos, maxWaitNanos, member, places, false)
         .handle((answer, failure) -> failure == null
-        ? admitted(answer, member, sent)
+        ? admitted(answer, member, sent, epoch)
         : admitLocally(degrade(failure), context.time().nanoTime(), maxWaitNanos));
   }
 
@@ -307,6 +315,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     if (fallback != null || link.isClosed() || !leasing.compareAndSet(false, true)) return;
     String member = nextMember();
     long sent = clock.nanoTime();
+    long epoch = revocations.get();
     CompletableFuture<List<Object>> reply;
     try {
       reply = admit(sent, 0, member, heldPlaces, true);
@@ -320,20 +329,21 @@ public final class RedisRateLimitGate implements RateLimitGate {
         return;
       }
       if (remember(answer) == ADMITTED && at(answer, GRANTED) > 1) {
-        hold(new Lease(member, (int) at(answer, GRANTED), sent + holdNanos, false));
+        hold(new Lease(member, (int) at(answer, GRANTED), sent + holdNanos, false), epoch);
       }
     });
   }
 
   /**
    * Starts admitting from new held places; the places held before are settled (their unused go
-   * back). While degraded they go back at once.
+   * back). While degraded, or when this instance ended its places for a closure after the
+   * admission that gave these was sent ({@code epoch}), they go back at once.
    */
-  private void hold(Lease held) {
+  private void hold(Lease held, long epoch) {
     leasing.set(false);
     Lease before;
     synchronized (this) {
-      if (fallback != null) {
+      if (fallback != null || revocations.get() != epoch) {
         before = held;
       } else {
         before = lease;
@@ -386,6 +396,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
 
   /** A closure this instance heard of: the places it holds end now. */
   private void revokeHeldPlaces() {
+    revocations.incrementAndGet();
     Lease held = lease;
     if (held != null) settle(held);
   }
@@ -400,7 +411,7 @@ public final class RedisRateLimitGate implements RateLimitGate {
     CompletableFuture<List<Object>> reply =
         link.run(ADMIT, keys, admitArgs(nowNanos, maxWaitNanos, member, places, renewal));
     reply.whenComplete((answer, failure) -> {
-      if (failure != null) handBack(Lease.members(member, places));
+      if (failure != null) handBack(places > 1, Lease.members(member, places));
       else if (places > 1 && (at(answer, CODE) != ADMITTED || at(answer, GRANTED) < 2)) leasing.set(false);
     });
     return reply;
@@ -429,20 +440,20 @@ public final class RedisRateLimitGate implements RateLimitGate {
    * place Redis gave it is handed back now, not at the end of its lease. If the removal cannot be
    * sent either, the member goes with the next rejoin.
    */
-  private void handBack(String... members) {
-    leasing.set(false);
+  private void handBack(boolean askedForPlaces, String... members) {
+    if (askedForPlaces) leasing.set(false);
     link.zrem(keys[1], members).whenComplete((removed, failure) -> {
       if (failure != null) orphans.addAll(List.of(members));
     });
   }
 
-  private Admission admitted(List<Object> answer, String member, long sentNanos) {
+  private Admission admitted(List<Object> answer, String member, long sentNanos, long epoch) {
     long code = remember(answer);
     if (code == ADMITTED) {
       int granted = (int) at(answer, GRANTED);
       if (granted < 2) return new SharedPermit(member, null);
       Lease held = new Lease(member, granted, sentNanos + holdNanos, true);
-      hold(held);
+      hold(held, epoch);
       return new SharedPermit(member, held);
     }
     if (code == WAIT) return Admission.waitFor(Math.max(1, at(answer, WAIT_MICROS) * 1000));
@@ -489,14 +500,9 @@ public final class RedisRateLimitGate implements RateLimitGate {
         orphans.add(member);
         return;
       }
-      lastWrite = link.zrem(keys[1], member).whenComplete((removed, failure) -> {
-        if (failure != null) {
-          orphans.add(member);
-          degrade(failure);
-        } else if (removed != null && removed > 0) {
-          released(); // no script reply tells it: state() shows the attempt ended at once
-        }
-      });
+      // Ended without an answer: the script removes it and counts it as the fleet's own (the
+      // server may have counted it; counting it as the people's would shrink their share).
+      share(-1, RateLimitInfo.none(), clock.nanoTime(), member);
     }
   }
 
@@ -546,7 +552,9 @@ public final class RedisRateLimitGate implements RateLimitGate {
   /** Sends an answer to Redis without waiting; a failure degrades and teaches the local gate. */
   private void share(int status, RateLimitInfo info, long nowNanos, String token) {
     if (info.isPresent()) context.listener().onRateLimitObserved(quotaKey, info);
-    if (exhausted(status, info)) revokeHeldPlaces(); // before any other instance could tell us
+    // Before Redis could tell us: a 429 ends the held places at once (the reserve's closure comes
+    // back in the reply, which ends them too, by the script's own reckoning of the people's use).
+    if (status == 429) revokeHeldPlaces();
     lastWrite = link.run(LEARN, keys, learnArgs(status, info, token, nowNanos)).whenComplete((answer, failure) -> {
       if (failure == null) {
         remember(answer);
@@ -603,9 +611,14 @@ public final class RedisRateLimitGate implements RateLimitGate {
     long code = at(answer, CODE);
     if (code == EXPIRED) return code;
     long closedFor = at(answer, CLOSED_FOR_MICROS);
-    last = new Snapshot(at(answer, REMAINING), at(answer, UNTIL_RESET_MICROS), closedFor,
-        (int) at(answer, IN_FLIGHT), at(answer, LIMIT), at(answer, PERIOD), at(answer, CLOSED_AT_MICROS),
-        at(answer, WHY), clock.nanoTime());
+    long nowMicros = at(answer, NOW_MICROS);
+    Snapshot before = last;
+    // A reply Redis wrote before the one kept (overtaken on its way here) does not replace it.
+    if (before == null || nowMicros >= before.atMicros) {
+      last = new Snapshot(at(answer, REMAINING), at(answer, UNTIL_RESET_MICROS), closedFor,
+          (int) at(answer, IN_FLIGHT), at(answer, LIMIT), at(answer, PERIOD), at(answer, CLOSED_AT_MICROS),
+          at(answer, WHY), clock.nanoTime(), nowMicros);
+    }
     announce(closedFor, at(answer, CLOSED_AT_MICROS), at(answer, NOW_MICROS), at(answer, WHY));
     if (closedFor > 0) revokeHeldPlaces();
     return code;
@@ -634,18 +647,12 @@ public final class RedisRateLimitGate implements RateLimitGate {
     }
   }
 
-  /** One of this instance's attempts left the in-flight set: the snapshot counts it no more. */
-  private void released() {
-    Snapshot s = last;
-    if (s != null && s.inFlight > 0) inFlight(s.inFlight - 1);
-  }
-
   /** The in-flight set's size, as a reply that tells nothing else said it. */
   private void inFlight(int count) {
     Snapshot s = last;
     if (s == null) return;
     last = new Snapshot(s.remaining, s.untilResetMicros, s.closedForMicros, count, s.limit, s.period,
-        s.closedAtMicros, s.why, s.receivedNanos);
+        s.closedAtMicros, s.why, s.receivedNanos, s.atMicros);
   }
 
   /** Switches to the local gate, once per outage; returns the local gate in use. */

@@ -28,6 +28,8 @@
 --                the last (its first answer added an entry to KEYS[3])
 --   people       what the people had used of the window at the last answer (learn.lua), for the
 --                admissions; peopleAt: that window's reset (it names the window)
+--   countFrom    when the count of the fleet's answers last became whole (an instance rejoined:
+--                what it answered alone is in no count); `since` until then
 local gate, inflight, answers = KEYS[1], KEYS[2], KEYS[3]
 local now = tonumber(ARGV[6])
 if now < 0 then
@@ -46,7 +48,7 @@ local MAX_CLOSURE = 86400000000
 local RECHECK = 50000
 
 local g = redis.call('HMGET', gate, 'rem', 'reset', 'closed', 'tickets', 'answered', 'since',
-  'paced', 'limit', 'period', 'why', 'closedAt', 'owned', 'ownedSec', 'people', 'peopleAt')
+  'paced', 'limit', 'period', 'why', 'closedAt', 'owned', 'ownedSec', 'people', 'peopleAt', 'countFrom')
 local rem = tonumber(g[1])
 local reset = tonumber(g[2])
 local closed = tonumber(g[3]) or 0
@@ -62,6 +64,7 @@ local owned = tonumber(g[12]) or 0
 local ownedSec = tonumber(g[13]) or -1
 local people = tonumber(g[14]) or 0
 local peopleAt = tonumber(g[15]) or -1
+local countFrom = tonumber(g[16])
 -- The answers log covers Assignr's longest window (an hour) and a minute more; it lives as long
 -- as the hash (its counts are there).
 local LOG_SECONDS = 3660
@@ -120,15 +123,16 @@ local function ownSince(t)
 end
 
 -- What the people used of the kept window, with `r` left and `n` in flight (GatePolicy.reserveFor):
--- Remaining fell by `limit - r` since the window began (its reset less its period); what the
--- fleet's answers and attempts in flight do not account for was theirs. Only for a window the log
--- covers whole (it began after `since`): one first seen half spent may have been the fleet's own,
+-- Remaining fell by `limit - r` since the window began (its reset less its period, less the
+-- margin: the seconds to a reset are rounded down); what the fleet's answers and attempts in
+-- flight do not account for was theirs. Only for a window the log covers whole (it began after
+-- `since`, and after the last rejoin): one first seen half spent may have been the fleet's own,
 -- and must never shrink the people's share. Every error here (an answer on its way, rounding)
 -- counts the people's use short, so the share kept errs their way.
 local function peopleUsed(r, n)
   if rem == nil or reset == nil or limit <= 0 or period <= 0 then return 0 end
-  local start = reset - period * 1000000
-  if start < since then return 0 end
+  local start = reset - period * 1000000 - margin
+  if start < since or (countFrom ~= nil and start < countFrom) then return 0 end
   return (limit - r) - ownSince(start) - n
 end
 

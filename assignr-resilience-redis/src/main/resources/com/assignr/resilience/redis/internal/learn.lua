@@ -1,5 +1,6 @@
 -- learn: an answer, a finished attempt, or an instance rejoining (appended to gate-common.lua)
---   ARGV[8]  status (0: a rejoin)    ARGV[9] Remaining, or -1
+--   ARGV[8]  status (0: a rejoin; -1: an attempt that ended without an answer)
+--   ARGV[9]  Remaining, or -1
 --   ARGV[10] µs until the reset, or -1     ARGV[11] closure µs when exhausted without a reset
 --   ARGV[12] rejoin: closed for µs, or -1  ARGV[13] limit  ARGV[14] period (-1: unknown)
 --   ARGV[15] whether rate-limit headers were present (1/0)
@@ -7,8 +8,12 @@
 for i = 16, #ARGV do
   redis.call('ZREM', inflight, ARGV[i])
 end
-if expired() then return finish(-1, 0) end
+-- No deadline here: an answer is a fact whenever it lands (only an admission must not act late).
 local status = tonumber(ARGV[8])
+-- Every attempt that ended is the fleet's own, answered or not (a 429, no headers, no answer at
+-- all): the server may have counted it, and counting too many only makes the people's use smaller.
+if status ~= 0 then countAnswer() end
+if status == -1 then return finish(2, 0) end -- an attempt that ended without an answer
 local r = tonumber(ARGV[9])
 local untilReset = tonumber(ARGV[10])
 local fallback = tonumber(ARGV[11])
@@ -30,7 +35,9 @@ local function adopt(r, resetAt)
 end
 
 if status == 0 then
-  -- An instance that answered locally while Redis was away brings back what it learned.
+  -- An instance that answered locally while Redis was away brings back what it learned. Its
+  -- answers meanwhile are in no count: the people's use restarts with the next window.
+  put('countFrom', now)
   if r >= 0 and untilReset >= 0 then
     adopt(r, now + math.min(untilReset, MAX_CLOSURE))
   end
@@ -44,7 +51,6 @@ if now > answered then
 end
 if not present and status ~= 429 then return finish(2, 0) end
 local n = redis.call('ZCARD', inflight)
-if status ~= 429 and r >= 0 then countAnswer() end -- the server counted it: the fleet's, not the people's
 -- What a window keeps with `rr` left: the answer's own limit names its window (without one, the
 -- window kept is the best guess); the people's use is known only for the window kept.
 local function reserveAt(rr)

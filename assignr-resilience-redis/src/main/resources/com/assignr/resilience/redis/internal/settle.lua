@@ -4,8 +4,9 @@
 --   ARGV[2]  now µs, or -1: Redis's own clock (TIME)
 --   ARGV[3]  µs an attempt counts as in flight at most (the store's in-flight lease)
 --   ARGV[4]  how many members follow to hand back (places no attempt took); after them, the
---            members whose attempts still run: they count for a whole in-flight lease from now
---            (XX: one whose answer has removed it meanwhile stays removed)
+--            members whose attempts still run: they count for a whole in-flight lease from now,
+--            put back if a late settlement finds them expired (an attempt that ended later sends
+--            its removal after this, on the same connection)
 -- Answers {2, 0, now, in flight}.
 local inflight = KEYS[1]
 local now = tonumber(ARGV[2])
@@ -20,7 +21,7 @@ for i = 5, 4 + handBack do
 end
 local untilAt = string.format('%.0f', now + lease)
 for i = 5 + handBack, #ARGV do
-  redis.call('ZADD', inflight, 'XX', untilAt, ARGV[i])
+  redis.call('ZADD', inflight, untilAt, ARGV[i])
 end
 if #ARGV > 4 + handBack then
   redis.call('PEXPIRE', inflight, string.format('%.0f', math.ceil(lease / 1000)))
