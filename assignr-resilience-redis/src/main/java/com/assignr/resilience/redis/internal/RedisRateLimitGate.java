@@ -72,7 +72,7 @@ import org.slf4j.LoggerFactory;
  *       moment they are given, so the budget counts them whether used or not; at the end of the
  *       hold ({@code settle.lua}) the unused go back and those whose attempts still run count for
  *       the in-flight lease, and if the instance dies they go by themselves after twice the hold.
- *       A closure this instance hears of (its own 429 or reserve answer, or any reply showing the
+ *       A closure this instance hears of (its own 429, or any reply showing the
  *       gate closed) ends its places at once; a closure it has not heard of yet lets it send at most
  *       the places it holds, which is why the share shrinks as the window empties. Never while
  *       the budget is unknown (a cold start admits one by one), nor with pacing.
